@@ -1,0 +1,98 @@
+// Package source defines the snapshot model that every Klipy channel (API, webhook capture,
+// harvest folder) produces and the state store keeps: one Record per source object, with its
+// fields in canonical snake_case names and a content hash.
+package source
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"strings"
+)
+
+// Kind names a Klipy object type.
+type Kind string
+
+// The Klipy object kinds ferry knows, in dependency order.
+const (
+	Owner       Kind = "owner"
+	Company     Kind = "company"
+	Person      Kind = "person"
+	Deal        Kind = "deal"
+	Interaction Kind = "interaction"
+	Note        Kind = "note"
+	Task        Kind = "task"
+	Attachment  Kind = "attachment"
+)
+
+// Kinds lists every kind in dependency order.
+var Kinds = []Kind{Owner, Company, Person, Deal, Interaction, Note, Task, Attachment}
+
+// Channel names where a record came from.
+type Channel string
+
+// The three Klipy channels.
+const (
+	API     Channel = "api"
+	Webhook Channel = "webhook"
+	Harvest Channel = "harvest"
+)
+
+// ListSep separates the items of a list-valued field (tags, contact ids, emails) in its
+// canonical string form.
+const ListSep = ";"
+
+// CustomPrefix starts the field name of every custom field ("custom.Lead Source").
+const CustomPrefix = "custom."
+
+// Record is one source object as the snapshot holds it.
+type Record struct {
+	Kind    Kind              `json:"kind"`
+	ID      string            `json:"id"`
+	Channel Channel           `json:"channel"`
+	Origin  string            `json:"origin,omitempty"` // e.g. "people.csv:12" or "api:/people/query"
+	Fields  map[string]string `json:"fields"`
+}
+
+// Hash returns the content hash of the record: a hex SHA-256 over kind, id and the fields in
+// key order. Channel and origin are not part of the content.
+func (r Record) Hash() string {
+	h := sha256.New()
+	h.Write([]byte(r.Kind))
+	h.Write([]byte{0})
+	h.Write([]byte(r.ID))
+	keys := make([]string, 0, len(r.Fields))
+	for k := range r.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		h.Write([]byte{0})
+		h.Write([]byte(k))
+		h.Write([]byte{1})
+		h.Write([]byte(r.Fields[k]))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// List splits a list-valued field into its trimmed, non-empty items.
+func List(v string) []string {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	parts := strings.Split(v, ListSep)
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// JoinList joins items into the canonical form of a list-valued field.
+func JoinList(items []string) string { return strings.Join(items, ListSep) }
+
+// MarshalFields encodes fields as JSON (keys sorted, as encoding/json does for maps).
+func MarshalFields(f map[string]string) ([]byte, error) { return json.Marshal(f) }
