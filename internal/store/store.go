@@ -5,7 +5,15 @@
 //
 // Error contract: lookups of a missing item return an error wrapping ErrNotFound; every method
 // is safe for concurrent use by several goroutines of one process; each write is atomic (a
-// crash never leaves half of it behind).
+// crash never leaves half of it behind); invalid arguments (empty kind, id or name, text that
+// is not UTF-8, an unknown state) are errors, never ErrNotFound.
+//
+// Conventions every implementation keeps (the conformance suite tests them): an empty kind
+// means every kind (EachRecord then walks by kind, then id); ids sort byte by byte (Postgres
+// needs COLLATE "C"); a record put again with the same hash but a new channel or origin counts
+// as unchanged and its provenance is updated; a zero caller-supplied time is filled with now
+// and every time comes back in UTC; walks hold no cursor while their callback runs, so a
+// callback may write to the store.
 package store
 
 import (
