@@ -1,0 +1,208 @@
+// Package harvest reads the Klipy harvest folder — the CSV files a person exports or fills in
+// by hand for what no Klipy API gives (DESIGN.md §3) — into source records, and writes the
+// blank templates of that folder.
+//
+// Read streams every file of source.HarvestFile found in the folder: it sniffs the encoding
+// (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252) and the delimiter (',', ';',
+// tab), matches headers loosely to the canonical field names of source.Standard, and hands
+// each row either to emit (as a source.Record) or to quarantine (with file, line, column
+// and reason). Memory is bounded by the row limit plus one map entry per id (duplicate ids
+// are detected per file). Values are passed on verbatim; judging dates or emails is the
+// planner's job. Other files in the folder (an answer key, notes) are never opened.
+//
+// Policies worth knowing:
+//   - Encoding is decided per file from its first 64 KiB. A file taken as UTF-8 that holds
+//     invalid bytes further on has those rows quarantined (naming the column), not guessed;
+//     Options.Encoding reads the whole file as Windows-1252 instead. UTF-16 needs a BOM.
+//   - Quotes are lazy only where that is unambiguous. A quoted field left open is contained:
+//     within the row limit its row is quarantined and the lines after its first are read
+//     again as rows; past the limit the swallowed lines are quarantined as that one row,
+//     named by their line range (see csvParser.quoted).
+//   - Line breaks inside quoted fields are read as "\n", whether the file has CRLF or LF.
+//   - Blank lines and rows whose every cell is empty are skipped and counted as Blank; extra
+//     cells beyond the header are fine when empty (trailing delimiters), quarantined if not.
+package harvest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// DefaultMaxRowBytes bounds one row (all its physical lines). Spreadsheet cells hold at most
+// 32,767 characters, so a longer row is almost always a quote that was never closed.
+const DefaultMaxRowBytes = 1 << 20
+
+// ErrBadFile is wrapped by Read's error when a file could not be read at all (a duplicate
+// header, no id column, an I/O error); the other files are still read.
+var ErrBadFile = errors.New("harvest file unreadable")
+
+// Options tune Read. The zero value detects everything.
+type Options struct {
+	// Encoding forces the encoding of every file: "auto" (or ""), "utf-8", "utf-16",
+	// "windows-1252" (aliases cp1252, latin1, iso-8859-1).
+	Encoding string
+	// Delimiter forces the delimiter (',', ';' or '\t'); 0 sniffs it from each header.
+	Delimiter rune
+	// MaxRowBytes bounds one row; 0 means DefaultMaxRowBytes. Longer rows are quarantined.
+	MaxRowBytes int
+}
+
+// FileStats accounts for one harvest file. Rows = Loaded + Quarantined always holds; blank
+// lines (and rows whose every cell is empty) are not rows.
+type FileStats struct {
+	Kind        source.Kind `json:"kind"`
+	File        string      `json:"file"`
+	Encoding    string      `json:"encoding,omitempty"`
+	BOM         bool        `json:"bom,omitempty"`
+	Delimiter   string      `json:"delimiter,omitempty"` // ",", ";" or "tab"
+	Rows        int         `json:"rows"`
+	Loaded      int         `json:"loaded"`
+	Quarantined int         `json:"quarantined"`
+	Blank       int         `json:"blank"`
+	Error       string      `json:"error,omitempty"` // why the file (or its rest) could not be read
+}
+
+// Stats is what Read found in a harvest folder.
+type Stats struct {
+	Files        []FileStats `json:"files"`                  // present files, in source.Kinds order
+	Absent       []string    `json:"absent"`                 // harvest files not in the folder
+	Unrecognized []string    `json:"unrecognized,omitempty"` // other *.csv files, not read
+}
+
+// Totals sums the counts of every file.
+func (s Stats) Totals() (rows, loaded, quarantined int) {
+	for _, f := range s.Files {
+		rows, loaded, quarantined = rows+f.Rows, loaded+f.Loaded, quarantined+f.Quarantined
+	}
+	return rows, loaded, quarantined
+}
+
+// Read reads the harvest folder dir, calling emit for each good row and quarantine for each
+// bad one, file by file in source.Kinds order and row by row in file order.
+//
+// Error contract: an unreadable dir, invalid opts, a cancelled ctx or an error returned by
+// emit or quarantine stops Read at once and is returned (wrapped). A file that cannot be read
+// at all is noted in its FileStats.Error; Read goes on with the others and then returns an
+// error wrapping ErrBadFile that names each such file. The Stats are valid in every case.
+func Read(ctx context.Context, dir string, opts Options, emit func(source.Record) error,
+	quarantine func(store.QuarantineItem) error) (Stats, error) {
+	st := Stats{Files: []FileStats{}, Absent: []string{}}
+	enc, err := parseEncoding(opts.Encoding)
+	if err != nil {
+		return st, err
+	}
+	if err := checkDelimiter(opts.Delimiter); err != nil {
+		return st, err
+	}
+	root, err := resolveRoot(dir)
+	if err != nil {
+		return st, err
+	}
+	names, unknown, err := listFolder(dir)
+	if err != nil {
+		return st, err
+	}
+	st.Unrecognized = unknown
+	env := env{ctx: ctx, dir: dir, root: root, enc: enc, delim: byte(opts.Delimiter),
+		max: opts.MaxRowBytes, emit: emit, quarantine: quarantine}
+	if env.max <= 0 {
+		env.max = DefaultMaxRowBytes
+	}
+	err = env.readFiles(names, &st)
+	return st, err
+}
+
+// readFiles reads the harvest files found (names) in source.Kinds order into st.
+func (e *env) readFiles(names map[source.Kind]string, st *Stats) error {
+	var bad []error
+	for _, kind := range source.Kinds {
+		name, ok := names[kind]
+		if !ok {
+			st.Absent = append(st.Absent, source.HarvestFile[kind])
+			continue
+		}
+		fs, err := e.readFile(kind, name)
+		if err != nil {
+			return err
+		}
+		if fs.Error != "" {
+			bad = append(bad, fmt.Errorf("%s: %s", name, fs.Error))
+		}
+		st.Files = append(st.Files, fs)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%w: %w", ErrBadFile, errors.Join(bad...))
+	}
+	return nil
+}
+
+// checkDelimiter validates Options.Delimiter.
+func checkDelimiter(d rune) error {
+	switch d {
+	case 0, ',', ';', '\t':
+		return nil
+	}
+	return fmt.Errorf("delimiter %q: allowed values are ',', ';' and tab (or none to sniff)", d)
+}
+
+// resolveRoot returns the harvest folder with symlinks resolved, for the attachment checks.
+func resolveRoot(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("harvest folder %s: %w", dir, err)
+	}
+	root, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", fmt.Errorf("harvest folder %s: %w", dir, err)
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("harvest folder %s: not a directory", dir)
+	}
+	return root, nil
+}
+
+// listFolder finds the harvest files in dir, matching their names regardless of case
+// ("People.csv" from Windows counts; an exact match wins), and lists the other *.csv files,
+// which are never read.
+func listFolder(dir string) (map[source.Kind]string, []string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("harvest folder %s: %w", dir, err)
+	}
+	names := map[source.Kind]string{}
+	var unknown []string
+	for _, e := range entries {
+		name := e.Name()
+		kind, ok := harvestKind(name)
+		switch {
+		case e.IsDir():
+		case ok && (names[kind] == "" || name == source.HarvestFile[kind]):
+			if prev := names[kind]; prev != "" {
+				unknown = append(unknown, prev)
+			}
+			names[kind] = name
+		case strings.EqualFold(filepath.Ext(name), ".csv"):
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	return names, unknown, nil
+}
+
+// harvestKind returns the kind whose harvest file is name, ignoring case.
+func harvestKind(name string) (source.Kind, bool) {
+	for kind, file := range source.HarvestFile {
+		if strings.EqualFold(name, file) {
+			return kind, true
+		}
+	}
+	return "", false
+}
