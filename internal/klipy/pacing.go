@@ -1,0 +1,127 @@
+package klipy
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Clock is the time source of a Client; tests substitute a fake one.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits d or until ctx is done, returning ctx's error then.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// pacer spaces requests to the per-key limit and holds them back while the server said the
+// window is spent (X-RateLimit-Remaining: 0, or a 429's Retry-After).
+type pacer struct {
+	clock Clock
+	lim   *rate.Limiter // nil when pacing is off
+
+	mu    sync.Mutex
+	until time.Time // no request before this
+}
+
+func newPacer(clock Clock, perMinute int) *pacer {
+	p := &pacer{clock: clock}
+	if perMinute > 0 {
+		// Burst 1: evenly spaced requests never exceed a fixed per-minute window by more than one,
+		// and the X-RateLimit-Remaining check below catches that one.
+		p.lim = rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1)
+	}
+	return p
+}
+
+// wait blocks until the next request may go.
+func (p *pacer) wait(ctx context.Context) error {
+	now := p.clock.Now()
+	if p.lim != nil {
+		r := p.lim.ReserveN(now, 1)
+		if err := p.clock.Sleep(ctx, r.DelayFrom(now)); err != nil {
+			r.CancelAt(now)
+			return err
+		}
+	}
+	p.mu.Lock()
+	until := p.until
+	p.mu.Unlock()
+	return p.clock.Sleep(ctx, until.Sub(p.clock.Now()))
+}
+
+// holdUntil keeps requests back until t.
+func (p *pacer) holdUntil(t time.Time) {
+	p.mu.Lock()
+	if t.After(p.until) {
+		p.until = t
+	}
+	p.mu.Unlock()
+}
+
+// observe reads the X-RateLimit-* headers of an answer.
+func (p *pacer) observe(h http.Header) {
+	if h.Get("X-RateLimit-Remaining") != "0" {
+		return
+	}
+	if t, ok := parseReset(h.Get("X-RateLimit-Reset"), p.clock.Now()); ok {
+		p.holdUntil(t)
+	}
+}
+
+// retryAfter is how long a 429 answer asks to wait: Retry-After (seconds or an HTTP date),
+// else X-RateLimit-Reset; ok is false when neither is given.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	if v := h.Get("Retry-After"); v != "" {
+		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+			return time.Duration(s) * time.Second, true
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(t.Sub(now), 0), true
+		}
+	}
+	if t, ok := parseReset(h.Get("X-RateLimit-Reset"), now); ok {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// parseReset reads X-RateLimit-Reset, which APIs give either as Unix seconds or as seconds
+// from now; NOTES.md does not say which, so values above 10^9 are taken as Unix seconds.
+func parseReset(v string, now time.Time) (time.Time, bool) {
+	n, err := strconv.ParseFloat(v, 64)
+	if v == "" || err != nil || n < 0 {
+		return time.Time{}, false
+	}
+	if n > 1e9 {
+		return time.Unix(0, int64(n*1e9)), true
+	}
+	return now.Add(time.Duration(n * float64(time.Second))), true
+}
+
+// backoff is the wait before retry n (0-based) of a transient failure: 0.5 s doubling, at most 30 s.
+func backoff(n int) time.Duration {
+	d := 500 * time.Millisecond << min(n, 6)
+	return min(d, 30*time.Second)
+}

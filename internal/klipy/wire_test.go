@@ -1,0 +1,217 @@
+package klipy
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"ferry/internal/source"
+)
+
+func TestDecodeListShapes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		gen  Generation
+		body string
+		want list
+		err  bool
+	}{
+		{"new page", GenNew, `{"object":"list","data":[{"id":"a"}],"page_info":{"has_more":true,"next_cursor":"c2"},"meta":{"request_id":"r"}}`,
+			list{Items: raws(`{"id":"a"}`), Next: "c2", HasMore: true}, false},
+		{"new last page", GenNew, `{"object":"list","data":[],"page_info":{"has_more":false,"next_cursor":null},"meta":{}}`,
+			list{Items: raws()}, false},
+		{"new page_info in meta", GenNew, `{"object":"list","data":[],"meta":{"page_info":{"next_cursor":"x"}}}`,
+			list{Items: raws(), Next: "x", HasMore: true}, false},
+		{"old items", GenOld, `{"success":true,"data":{"items":[{"id":1}],"nextCursor":"n","hasMore":true}}`,
+			list{Items: raws(`{"id":1}`), Next: "n", HasMore: true}, false},
+		{"old records without hasMore", GenOld, `{"success":true,"data":{"records":[],"cursor":""}}`,
+			list{Items: raws()}, false},
+		{"old bare array", GenOld, `{"success":true,"data":[{"id":"z"}]}`, list{Items: raws(`{"id":"z"}`)}, false},
+		{"has_more without cursor", GenNew, `{"object":"list","data":[],"page_info":{"has_more":true}}`, list{}, true},
+		{"new envelope to old client", GenOld, `{"object":"list","data":[],"meta":{}}`, list{}, true},
+		{"old envelope to new client", GenNew, `{"success":true,"data":[]}`, list{}, true},
+		{"old failure with 200", GenOld, `{"success":false,"data":{}}`, list{}, true},
+		{"new list as object", GenNew, `{"object":"list","data":{"items":[]},"meta":{}}`, list{}, true},
+		{"not json", GenNew, `<html>`, list{}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env, err := decodeEnvelope(tc.gen, []byte(tc.body))
+			var l list
+			if err == nil {
+				l, err = decodeList(tc.gen, env)
+			}
+			if (err != nil) != tc.err {
+				t.Fatalf("error %v, want error: %v", err, tc.err)
+			}
+			if err == nil {
+				if d := cmp.Diff(tc.want, l); d != "" {
+					t.Errorf("list (-want +got):\n%s", d)
+				}
+			}
+		})
+	}
+}
+
+func raws(xs ...string) []json.RawMessage {
+	out := []json.RawMessage{}
+	for _, x := range xs {
+		out = append(out, json.RawMessage(x))
+	}
+	return out
+}
+
+func TestDecodeObjectFlexibleValues(t *testing.T) {
+	for _, tc := range []struct {
+		kind source.Kind
+		body string
+		want map[string]string
+	}{
+		{source.Interaction, `{"id":123,"type":"EMAIL","source":"email","interactionDate":1700000000123,
+			"creationTime":"2024-01-02T03:04:05+02:00","companies":[{"id":"c1","name":"Acme"},"c2",3],"contacts":null,
+			"sentiment":"MEETING_REQUESTED","createdBy":null}`,
+			map[string]string{"id": "123", "type": "EMAIL", "channel": "email", "interaction_date": "2023-11-14T22:13:20.123Z",
+				"created_at": "2024-01-02T01:04:05Z", "company_ids": "c1;c2;3", "custom.sentiment": "MEETING_REQUESTED"}},
+		{source.Person, `{"id":"p","firstName":"Zoë","companyId":77,"phone":4922112345,"createdAt":"1700000000000","updatedAt":"last tuesday"}`,
+			map[string]string{"id": "p", "first_name": "Zoë", "company_id": "77", "phone": "4922112345",
+				"created_at": "2023-11-14T22:13:20Z", "updated_at": "last tuesday"}},
+		{source.Company, `{"id":"c","employeeCount":"50-100","state":"NRW","estimatedRevenue":1.5e6}`,
+			map[string]string{"id": "c", "employee_count": "50-100", "custom.state": "NRW", "custom.estimatedRevenue": "1.5e6"}},
+	} {
+		r, err := decodeObject(tc.kind, json.RawMessage(tc.body), "/x")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.kind, err)
+		}
+		if d := cmp.Diff(tc.want, r.Fields); d != "" {
+			t.Errorf("%s fields (-want +got):\n%s", tc.kind, d)
+		}
+	}
+	for _, bad := range []string{`{"firstName":"no id"}`, `{"id":{"nested":1}}`, `[]`, `{"id":"x","companies":"c1"}`} {
+		if _, err := decodeObject(source.Interaction, json.RawMessage(bad), "/x"); err == nil {
+			t.Errorf("decodeObject(%s): no error", bad)
+		}
+	}
+}
+
+func TestErrorBodyShapes(t *testing.T) {
+	for _, tc := range []struct{ body, code, msg, rid string }{
+		{`{"object":"error","error":{"code":"forbidden","message":"m","details":{"required_scope":"x"}},"meta":{"request_id":"r9"}}`, "forbidden", "m", "r9"},
+		{`{"success":false,"error":{"code":404,"message":"gone"}}`, "404", "gone", ""},
+		{`{"success":false,"error":"plain text"}`, "", "plain text", ""},
+		{`{"code":"rate_limited","message":"slow"}`, "rate_limited", "slow", ""},
+		{`{"success":false,"data":{"code":"bad","message":"worse"}}`, "bad", "worse", ""},
+		{`Service Unavailable`, "", "Service Unavailable", ""},
+	} {
+		b, rid := errorBody([]byte(tc.body))
+		if string(b.Code) != tc.code || b.Message != tc.msg || rid != tc.rid {
+			t.Errorf("errorBody(%s) = %q %q %q, want %q %q %q", tc.body, b.Code, b.Message, rid, tc.code, tc.msg, tc.rid)
+		}
+	}
+}
+
+func TestRetryAfterAndReset(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		retryAfter, reset string
+		want              time.Duration
+		ok                bool
+	}{
+		{"12", "", 12 * time.Second, true},
+		{now.Add(time.Minute).Format("Mon, 02 Jan 2006 15:04:05 GMT"), "", time.Minute, true},
+		{"", "45", 45 * time.Second, true},
+		{"", "1767225610", 10 * time.Second, true}, // Unix seconds
+		{"soon", "", 0, false},
+		{"", "-3", 0, false},
+		{"", "", 0, false},
+	} {
+		h := map[string][]string{}
+		if tc.retryAfter != "" {
+			h["Retry-After"] = []string{tc.retryAfter}
+		}
+		if tc.reset != "" {
+			h["X-Ratelimit-Reset"] = []string{tc.reset}
+		}
+		d, ok := retryAfter(h, now)
+		if d != tc.want || ok != tc.ok {
+			t.Errorf("retryAfter(%q, %q) = %v %v, want %v %v", tc.retryAfter, tc.reset, d, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// FuzzDecodePage feeds arbitrary bodies through the decoding a query answer goes through:
+// it must never panic, and a decoded page must be consistent.
+func FuzzDecodePage(f *testing.F) {
+	for _, s := range []string{
+		`{"object":"list","data":[{"id":"a","companies":["c"],"interactionDate":1}],"page_info":{"has_more":true,"next_cursor":"c2"},"meta":{}}`,
+		`{"success":true,"data":{"items":[{"id":1,"companyId":2}],"nextCursor":"n"}}`,
+		`{"success":true,"data":[{"id":"z","contacts":[{"id":"p"}]}]}`,
+		`{"object":"error","error":{"code":"x"}}`, `null`, `[]`, `{"data":"x","object":"list"}`,
+	} {
+		f.Add([]byte(s), true)
+		f.Add([]byte(s), false)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, newGen bool) {
+		g := GenOld
+		if newGen {
+			g = GenNew
+		}
+		_, _ = errorBody(body)
+		_, _ = parseAuth(GenAuto, body)
+		env, err := decodeEnvelope(g, body)
+		if err != nil {
+			return
+		}
+		l, err := decodeList(g, env)
+		if err != nil {
+			return
+		}
+		if l.HasMore && l.Next == "" {
+			t.Fatalf("page says has_more without a cursor")
+		}
+		for _, kind := range []source.Kind{source.Person, source.Company, source.Interaction} {
+			for _, raw := range l.Items {
+				r, err := decodeObject(kind, raw, "/fuzz")
+				if err == nil && (r.ID == "" || r.Fields["id"] != r.ID || r.Kind != kind) {
+					t.Fatalf("decoded %s record %+v is inconsistent", kind, r)
+				}
+			}
+		}
+	})
+}
+
+// TestAPIFieldsMatchDecoder decodes a fully populated object of each kind and checks that
+// it yields exactly APIFields (plus custom fields), all of them standard names.
+func TestAPIFieldsMatchDecoder(t *testing.T) {
+	full := map[source.Kind]string{
+		source.Person: `{"id":"p","firstName":"a","lastName":"b","email":"e","phone":"1","title":"t","companyId":"c",
+			"linkedin":"l","createdAt":1,"updatedAt":2}`,
+		source.Company: `{"id":"c","name":"n","domain":"d","website":"w","industry":"i","employeeCount":3,"city":"c",
+			"country":"DE","linkedin":"l","createdAt":1,"state":"s","estimatedRevenue":5}`,
+		source.Interaction: `{"id":"i","type":"EMAIL","direction":"INBOUND","source":"email","title":"t","summary":"s",
+			"sentiment":"x","createdBy":"u","creationTime":1,"interactionDate":2,"companies":["c"],"contacts":["p"]}`,
+	}
+	for kind, body := range full {
+		r, err := decodeObject(kind, json.RawMessage(body), "/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for k := range r.Fields {
+			if len(k) < len(source.CustomPrefix) || k[:len(source.CustomPrefix)] != source.CustomPrefix {
+				got = append(got, k)
+			}
+		}
+		less := func(a, b string) bool { return a < b }
+		if d := cmp.Diff(APIFields[kind], got, cmpopts.SortSlices(less)); d != "" {
+			t.Errorf("%s fields (-APIFields +decoded):\n%s", kind, d)
+		}
+		for _, f := range APIFields[kind] {
+			if !slices.Contains(source.Standard[kind], f) {
+				t.Errorf("%s field %q is not a source.Standard name", kind, f)
+			}
+		}
+	}
+}
