@@ -1,0 +1,122 @@
+package extract
+
+import (
+	"context"
+
+	"ferry/internal/klipy"
+	"ferry/internal/klipy/harvest"
+	"ferry/internal/klipy/webhook"
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// batchSize is how many records a channel hands to the staging store at once.
+const batchSize = 1000
+
+// HarvestChannel reads a harvest folder.
+type HarvestChannel struct {
+	Dir     string
+	Options harvest.Options
+	// Stats is filled by Extract: per-file accounting, absent files.
+	Stats harvest.Stats
+}
+
+// Name implements Channel.
+func (*HarvestChannel) Name() source.Channel { return source.Harvest }
+
+// Extract implements Channel. Quarantine entries of earlier reads of the same files are
+// cleared first, so re-running an extraction does not pile them up.
+func (h *HarvestChannel) Extract(ctx context.Context, _ Cursors, emit func([]source.Record) error,
+	quarantine func(store.QuarantineItem) error) (map[source.Kind]Counts, error) {
+	b := &batcher{emit: emit}
+	st, err := harvest.Read(ctx, h.Dir, h.Options, b.add, quarantine)
+	h.Stats = st
+	if ferr := b.flush(); err == nil {
+		err = ferr
+	}
+	counts := map[source.Kind]Counts{}
+	for _, f := range st.Files {
+		counts[f.Kind] = Counts{Read: f.Rows, Loaded: f.Loaded, Quarantined: f.Quarantined}
+	}
+	return counts, err
+}
+
+// ClearHarvestQuarantine removes quarantine entries of every harvest file, before a re-read.
+func ClearHarvestQuarantine(ctx context.Context, st store.Store) error {
+	for k, name := range source.HarvestFile {
+		if err := st.ClearQuarantine(ctx, k, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// APIChannel reads the Klipy API (people, interactions, companies).
+type APIChannel struct {
+	Client *klipy.Client
+	Stats  klipy.Stats
+}
+
+// Name implements Channel.
+func (*APIChannel) Name() source.Channel { return source.API }
+
+// Extract implements Channel; it resumes from the cursors after a crash.
+func (a *APIChannel) Extract(ctx context.Context, cur Cursors, emit func([]source.Record) error,
+	_ func(store.QuarantineItem) error) (map[source.Kind]Counts, error) {
+	st, err := klipy.Extract(ctx, a.Client, cur, emit)
+	a.Stats = st
+	return map[source.Kind]Counts{
+		source.Person:      {Read: st.People, Loaded: st.People},
+		source.Interaction: {Read: st.Interactions, Loaded: st.Interactions},
+		source.Company:     {Read: st.Companies, Loaded: st.Companies},
+	}, err
+}
+
+// WebhookChannel folds the captured deal events of the workspace store into deals.
+type WebhookChannel struct {
+	Events webhook.EventWalker
+	Report webhook.FoldReport
+}
+
+// Name implements Channel.
+func (*WebhookChannel) Name() source.Channel { return source.Webhook }
+
+// Extract implements Channel.
+func (w *WebhookChannel) Extract(ctx context.Context, _ Cursors, emit func([]source.Record) error,
+	_ func(store.QuarantineItem) error) (map[source.Kind]Counts, error) {
+	deals, rep, err := webhook.Fold(ctx, w.Events)
+	w.Report = rep
+	if err != nil {
+		return nil, err
+	}
+	b := &batcher{emit: emit}
+	for _, d := range deals {
+		if err := b.add(d); err != nil {
+			return nil, err
+		}
+	}
+	return map[source.Kind]Counts{source.Deal: {Read: rep.Events, Loaded: len(deals)}}, b.flush()
+}
+
+// batcher groups single records into batches for emit.
+type batcher struct {
+	emit func([]source.Record) error
+	buf  []source.Record
+}
+
+func (b *batcher) add(r source.Record) error {
+	b.buf = append(b.buf, r)
+	if len(b.buf) >= batchSize {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batcher) flush() error {
+	if len(b.buf) == 0 {
+		return nil
+	}
+	err := b.emit(b.buf)
+	b.buf = b.buf[:0]
+	return err
+}

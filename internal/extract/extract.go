@@ -1,0 +1,161 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// Counts says what one channel supplied for one kind.
+type Counts struct {
+	Read        int `json:"read"`
+	Loaded      int `json:"loaded"`
+	Quarantined int `json:"quarantined"`
+}
+
+// Channel is one supplier of source records: the harvest folder, the Klipy API or the
+// captured webhook events.
+type Channel interface {
+	// Name is the channel the records carry.
+	Name() source.Channel
+	// Extract emits the channel's records in batches and its unreadable rows to quarantine.
+	// It may keep resumption cursors in cursors; a repeated call after a crash continues.
+	Extract(ctx context.Context, cursors Cursors, emit func([]source.Record) error,
+		quarantine func(store.QuarantineItem) error) (map[source.Kind]Counts, error)
+}
+
+// Cursors keeps named resumption points (the staging store implements it).
+type Cursors interface {
+	PutCursor(ctx context.Context, name, value string) error
+	GetCursor(ctx context.Context, name string) (string, error)
+}
+
+// Change says how the snapshot of one kind changed.
+type Change struct {
+	Added     int `json:"added"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	Removed   int `json:"removed"`
+	Total     int `json:"total"`
+}
+
+// Report is what an extraction did.
+type Report struct {
+	Channels map[source.Channel]map[source.Kind]Counts `json:"channels"`
+	Changes  map[source.Kind]Change                    `json:"changes"`
+}
+
+// stagedKind is the staging-store kind holding one channel's records of kind.
+func stagedKind(ch source.Channel, k source.Kind) source.Kind {
+	return source.Kind(string(ch) + "/" + string(k))
+}
+
+// Run extracts every channel into staging, then merges staging into target. staging must be
+// a store used only for this extraction (kept across a crash so the API channel resumes).
+func Run(ctx context.Context, target, staging store.Store, channels []Channel) (Report, error) {
+	rep := Report{Channels: map[source.Channel]map[source.Kind]Counts{}, Changes: map[source.Kind]Change{}}
+	for _, ch := range channels {
+		counts, err := stage(ctx, target, staging, ch)
+		if err != nil {
+			return rep, fmt.Errorf("extract %s channel: %w", ch.Name(), err)
+		}
+		rep.Channels[ch.Name()] = counts
+	}
+	for _, k := range source.Kinds {
+		c, err := mergeKind(ctx, target, staging, k)
+		if err != nil {
+			return rep, fmt.Errorf("merge %s records: %w", k, err)
+		}
+		rep.Changes[k] = c
+	}
+	return rep, nil
+}
+
+func stage(ctx context.Context, target, staging store.Store, ch Channel) (map[source.Kind]Counts, error) {
+	emit := func(recs []source.Record) error {
+		staged := make([]source.Record, len(recs))
+		for i, r := range recs {
+			r.Channel = ch.Name()
+			r.Kind = stagedKind(ch.Name(), r.Kind)
+			staged[i] = r
+		}
+		_, err := staging.PutRecords(ctx, staged)
+		return err
+	}
+	quarantine := func(q store.QuarantineItem) error { return target.Quarantine(ctx, q) }
+	return ch.Extract(ctx, staging, emit, quarantine)
+}
+
+// mergeKind merge-joins the channels' staged records of kind (all in id order), writes the
+// merged records to target and removes target records no channel supplies any more.
+func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind) (Change, error) {
+	var streams []*peekable
+	for _, ch := range Precedence {
+		next, stop := iter.Pull2(records(ctx, staging, stagedKind(ch, k)))
+		defer stop()
+		p := &peekable{next: next}
+		if err := p.advance(); err != nil {
+			return Change{}, err
+		}
+		streams = append(streams, p)
+	}
+	var c Change
+	seen := newIDSet()
+	batch := make([]source.Record, 0, 1000)
+	flush := func() error {
+		res, err := target.PutRecords(ctx, batch)
+		c.Added, c.Changed, c.Unchanged = c.Added+res.Added, c.Changed+res.Changed, c.Unchanged+res.Unchanged
+		batch = batch[:0]
+		return err
+	}
+	for {
+		id, ok := minID(streams)
+		if !ok {
+			break
+		}
+		var versions []source.Record
+		for _, s := range streams {
+			if s.ok && s.cur.ID == id {
+				r := s.cur
+				r.Kind = k
+				versions = append(versions, r)
+				if err := s.advance(); err != nil {
+					return c, err
+				}
+			}
+		}
+		batch = append(batch, Merge(versions))
+		seen.add(id)
+		c.Total++
+		if len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return c, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return c, err
+	}
+	removed, err := removeUnseen(ctx, target, k, seen, c.Total)
+	c.Removed = removed
+	return c, err
+}
+
+// records adapts EachRecord to an iterator of (record, error).
+func records(ctx context.Context, st store.Store, k source.Kind) iter.Seq2[source.Record, error] {
+	return func(yield func(source.Record, error) bool) {
+		stopped := errStop
+		err := st.EachRecord(ctx, k, func(r source.Record) error {
+			if !yield(r, nil) {
+				return stopped
+			}
+			return nil
+		})
+		if err != nil && err != stopped {
+			yield(source.Record{}, err)
+		}
+	}
+}

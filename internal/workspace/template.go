@@ -1,0 +1,44 @@
+package workspace
+
+import "fmt"
+
+// DefaultConfigYAML returns the commented ferry.yaml that `ferry init` writes.
+func DefaultConfigYAML(harvest string) string {
+	return fmt.Sprintf(`# ferry workspace: Klipy CRM -> Pipedrive.
+#
+# Secrets never go in this file. ferry reads them from the environment only:
+#   KLIPY_API_KEY          Klipy API key (Settings -> API), if your workspace has API access
+#   KLIPY_BASE_URL         overrides source.klipy_base_url (e.g. a local sandbox)
+#   KLIPY_WEBHOOK_SECRET   whsec_... secret of the Klipy webhook endpoint, for ferry listen
+#   PIPEDRIVE_API_TOKEN    Pipedrive API token (Personal preferences -> API)
+#   PIPEDRIVE_COMPANY_DOMAIN  e.g. acme for https://acme.pipedrive.com
+#   PIPEDRIVE_BASE_URL     overrides the company domain (e.g. a local sandbox)
+
+source:
+  # Klipy's API base URL; empty means https://api.klipy.ai/api/v1.
+  klipy_base_url: ""
+  # Which Klipy API generation to use: auto (detect by authenticating), new or old.
+  klipy_api: auto
+  # The harvest folder: CSV files for what no Klipy API gives (deals before webhook capture,
+  # notes, to-dos, tags, owners, custom fields, attachments). ferry harvest template DIR
+  # writes empty templates. Relative paths are relative to this file.
+  harvest: %q
+  # Region used to read phone numbers written without a country code (ISO 3166, e.g. US, GB, DE).
+  default_phone_region: US
+
+pipedrive:
+  # Company domain (the "acme" of acme.pipedrive.com); PIPEDRIVE_COMPANY_DOMAIN overrides it.
+  company_domain: ""
+  # Your Pipedrive plan and seats size the daily API budget (30,000 x multiplier x seats
+  # tokens; multipliers lite 1, growth 2, premium 5, ultimate 7) and the burst limit.
+  plan: growth
+  seats: 1
+  # Extra tokens bought as a top-up, added to the daily budget.
+  top_up_tokens: 0
+  # api_token or oauth (OAuth has higher burst limits; the token comes from the environment).
+  auth: api_token
+  # Email of the Pipedrive user that receives records whose Klipy owner has no Pipedrive user
+  # and no decision; empty means such owners block confirmation until decided.
+  fallback_owner: ""
+`, harvest)
+}
