@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"ferry/internal/extract"
+	"ferry/internal/klipy"
+	"ferry/internal/klipy/harvest"
+	"ferry/internal/source"
+	"ferry/internal/store"
+	"ferry/internal/store/sqlite"
+	"ferry/internal/workspace"
+)
+
+// ExtractOptions are the flags of `ferry extract`.
+type ExtractOptions struct {
+	Harvest  string
+	NoAPI    bool
+	Encoding string
+
+	// klipyRate overrides the client-side pacing of the Klipy API (requests per minute;
+	// negative: none). Only the demo sets it, against a sandbox with limits off.
+	klipyRate int
+}
+
+// newExtractCommand builds `ferry extract`.
+func newExtractCommand(g *globalOptions) *cobra.Command {
+	var opts ExtractOptions
+	cmd := &cobra.Command{
+		Use:   "extract",
+		Short: "Take everything Klipy gives into the local source snapshot",
+		Long: `Extract reads every channel Klipy offers and merges them into the workspace's source
+snapshot (.ferry/state.db), one record per Klipy object with a content hash:
+
+  harvest   the harvest folder (ferry.yaml source.harvest, or --harvest DIR)
+  api       Klipy's API: people, interactions, companies (when KLIPY_API_KEY is set)
+  webhook   deal events captured by ferry listen
+
+Conflicts: for an object seen on several channels each field takes the value of the most
+authoritative channel that has it: webhook (newest deal state) over api (live data) over
+harvest (a manual export). An empty value never erases another channel's value.
+
+Unreadable harvest rows are quarantined with file, line and reason; the rest goes on.
+Re-running is idempotent and reports what was added, changed, unchanged and removed. An API
+extraction interrupted by a crash or Ctrl-C resumes from its last page on the next run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runExtract(cmd.Context(), g, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Harvest, "harvest", "", "harvest folder (default: source.harvest in ferry.yaml)")
+	f.BoolVar(&opts.NoAPI, "no-api", false, "do not call the Klipy API even when KLIPY_API_KEY is set")
+	f.StringVar(&opts.Encoding, "encoding", "auto", "harvest file encoding: auto, utf-8, utf-16, windows-1252")
+	return cmd
+}
+
+// runExtract builds the channels, runs the extraction and prints the report.
+func runExtract(ctx context.Context, g *globalOptions, opts ExtractOptions) error {
+	ws, st, err := g.openWorkspace()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, channels, err := extractWorkspace(ctx, ws, st, workspace.LoadEnv(), opts)
+	if err != nil {
+		return err
+	}
+	return printExtract(g, rep, channels)
+}
+
+// extractWorkspace runs every channel that applies to ws with the given environment.
+func extractWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store, env workspace.Env,
+	opts ExtractOptions) (extract.Report, []extract.Channel, error) {
+	channels, err := extractChannels(ws, st, env, opts)
+	if err != nil {
+		return extract.Report{}, nil, err
+	}
+	rep, err := extractInto(ctx, ws, st, channels)
+	return rep, channels, err
+}
+
+// extractChannels lists the channels that apply to this workspace.
+func extractChannels(ws *workspace.Workspace, st store.Store, env workspace.Env, opts ExtractOptions) ([]extract.Channel, error) {
+	var chs []extract.Channel
+	dir := opts.Harvest
+	if dir == "" {
+		dir = ws.HarvestDir()
+	}
+	if dir != "" {
+		if _, err := os.Stat(dir); err == nil {
+			chs = append(chs, &extract.HarvestChannel{Dir: dir, Options: harvest.Options{Encoding: opts.Encoding}})
+		} else if opts.Harvest != "" {
+			return nil, usageErrorf("--harvest %s: %v", dir, err)
+		}
+	}
+	if env.KlipyKey != "" && !opts.NoAPI {
+		c, err := newKlipyClient(ws, env, opts.klipyRate)
+		if err != nil {
+			return nil, err
+		}
+		chs = append(chs, &extract.APIChannel{Client: c})
+	}
+	chs = append(chs, &extract.WebhookChannel{Events: st})
+	return chs, nil
+}
+
+// newKlipyClient builds the Klipy API client from ferry.yaml and the environment.
+func newKlipyClient(ws *workspace.Workspace, env workspace.Env, ratePerMinute int) (*klipy.Client, error) {
+	gen, err := klipy.ParseGeneration(ws.Config.Source.KlipyAPI)
+	if err != nil {
+		return nil, usageErrorf("source.klipy_api: %v", err)
+	}
+	return klipy.NewClient(klipy.Config{BaseURL: env.KlipyURL(ws.Config), APIKey: env.KlipyKey, Generation: gen,
+		RatePerMinute: ratePerMinute})
+}
+
+// extractInto runs the extraction with a staging store kept in .ferry/ until it succeeds, so
+// an interrupted API extraction resumes.
+func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, chs []extract.Channel) (extract.Report, error) {
+	stagingPath := filepath.Join(ws.Dir, workspace.StateDir, "extract-staging.db")
+	staging, err := sqlite.Open(stagingPath)
+	if err != nil {
+		return extract.Report{}, fmt.Errorf("open extraction staging store: %w", err)
+	}
+	if err := extract.ClearHarvestQuarantine(ctx, st); err != nil {
+		staging.Close()
+		return extract.Report{}, err
+	}
+	rep, err := extract.Run(ctx, st, staging, chs)
+	staging.Close()
+	if err != nil {
+		return rep, fmt.Errorf("%w (an interrupted extraction resumes when you run ferry extract again)", err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(stagingPath + suffix)
+	}
+	return rep, nil
+}
+
+// printExtract prints the per-channel and per-kind tables.
+func printExtract(g *globalOptions, rep extract.Report, chs []extract.Channel) error {
+	if g.JSON {
+		return json.NewEncoder(g.stdout).Encode(rep)
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "object\tharvest\tapi\twebhook\tquarantined\tsnapshot\tadded\tchanged\tunchanged\tremoved\t")
+	for _, k := range source.Kinds {
+		c := rep.Changes[k]
+		q := 0
+		for _, ch := range rep.Channels {
+			q += ch[k].Quarantined
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", k,
+			rep.Channels[source.Harvest][k].Loaded, rep.Channels[source.API][k].Loaded,
+			rep.Channels[source.Webhook][k].Loaded, q, c.Total, c.Added, c.Changed, c.Unchanged, c.Removed)
+	}
+	tw.Flush()
+	var names []string
+	for _, ch := range chs {
+		names = append(names, string(ch.Name()))
+	}
+	sort.Strings(names)
+	g.printf("channels used: %v\n", names)
+	return nil
+}

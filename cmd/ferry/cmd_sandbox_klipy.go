@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ferry/internal/gen"
+	"ferry/internal/klipy"
+	"ferry/internal/klipy/sandbox"
+	"ferry/internal/source"
+)
+
+// SandboxKlipyOptions are the flags of `ferry sandbox klipy`.
+type SandboxKlipyOptions struct {
+	Addr          string
+	People        int
+	Seed          int64
+	API           string
+	Key           string
+	Scopes        []string
+	Limits        string
+	WebhookURL    string
+	WebhookSecret string
+}
+
+// newSandboxKlipyCommand builds `ferry sandbox klipy`.
+func newSandboxKlipyCommand(g *globalOptions) *cobra.Command {
+	opts := SandboxKlipyOptions{Addr: "127.0.0.1:0", People: 1000, Seed: 1, API: "new", Limits: "on",
+		Scopes: []string{sandbox.ScopeAll}}
+	cmd := &cobra.Command{
+		Use:   "klipy",
+		Short: "Run a local Klipy CRM API (beta, either generation) over a generated workspace",
+		Long: `Run a stand-in for Klipy CRM's beta REST API serving a generated workspace (the same data
+ferry demo and the tests use): its people, companies and interactions. Deals, notes, to-dos,
+tags and owners are not served, because Klipy's API does not expose them.
+
+Routes under /api/v1: GET /authenticate, POST /people/query, GET /people/{id},
+GET /companies/{id} (Klipy cannot list companies), POST /interactions/query,
+GET /interactions/{id}. Queries take {cursor, limit, filter}; limit defaults to 20, at most 100.
+
+--api picks the generation: "new" answers {object, data, meta} with page_info cursors and
+takes the key in X-Klipy-Api-Key or Authorization: Bearer (keys klipy_api_…); "old" answers
+{success, data} and takes X-KLIPY-API-KEY only (keys klipy_pk_…). Without --key a random key
+of the right shape is made. --scopes limits what the key may read (ALL, people:read,
+companies:read, interactions:read); other routes answer 403.
+
+With --limits=on (default) Klipy's limits hold: 200 requests a minute per key and 1,000 per
+organisation, X-RateLimit-Limit/-Remaining/-Reset headers, and 429 with Retry-After.
+
+With --webhook-url the sandbox also delivers the workspace's live deal events there, signed
+(Svix style) with --webhook-secret (whsec_…), as Klipy's webhooks would.
+
+The first two lines of output are always
+  KLIPY_BASE_URL=http://HOST:PORT/api/v1
+  KLIPY_API_KEY=KEY
+so scripts can eval them. Traffic counters: GET /_sandbox/stats. Stop with Ctrl-C.`,
+		Example: `  ferry sandbox klipy --people 5000 --seed 42
+  eval "$(ferry sandbox klipy --api old --limits=off | head -2)"
+  ferry sandbox klipy --scopes people:read,interactions:read   # a key without companies:read`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSandboxKlipy(cmd.Context(), g, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Addr, "addr", opts.Addr, "listen address (port 0 picks a free port)")
+	f.IntVar(&opts.People, "people", opts.People, "person records to generate (about 10 interactions each)")
+	f.Int64Var(&opts.Seed, "seed", opts.Seed, "generator seed; the same seed gives the same workspace")
+	f.StringVar(&opts.API, "api", opts.API, "API generation: new or old")
+	f.StringVar(&opts.Key, "key", "", "API key to accept (default: random, klipy_api_… or klipy_pk_…)")
+	f.StringSliceVar(&opts.Scopes, "scopes", opts.Scopes, "scopes of the key: ALL, people:read, companies:read, interactions:read")
+	f.StringVar(&opts.Limits, "limits", opts.Limits, "rate limits: on or off")
+	f.StringVar(&opts.WebhookURL, "webhook-url", "", "deliver the live deal webhook events to this URL")
+	f.StringVar(&opts.WebhookSecret, "webhook-secret", "", "signing secret of the webhook deliveries (whsec_…)")
+	return cmd
+}
+
+// check validates the flags and fills in the key.
+func (o *SandboxKlipyOptions) check() (limits bool, err error) {
+	if o.API != "new" && o.API != "old" {
+		return false, usageErrorf("--api %q: allowed values are new, old", o.API)
+	}
+	switch strings.ToLower(o.Limits) {
+	case "on", "true":
+		limits = true
+	case "off", "false":
+	default:
+		return false, usageErrorf("--limits %q: allowed values are on, off", o.Limits)
+	}
+	if o.People < 1 {
+		return false, usageErrorf("--people %d: must be at least 1", o.People)
+	}
+	prefix := map[string]string{"new": klipy.NewKeyPrefix, "old": klipy.OldKeyPrefix}[o.API]
+	if o.Key == "" {
+		o.Key = sandbox.NewKey(o.API)
+	} else if !strings.HasPrefix(o.Key, prefix) {
+		return false, usageErrorf("--key: the %s API generation takes keys starting %s", o.API, prefix)
+	}
+	for _, s := range o.Scopes {
+		switch s {
+		case sandbox.ScopeAll, sandbox.ScopePeopleRead, sandbox.ScopeCompaniesRead, sandbox.ScopeInteractionsRead:
+		default:
+			return false, usageErrorf("--scopes %q: allowed values are ALL, people:read, companies:read, interactions:read", s)
+		}
+	}
+	if (o.WebhookURL == "") != (o.WebhookSecret == "") {
+		return false, usageErrorf("--webhook-url and --webhook-secret go together")
+	}
+	return limits, nil
+}
+
+// runSandboxKlipy serves the sandbox until ctx ends.
+func runSandboxKlipy(ctx context.Context, g *globalOptions, opts SandboxKlipyOptions) error {
+	limits, err := opts.check()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if opts.People >= 20_000 {
+		fmt.Fprintf(g.stderr, "ferry: generating and encoding %d people with their interactions (about %d s)…\n",
+			opts.People, max(1, opts.People/4000))
+	}
+	srv := sandbox.New(sandbox.Options{API: opts.API, Source: gen.New(gen.Config{People: opts.People, Seed: opts.Seed}),
+		Keys: []sandbox.Key{{Value: opts.Key, Scopes: opts.Scopes}}, Limits: limits,
+		WebhookURL: opts.WebhookURL, WebhookSecret: opts.WebhookSecret})
+	if err := srv.Err(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return usageErrorf("--addr %q: %v", opts.Addr, err)
+	}
+	base := "http://" + klipySandboxHost(ln.Addr()) + "/api/v1"
+	g.printf("KLIPY_BASE_URL=%s\nKLIPY_API_KEY=%s\n", base, opts.Key)
+	describeKlipySandbox(g, srv, base, opts, limits, time.Since(start))
+	return serveKlipySandbox(ctx, g, srv, ln)
+}
+
+// klipySandboxHost is the address to print: an unspecified host becomes 127.0.0.1.
+func klipySandboxHost(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func describeKlipySandbox(g *globalOptions, srv *sandbox.Server, base string, opts SandboxKlipyOptions, limits bool, took time.Duration) {
+	people, companies, inter := srv.Count(source.Person), srv.Count(source.Company), srv.Count(source.Interaction)
+	stats := strings.TrimSuffix(base, "/api/v1") + "/_sandbox/stats"
+	if g.JSON {
+		_ = json.NewEncoder(g.stdout).Encode(map[string]any{"api": opts.API, "base_url": base, "people": people,
+			"companies": companies, "interactions": inter, "limits": limits, "scopes": opts.Scopes,
+			"stats_url": stats, "webhook_url": opts.WebhookURL})
+		return
+	}
+	g.printf("Klipy sandbox, %s API generation: %d people, %d companies, %d interactions (seed %d, loaded in %s, %.1f MB)\n",
+		opts.API, people, companies, inter, opts.Seed, took.Round(time.Millisecond), float64(srv.MemoryBytes())/(1<<20))
+	if limits {
+		g.printf("Rate limits on: 200 requests/min per key, 1,000 per organisation (429 + Retry-After)\n")
+	} else {
+		g.printf("Rate limits off\n")
+	}
+	g.printf("Key scopes: %s\nStats: %s\n", strings.Join(opts.Scopes, ", "), stats)
+	if opts.WebhookURL != "" {
+		g.printf("Webhooks: live deal events go to %s\n", opts.WebhookURL)
+	}
+	g.printf("Press Ctrl-C to stop.\n")
+}
+
+// serveKlipySandbox serves srv on ln and runs its background tasks until ctx ends.
+func serveKlipySandbox(ctx context.Context, g *globalOptions, srv *sandbox.Server, ln net.Listener) error {
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if err := srv.Run(ctx); err != nil {
+			fmt.Fprintf(g.stderr, "ferry: klipy sandbox: %v\n", err)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("klipy sandbox: %w", err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("klipy sandbox: shutdown: %w", err)
+	}
+	return nil
+}

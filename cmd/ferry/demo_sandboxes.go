@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+
+	klipysandbox "ferry/internal/klipy/sandbox"
+	"ferry/internal/klipy/webhook"
+	pdsandbox "ferry/internal/pipedrive/sandbox"
+	"ferry/internal/workspace"
+)
+
+// startSandboxes starts in-process Klipy and Pipedrive sandboxes serving the generated data
+// and points the demo's environment at them.
+func (d *demo) startSandboxes(context.Context) error {
+	key := klipysandbox.NewKey("new")
+	kl := klipysandbox.New(klipysandbox.Options{API: "new", Source: d.data,
+		Keys: []klipysandbox.Key{{Value: key}}})
+	if err := kl.Err(); err != nil {
+		return fmt.Errorf("klipy sandbox: %w", err)
+	}
+	klSrv := httptest.NewServer(kl)
+	d.closers = append(d.closers, klSrv.Close)
+
+	var users []pdsandbox.User
+	for _, u := range d.data.PipedriveUsers() {
+		users = append(users, pdsandbox.User{Name: u.Name, Email: u.Email})
+	}
+	token := "demo-" + klipysandbox.NewKey("new")[10:26]
+	pd := pdsandbox.New(pdsandbox.Options{Token: token, Plan: "growth", Seats: 5, Users: users,
+		Seed: d.opts.Seed, CompanyDomain: "demo"})
+	pdSrv := httptest.NewServer(pd)
+	d.closers = append(d.closers, pdSrv.Close)
+
+	d.env = workspace.Env{KlipyBaseURL: klSrv.URL + "/api/v1", KlipyKey: key,
+		PipedriveBaseURL: pdSrv.URL, PipedriveToken: token, KlipyWebhookSecret: demoWebhookSecret()}
+	d.g.printf("Klipy sandbox (new API generation): %s/api/v1 with %d people, %d companies, %d interactions\n",
+		klSrv.URL, kl.Count("person"), kl.Count("company"), kl.Count("interaction"))
+	d.g.printf("Pipedrive sandbox (growth plan, 5 seats): %s with %d users\n", pdSrv.URL, len(users)+1)
+	return nil
+}
+
+// demoWebhookSecret is a fresh whsec_ secret for this demo run.
+func demoWebhookSecret() string {
+	return "whsec_" + klipysandbox.NewKey("new")[10:]
+}
+
+// capture starts the webhook receiver of `ferry listen` on the workspace store and has the
+// Klipy sandbox deliver its live deal events, one of them twice and one forged.
+func (d *demo) capture(ctx context.Context) error {
+	h, err := webhook.NewHandler(d.env.KlipyWebhookSecret, d.st, webhook.HandlerOptions{})
+	if err != nil {
+		return err
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	stats, err := klipysandbox.SendDealEvents(ctx, d.data, srv.URL, d.env.KlipyWebhookSecret,
+		klipysandbox.SendOptions{AddEventTime: true, Redeliver: 1, Forge: 1})
+	if err != nil {
+		return err
+	}
+	stored := 0
+	if err := d.st.EachEvent(ctx, func(e storeEvent) error { stored++; return nil }); err != nil {
+		return err
+	}
+	d.g.printf("delivered %d signed deal events; %d redelivered (stored once); %d forged (refused)\n",
+		stats.Delivered, stats.Redelivered, stats.ForgedRefused)
+	d.g.printf("events stored in the workspace: %d\n", stored)
+	if stored != stats.Events || stats.ForgedRefused != 1 {
+		d.problems = append(d.problems, fmt.Sprintf("webhook capture stored %d of %d events, refused %d of 1 forged",
+			stored, stats.Events, stats.ForgedRefused))
+	}
+	return nil
+}
+
+// probe prints the capability table against the sandboxes.
+func (d *demo) probe(ctx context.Context) error {
+	res, err := probeWorkspace(ctx, d.ws, d.st, d.env, ProbeOptions{MaxPages: 0})
+	if err != nil {
+		return err
+	}
+	printProbe(d.g, res)
+	return nil
+}

@@ -1,0 +1,21 @@
+// Command ferry migrates a company's CRM from Klipy CRM to Pipedrive: data and schema, field by
+// field, verified, resumable and reversible. Run `ferry --help` for the journey.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ferry:", err)
+	}
+	os.Exit(exitCode(err))
+}

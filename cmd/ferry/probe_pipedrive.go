@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"ferry/internal/pipedrive"
+	"ferry/internal/workspace"
+)
+
+// pipedriveProbe is what probe learned about the destination.
+type pipedriveProbe struct {
+	BaseURL     string         `json:"base_url"`
+	User        string         `json:"user,omitempty"`
+	Company     string         `json:"company,omitempty"`
+	Plan        string         `json:"plan"`
+	BurstLimit  int            `json:"burst_limit"`
+	DailyBudget int            `json:"daily_budget_configured"`
+	Remaining   int64          `json:"tokens_remaining"` // -1 when the server did not say
+	Users       int            `json:"users"`
+	Pipelines   []string       `json:"pipelines"`
+	Fields      map[string]int `json:"custom_fields"`
+	Error       string         `json:"error,omitempty"`
+}
+
+// newPipedriveClient builds the client from ferry.yaml and the environment.
+func newPipedriveClient(ws *workspace.Workspace, env workspace.Env) (*pipedrive.Client, error) {
+	base, err := env.PipedriveURL(ws.Config)
+	if err != nil {
+		return nil, err
+	}
+	return pipedrive.New(pipedrive.Config{BaseURL: base, Token: env.PipedriveToken,
+		OAuth: ws.Config.Pipedrive.Auth == "oauth", Plan: ws.Config.Pipedrive.Plan,
+		DailyBudget: int64(ws.Config.Pipedrive.DailyBudget())})
+}
+
+// probePipedrive reads the token's user, users, pipelines and fields.
+func probePipedrive(ctx context.Context, ws *workspace.Workspace, env workspace.Env) *pipedriveProbe {
+	p := &pipedriveProbe{Plan: ws.Config.Pipedrive.Plan, DailyBudget: ws.Config.Pipedrive.DailyBudget(),
+		Fields: map[string]int{}, Remaining: -1}
+	c, err := newPipedriveClient(ws, env)
+	if err != nil {
+		p.Error = err.Error()
+		return p
+	}
+	p.BaseURL, _ = env.PipedriveURL(ws.Config)
+	if err := p.read(ctx, c); err != nil {
+		p.Error = err.Error()
+	}
+	p.BurstLimit = c.BurstLimit()
+	if left, err := c.Remaining(ctx); err == nil {
+		p.Remaining = left
+	}
+	return p
+}
+
+func (p *pipedriveProbe) read(ctx context.Context, c *pipedrive.Client) error {
+	me, err := c.Me(ctx)
+	if err != nil {
+		return err
+	}
+	p.User, p.Company = fmt.Sprintf("%s <%s>", me.Name, me.Email), me.CompanyName
+	users, err := c.Users(ctx)
+	if err != nil {
+		return err
+	}
+	p.Users = len(users)
+	pipes, err := c.Pipelines(ctx)
+	if err != nil {
+		return err
+	}
+	for _, pl := range pipes {
+		p.Pipelines = append(p.Pipelines, pl.String("name"))
+	}
+	for _, e := range []pipedrive.FieldEntity{pipedrive.PersonFields, pipedrive.OrganizationFields, pipedrive.DealFields} {
+		fields, err := c.Fields(ctx, e)
+		if err != nil {
+			return err
+		}
+		for _, f := range fields {
+			if f.IsCustom {
+				p.Fields[string(e)]++
+			}
+		}
+	}
+	return nil
+}
+
+func (p *pipedriveProbe) print(g *globalOptions) {
+	if p.Error != "" {
+		g.printf("Pipedrive: %s\n", p.Error)
+	}
+	if p.User == "" {
+		return
+	}
+	g.printf("Pipedrive: %s as %s (company %q)\n", p.BaseURL, p.User, p.Company)
+	g.printf("  plan %s: burst %d requests per 2 s; daily budget %d tokens configured", p.Plan, p.BurstLimit, p.DailyBudget)
+	if p.Remaining >= 0 {
+		g.printf(", %d remaining today", p.Remaining)
+	}
+	g.printf("\n  %d users, pipelines %q, custom fields: %d person, %d organization, %d deal\n",
+		p.Users, p.Pipelines, p.Fields["person"], p.Fields["organization"], p.Fields["deal"])
+}
