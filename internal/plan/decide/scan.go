@@ -1,0 +1,116 @@
+package decide
+
+import (
+	"context"
+	"strings"
+
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// Scan is what the snapshot says about pipelines, tags, interaction types and owners.
+type Scan struct {
+	Stages       map[string]map[string]*StageStat // pipeline → stage → stats
+	Tags         map[string]int                   // tag as written → uses
+	Interactions map[string]int                   // "TYPE" or "DIRECT_MESSAGE/Channel" → count
+	OwnerRefs    map[string]int                   // owner reference as written → records
+	Owners       []source.Record                  // owners.csv
+}
+
+// StageStat counts deals in a stage and where the stage sits in deal histories.
+type StageStat struct {
+	Deals  int     // deals currently in the stage
+	posSum float64 // sum of relative positions in stage histories
+	posN   int
+}
+
+// Position is the stage's mean relative position (0 first, 1 last) in deal histories.
+func (s *StageStat) Position() float64 {
+	if s.posN == 0 {
+		return 0.5
+	}
+	return s.posSum / float64(s.posN)
+}
+
+// ScanSnapshot streams the snapshot once per kind it needs.
+func ScanSnapshot(ctx context.Context, st store.Store) (*Scan, error) {
+	sc := &Scan{Stages: map[string]map[string]*StageStat{}, Tags: map[string]int{},
+		Interactions: map[string]int{}, OwnerRefs: map[string]int{}}
+	walks := []struct {
+		kind source.Kind
+		fn   func(source.Record)
+	}{
+		{source.Owner, func(r source.Record) { sc.Owners = append(sc.Owners, r) }},
+		{source.Company, sc.common},
+		{source.Person, sc.common},
+		{source.Deal, sc.deal},
+		{source.Interaction, sc.interaction},
+		{source.Task, sc.common},
+	}
+	for _, w := range walks {
+		err := st.EachRecord(ctx, w.kind, func(r source.Record) error { w.fn(r); return nil })
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sc, nil
+}
+
+// common counts tags and the owner reference.
+func (sc *Scan) common(r source.Record) {
+	for _, t := range source.List(r.Fields["tags"]) {
+		sc.Tags[t]++
+	}
+	if o := r.Fields["owner"]; strings.TrimSpace(o) != "" {
+		sc.OwnerRefs[o]++
+	}
+}
+
+func (sc *Scan) deal(r source.Record) {
+	sc.common(r)
+	p := strings.TrimSpace(r.Fields["pipeline"])
+	if p == "" {
+		p = "Pipeline"
+	}
+	stages := sc.Stages[p]
+	if stages == nil {
+		stages = map[string]*StageStat{}
+		sc.Stages[p] = stages
+	}
+	stat := func(name string) *StageStat {
+		s := stages[name]
+		if s == nil {
+			s = &StageStat{}
+			stages[name] = s
+		}
+		return s
+	}
+	history := source.List(r.Fields["stage_history"])
+	for i, h := range history {
+		name, _, _ := strings.Cut(h, "@")
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		s := stat(name)
+		if len(history) > 1 {
+			s.posSum += float64(i) / float64(len(history)-1)
+			s.posN++
+		}
+	}
+	if cur := strings.TrimSpace(r.Fields["stage"]); cur != "" {
+		stat(cur).Deals++
+	}
+}
+
+func (sc *Scan) interaction(r source.Record) {
+	t := strings.ToUpper(strings.TrimSpace(r.Fields["type"]))
+	if t == source.TypeDirectMessage {
+		if ch := strings.TrimSpace(r.Fields["channel"]); ch != "" {
+			t += "/" + ch
+		}
+	}
+	sc.Interactions[t]++
+	if o := r.Fields["created_by"]; strings.TrimSpace(o) != "" {
+		sc.OwnerRefs[o]++
+	}
+}

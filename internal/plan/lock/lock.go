@@ -1,0 +1,137 @@
+// Package lock records and checks the confirmation lock (DESIGN.md invariant 1): nothing
+// moves without a confirmed plan whose hash matches the current mapping, snapshot and
+// decisions. The lock holds one hash of each; any later change to one of them invalidates it,
+// and Check says which changed.
+package lock
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// CursorName is where the lock lives in the state store.
+const CursorName = "plan.lock"
+
+// ErrNoLock is wrapped when the plan was never confirmed.
+var ErrNoLock = errors.New("the plan is not confirmed")
+
+// ErrStale is wrapped when something changed since the confirmation.
+var ErrStale = errors.New("the plan changed since it was confirmed")
+
+// Lock is the confirmed state.
+type Lock struct {
+	Mapping   string    `json:"mapping"`
+	Snapshot  string    `json:"snapshot"`
+	Decisions string    `json:"decisions"`
+	Records   int       `json:"records"`
+	At        time.Time `json:"confirmed_at"`
+}
+
+// Files names the plan files a lock covers.
+type Files struct {
+	Mapping, Decisions string
+}
+
+// Compute hashes the current mapping file, decisions file and snapshot.
+func Compute(ctx context.Context, st store.Store, f Files) (Lock, error) {
+	var l Lock
+	var err error
+	if l.Mapping, err = hashFile(f.Mapping); err != nil {
+		return l, err
+	}
+	if l.Decisions, err = hashFile(f.Decisions); err != nil {
+		return l, err
+	}
+	l.Snapshot, l.Records, err = SnapshotHash(ctx, st)
+	return l, err
+}
+
+func hashFile(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read plan file: %w (run ferry plan first)", err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// SnapshotHash hashes every record's kind, id and content hash, in kind then id order.
+func SnapshotHash(ctx context.Context, st store.Store) (string, int, error) {
+	h := sha256.New()
+	n := 0
+	for _, k := range source.Kinds {
+		err := st.EachRecord(ctx, k, func(r source.Record) error {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\n", r.Kind, r.ID, r.Hash())
+			n++
+			return nil
+		})
+		if err != nil {
+			return "", 0, fmt.Errorf("hash snapshot: %w", err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// Save stores the lock.
+func Save(ctx context.Context, st store.Store, l Lock) error {
+	data, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	return st.PutCursor(ctx, CursorName, string(data))
+}
+
+// Load returns the stored lock, or an error wrapping ErrNoLock.
+func Load(ctx context.Context, st store.Store) (Lock, error) {
+	v, err := st.GetCursor(ctx, CursorName)
+	if errors.Is(err, store.ErrNotFound) {
+		return Lock{}, fmt.Errorf("%w: run ferry plan, resolve its decisions, then ferry confirm", ErrNoLock)
+	}
+	if err != nil {
+		return Lock{}, err
+	}
+	var l Lock
+	if err := json.Unmarshal([]byte(v), &l); err != nil {
+		return Lock{}, fmt.Errorf("stored plan lock is unreadable: %w; run ferry confirm again", err)
+	}
+	return l, nil
+}
+
+// Check compares the stored lock with the current files and snapshot. The error wraps
+// ErrNoLock or ErrStale and names everything that changed.
+func Check(ctx context.Context, st store.Store, f Files) (Lock, error) {
+	saved, err := Load(ctx, st)
+	if err != nil {
+		return Lock{}, err
+	}
+	cur, err := Compute(ctx, st, f)
+	if err != nil {
+		return Lock{}, err
+	}
+	var changed []string
+	if cur.Mapping != saved.Mapping {
+		changed = append(changed, f.Mapping+" was edited")
+	}
+	if cur.Decisions != saved.Decisions {
+		changed = append(changed, f.Decisions+" was edited")
+	}
+	if cur.Snapshot != saved.Snapshot {
+		changed = append(changed, fmt.Sprintf("the source snapshot changed (%d records at confirmation, %d now; ferry extract ran again)",
+			saved.Records, cur.Records))
+	}
+	if len(changed) > 0 {
+		return saved, fmt.Errorf("%w since %s: %s; review and run ferry confirm again",
+			ErrStale, saved.At.Format(time.RFC3339), strings.Join(changed, "; "))
+	}
+	return saved, nil
+}

@@ -1,0 +1,143 @@
+package mapping
+
+import "strings"
+
+// finish assembles what several fields contribute to and applies the entity's API rules.
+func (b *builder) finish() {
+	if n := strings.TrimSpace(b.name[0] + " " + b.name[1]); n != "" {
+		b.body["name"] = n // first and last win over a full-name column
+	}
+	if len(b.address) > 0 {
+		b.body["address"] = map[string]any{"value": strings.Join(b.address, ", ")}
+	}
+	for target, lines := range b.appends {
+		text, _ := b.body[target].(string)
+		for _, l := range lines {
+			text += escapeLine(l)
+		}
+		b.body[target] = text
+	}
+	setList(b.body, "emails", b.emails)
+	setList(b.body, "phones", b.phones)
+	if len(b.labels) > 0 {
+		b.body["label_ids"] = b.labels
+	}
+	if len(b.parts) > 0 {
+		b.body["participants"] = b.parts
+	}
+	if len(b.custom) > 0 {
+		b.body["custom_fields"] = b.custom
+	}
+	b.finishLinks()
+	b.finishType()
+	b.finishStage()
+	b.finishDeal()
+	b.checkRequired()
+}
+
+// setList marks the first item primary and sets the list.
+func setList(body map[string]any, key string, items []any) {
+	for i, it := range items {
+		it.(map[string]any)["primary"] = i == 0
+	}
+	if len(items) > 0 {
+		body[key] = items
+	}
+}
+
+// finishLinks resolves links by name where no id link resolved.
+func (b *builder) finishLinks() {
+	for _, f := range b.o.Fields {
+		if !hasTransform(f.Transforms, TLinkName) {
+			continue
+		}
+		for _, l := range b.byName {
+			if _, set := b.body[f.Target]; set {
+				break
+			}
+			if err := b.resolve(f.Target, func() (any, error) { return b.refs.LinkByName(l.entity, l.name) }); err != nil {
+				b.problem(f, "%v", err)
+			}
+		}
+	}
+	for _, target := range sortedKeys(b.linkErrs) {
+		_, linked := b.body[target]
+		for _, p := range b.linkErrs[target] {
+			if linked { // the link by name stood in: the failed id link is only advice
+				p.Warning = true
+				p.Message += "; linked by name instead"
+			}
+			b.problems = append(b.problems, p)
+		}
+	}
+}
+
+// finishType sets the activity type from the interaction type and channel, or the object's
+// fixed type.
+func (b *builder) finishType() {
+	if b.entity != EntityActivity {
+		return
+	}
+	if !b.hasType {
+		if b.o.ActivityType != "" {
+			b.body["type"] = b.o.ActivityType
+		}
+		return
+	}
+	t, err := b.refs.ActivityType(b.types[0], b.types[1])
+	if err != nil {
+		b.problems = append(b.problems, Problem{Field: string(b.o.Source) + ".type", Message: err.Error()})
+		return
+	}
+	b.body["type"] = t
+}
+
+// finishStage resolves the stage (within its pipeline) through the stage map.
+func (b *builder) finishStage() {
+	delete(b.body, "pipeline_id")
+	if b.stage == "" {
+		return
+	}
+	id, err := b.refs.StageID(b.pipeline, b.stage)
+	if err != nil {
+		b.problems = append(b.problems, Problem{Field: string(b.o.Source) + ".stage", Message: err.Error()})
+		return
+	}
+	b.body["stage_id"] = id
+}
+
+// finishDeal applies the v2 deal rules: won_time only when won, lost_time and lost_reason
+// only when lost, close_time only when closed; a currency read from a money value fills
+// an absent currency.
+func (b *builder) finishDeal() {
+	if b.entity != EntityDeal {
+		return
+	}
+	if _, ok := b.body["currency"]; !ok && b.currency != "" {
+		b.body["currency"] = b.currency
+	}
+	status, _ := b.body["status"].(string)
+	if closed, ok := b.body["close_time"]; ok {
+		switch status {
+		case "won":
+			b.body["won_time"] = closed
+		case "lost":
+			b.body["lost_time"] = closed
+		default:
+			delete(b.body, "close_time")
+		}
+	}
+	if status != "lost" {
+		delete(b.body, "lost_reason")
+	}
+}
+
+// checkRequired reports a body missing a field its entity requires.
+func (b *builder) checkRequired() {
+	for _, r := range required[b.entity] {
+		if v, ok := b.body[r]; !ok || v == "" {
+			b.problems = append(b.problems, Problem{Field: string(b.o.Source) + "." + r,
+				Message: "no value for the required " + b.entity + " field " + r})
+		}
+	}
+}

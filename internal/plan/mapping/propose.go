@@ -1,0 +1,228 @@
+package mapping
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"ferry/internal/plan/profile"
+	"ferry/internal/source"
+)
+
+// DefaultRegion is the phone region Propose uses when Options gives none.
+const DefaultRegion = "US"
+
+// Propose builds the mapping for every field of every kind of the profile: a standard
+// target, a custom field (reusing an existing one of the same name and a compatible type)
+// or a skip with its reason, with transforms, a confidence and a one-line reason, plus a
+// few test cases computed with NameResolver. It is deterministic and offline.
+func Propose(p profile.Profile, dest Schema, opts Options) Mapping {
+	m := Mapping{Version: Version, DefaultRegion: opts.DefaultRegion}
+	if m.DefaultRegion == "" {
+		m.DefaultRegion = DefaultRegion
+	}
+	for _, o := range p.Objects {
+		m.Objects = append(m.Objects, proposeObject(o, dest))
+	}
+	m.Tests = proposeTests(m, p)
+	return m
+}
+
+// proposeObject maps one kind.
+func proposeObject(o profile.Object, dest Schema) Object {
+	entity := kindEntity[o.Kind]
+	out := Object{Source: o.Kind, Target: entity,
+		Reason: fmt.Sprintf("%d records; Klipy %s → Pipedrive %s", o.Records, o.Kind, entity)}
+	switch o.Kind {
+	case source.Owner:
+		out.Skip = "owners are matched to Pipedrive users through the owner decisions (decisions.yaml); no record is created"
+		return out
+	case source.Task:
+		out.ActivityType = "task"
+	}
+	for _, f := range o.Fields {
+		var pf Field
+		if r, ok := standardRules[o.Kind][f.Name]; ok {
+			pf = proposeStandard(entity, f, r, dest)
+		} else {
+			pf = proposeCustom(entity, f, o, dest)
+		}
+		pf.Source = f.Name
+		pf.Confidence = math.Round(pf.Confidence*100) / 100
+		out.Fields = append(out.Fields, pf)
+	}
+	return out
+}
+
+// proposeStandard applies the rule of a standard field, adapted to the data and schema.
+func proposeStandard(entity string, f profile.Field, r rule, dest Schema) Field {
+	if r.skip != "" {
+		return Field{Skip: r.skip, Confidence: 1, Reason: "not migrated"}
+	}
+	if r.custom != "" {
+		if code, ok := standardFor(entity, r.custom, dest); ok {
+			return Field{Target: code, Confidence: 1, Transforms: []string{TTrim},
+				Reason: "the destination has the " + code + " field"}
+		}
+	}
+	ts := fillArgs(r.transforms, f)
+	if f.Name == "value" && f.Type == profile.TypeMoney {
+		ts = []string{TParseMoney + ":" + locale(f)}
+	}
+	conf := 1.0
+	if dataTyped(ts) && f.Filled > 0 {
+		conf = f.Confidence
+	}
+	reason := r.reason + fillNote(f)
+	if r.custom != "" {
+		if r.ctype == "enum" && f.Type != profile.TypeEnum {
+			r.ctype, ts = "varchar", []string{TTrim}
+			reason += "; too many distinct values for an enum, so text"
+		}
+		cf := customField(entity, r.custom, r.ctype, f, dest)
+		cf.Transforms = append(ts, cf.Transforms...)
+		cf.Confidence, cf.Reason = conf, reason+cf.Reason
+		return cf
+	}
+	return Field{Target: r.target, Transforms: ts, Confidence: conf, Reason: reason}
+}
+
+// standardFor reports the standard field that replaces a custom one when the destination
+// offers it (job_title and notes exist for persons only with Contact Sync).
+func standardFor(entity, custom string, dest Schema) (string, bool) {
+	code := map[string]string{"Job Title": "job_title", "Klipy notes": "notes"}[custom]
+	if code == "" || entity != EntityPerson {
+		return "", false
+	}
+	f, ok := dest.byCode(entity, code)
+	return code, ok && !f.Custom
+}
+
+// fillArgs replaces the "*" argument of transforms with what the profile found.
+func fillArgs(ts []string, f profile.Field) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		name, arg := splitTransform(t)
+		if arg == "*" {
+			switch name {
+			case TParseDate, TSplitDateTime:
+				arg = layout(f)
+			default:
+				arg = locale(f)
+			}
+			t = name + ":" + arg
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// layout returns the profiled date layout, RFC 3339 when the profile found none.
+func layout(f profile.Field) string {
+	if f.Layout != "" {
+		return f.Layout
+	}
+	return time.RFC3339
+}
+
+func locale(f profile.Field) string {
+	if f.Locale != "" {
+		return f.Locale
+	}
+	return profile.LocaleUS
+}
+
+// dataTyped reports whether a transform chain depends on the values having a type, so that
+// the profile's share of fitting values is the confidence.
+func dataTyped(ts []string) bool {
+	for _, t := range ts {
+		switch n, _ := splitTransform(t); n {
+		case TParseDate, TSplitDateTime, TNormalizeEmail, TPhoneE164, TParseNumber, TParseMoney,
+			TNormalizeLinkedIn, TRegistrableDomain, TBoolean:
+			return true
+		}
+	}
+	return false
+}
+
+// fillNote summarises the profile of a field for a reason.
+func fillNote(f profile.Field) string {
+	if f.Filled == 0 {
+		return " (empty in this snapshot)"
+	}
+	s := fmt.Sprintf(" (%.0f%% filled, %s distinct", 100*f.FillRate, f.DistinctString())
+	for _, a := range f.Anomalies {
+		s += "; " + a.Message
+	}
+	return s + ")"
+}
+
+// proposeCustom maps a field the harvest reader did not recognise: first by header
+// synonyms onto a standard target, else onto a custom field typed from the data.
+func proposeCustom(entity string, f profile.Field, o profile.Object, dest Schema) Field {
+	header := strings.TrimPrefix(f.Name, source.CustomPrefix)
+	if f.Filled == 0 {
+		return Field{Skip: "never filled in the snapshot", Confidence: 0.9,
+			Reason: "custom column " + header + " is empty"}
+	}
+	if sf, ok := synonymField(entity, header, f, o); ok {
+		return sf
+	}
+	if !customEntities[entity] {
+		return noCustomFields(entity, header, f)
+	}
+	ctype, ts, why := customType(f)
+	cf := customField(entity, header, ctype, f, dest)
+	cf.Transforms = append(ts, cf.Transforms...)
+	cf.Confidence = 0.9 * f.Confidence
+	cf.Reason = fmt.Sprintf("custom column detected as %s → %s custom field%s%s%s",
+		f.Type, ctype, why, fillNote(f), cf.Reason)
+	return cf
+}
+
+// noCustomFields keeps a custom column of an entity without custom fields in its text.
+func noCustomFields(entity, header string, f profile.Field) Field {
+	t := map[string]string{EntityActivity: "note", EntityNote: "content"}[entity]
+	if t == "" {
+		return Field{Skip: fmt.Sprintf("Pipedrive %ss take no custom fields", entity),
+			Confidence: 0.9, Reason: "listed in the report"}
+	}
+	return Field{Target: t, Transforms: []string{TAppend + ":" + header}, Confidence: 0.8,
+		Reason: fmt.Sprintf("Pipedrive %ss take no custom fields: appended to the %s%s", entity, t, fillNote(f))}
+}
+
+// customType picks the Pipedrive type and transforms for a detected type.
+func customType(f profile.Field) (ctype string, ts []string, why string) {
+	switch f.Type {
+	case profile.TypeEmail:
+		return "varchar", []string{TNormalizeEmail}, ""
+	case profile.TypePhone:
+		return "phone", []string{TPhoneE164}, ""
+	case profile.TypeURL:
+		return "varchar", []string{TTrim}, " (Pipedrive has no URL type)"
+	case profile.TypeDomain:
+		return "varchar", []string{TRegistrableDomain}, ""
+	case profile.TypeLinkedIn:
+		return "varchar", []string{TNormalizeLinkedIn}, ""
+	case profile.TypeDate:
+		return "date", []string{TParseDate + ":" + f.Layout}, " (layout " + f.Layout + ")"
+	case profile.TypeDateTime:
+		return "date", []string{TParseDate + ":" + f.Layout}, " (time of day dropped: Pipedrive has no date-time custom type)"
+	case profile.TypeNumber:
+		return "double", []string{TParseNumber + ":" + locale(f)}, ""
+	case profile.TypeMoney:
+		return "monetary", []string{TParseMoney + ":" + locale(f)}, fmt.Sprintf(" (%s, %s locale)", f.Currency, locale(f))
+	case profile.TypeEnum:
+		return "enum", []string{TMapEnum}, ""
+	case profile.TypeSet:
+		return "set", []string{TListToSet}, ""
+	case profile.TypeBoolean:
+		return "enum", []string{TBoolean}, " (Pipedrive has no boolean type: Yes/No options)"
+	case profile.TypeHTML:
+		return "text", []string{TSanitizeHTML}, ""
+	case profile.TypeLongText:
+		return "text", nil, ""
+	}
+	return "varchar", []string{TTrim}, ""
+}

@@ -1,0 +1,76 @@
+package mapping
+
+import "strings"
+
+// Resolver turns the names a mapping speaks in into Pipedrive ids. The migration engine's
+// resolver reads the schema setup (field codes, option ids), the id map (links) and the
+// decisions (owners, labels, stages, activity types); NameResolver gives readable
+// placeholders for tests. Each method returns an error when the name cannot be resolved;
+// Apply reports it as a problem of that field and leaves the value out.
+type Resolver interface {
+	// FieldCode returns the field_code of a custom field (code is the mapping's field_code
+	// for an existing field, "" for one schema setup creates).
+	FieldCode(entity, name, code string) (string, error)
+	// OptionID returns the option id of label in an enum or set field (custom by name, or
+	// a standard field such as industry by its code).
+	OptionID(entity, field, label string) (any, error)
+	// LinkID returns the Pipedrive id of a migrated source record; entity is the Pipedrive
+	// entity of the linked record (organization = Klipy company, person, deal, activity =
+	// Klipy interaction), sourceID its Klipy id.
+	LinkID(entity, sourceID string) (any, error)
+	// LinkByName returns the Pipedrive id of the migrated record of entity with that name
+	// (organizations by company name, for people without a company id).
+	LinkByName(entity, name string) (any, error)
+	// OwnerID returns the Pipedrive user id for a Klipy owner (id, email or name).
+	OwnerID(owner string) (any, error)
+	// LabelID returns the Pipedrive label id a tag merges into.
+	LabelID(entity, tag string) (any, error)
+	// StageID returns the Pipedrive stage id of a Klipy pipeline and stage.
+	StageID(pipeline, stage string) (any, error)
+	// ActivityType returns the activity type key_string for a Klipy interaction type and channel.
+	ActivityType(klipyType, channel string) (string, error)
+}
+
+// NameResolver resolves every name to a readable placeholder: field codes are the field
+// names, option ids "Field=Label", links "organization:cmp_1", owners "owner:x", labels
+// "label:x", stages "stage:Pipeline/Stage"; activity types follow DESIGN.md §4.
+type NameResolver struct{}
+
+// FieldCode returns the field's name.
+func (NameResolver) FieldCode(_, name, _ string) (string, error) { return name, nil }
+
+// OptionID returns "field=label".
+func (NameResolver) OptionID(_, field, label string) (any, error) { return field + "=" + label, nil }
+
+// LinkID returns "entity:sourceID".
+func (NameResolver) LinkID(entity, id string) (any, error) { return entity + ":" + id, nil }
+
+// LinkByName returns "entity:name=NAME".
+func (NameResolver) LinkByName(entity, name string) (any, error) {
+	return entity + ":name=" + name, nil
+}
+
+// OwnerID returns "owner:OWNER".
+func (NameResolver) OwnerID(owner string) (any, error) { return "owner:" + owner, nil }
+
+// LabelID returns "label:TAG" with the tag folded, so spellings of one tag share a label.
+func (NameResolver) LabelID(_, tag string) (any, error) { return "label:" + fold(tag), nil }
+
+// StageID returns "stage:PIPELINE/STAGE".
+func (NameResolver) StageID(pipeline, stage string) (any, error) {
+	return "stage:" + pipeline + "/" + stage, nil
+}
+
+// ActivityType maps Klipy types as DESIGN.md §4 does: EMAIL→email, MEETING and
+// BOOKING_*→meeting, VOICE_NOTE→call, everything else (DIRECT_MESSAGE, MEMO, ...)→task.
+func (NameResolver) ActivityType(t, _ string) (string, error) {
+	switch t = strings.ToUpper(t); {
+	case t == "EMAIL":
+		return "email", nil
+	case t == "MEETING" || strings.HasPrefix(t, "BOOKING"):
+		return "meeting", nil
+	case t == "VOICE_NOTE":
+		return "call", nil
+	}
+	return "task", nil
+}

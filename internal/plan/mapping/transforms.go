@@ -1,0 +1,171 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+
+	"ferry/internal/plan/profile"
+)
+
+// Transform names.
+const (
+	TTrim              = "trim"
+	TNormalizeEmail    = "normalize_email"
+	TPhoneE164         = "phone_e164"
+	TRegistrableDomain = "registrable_domain"
+	TNormalizeLinkedIn = "normalize_linkedin"
+	TJoinName          = "join_name"
+	TParseDate         = "parse_date"
+	TSplitDateTime     = "split_datetime"
+	TSanitizeHTML      = "sanitize_html"
+	TMapEnum           = "map_enum"
+	TParseMoney        = "parse_money"
+	TParseNumber       = "parse_number"
+	TBoolean           = "boolean"
+	TListToSet         = "list_to_set"
+	TLink              = "link"
+	TLinkName          = "link_name"
+	TOwner             = "owner"
+	TLabels            = "labels"
+	TStage             = "stage"
+	TPipeline          = "pipeline"
+	TDealStatus        = "deal_status"
+	TActivityType      = "activity_type"
+	TDuration          = "minutes_to_duration"
+	TAppend            = "append"
+	TJoinAddress       = "join_address"
+	TFilePath          = "file_path"
+	TLabel             = "label"
+)
+
+// argRule says what argument a transform takes.
+type argRule int
+
+const (
+	argNone argRule = iota
+	argOptional
+	argRequired
+)
+
+// transformSpec describes one transform: its argument, the target kinds it can feed and
+// (for arguments from a fixed list) the allowed arguments.
+type transformSpec struct {
+	arg     argRule
+	allowed []string // allowed arguments; nil means any
+	feeds   []vkind
+}
+
+var linkEntities = []string{EntityOrganization, EntityPerson, EntityDeal, EntityActivity}
+
+var transforms = map[string]transformSpec{
+	TTrim:              {feeds: []vkind{kString, kEmails, kPhones, kPhone, kAddress, kFile}},
+	TNormalizeEmail:    {feeds: []vkind{kEmails, kString}},
+	TPhoneE164:         {arg: argOptional, feeds: []vkind{kPhones, kPhone, kString}},
+	TRegistrableDomain: {feeds: []vkind{kString}},
+	TNormalizeLinkedIn: {feeds: []vkind{kString}},
+	TJoinName:          {arg: argRequired, allowed: []string{"first", "last"}, feeds: []vkind{kString}},
+	TParseDate:         {arg: argRequired, feeds: []vkind{kDate, kTime, kString}},
+	TSplitDateTime:     {arg: argRequired, feeds: []vkind{kDate}},
+	TSanitizeHTML:      {feeds: []vkind{kString}},
+	TMapEnum:           {feeds: []vkind{kEnum, kEnumID}},
+	TParseMoney:        {arg: argRequired, allowed: []string{profile.LocaleUS, profile.LocaleEU}, feeds: []vkind{kMoney, kNumber, kInt}},
+	TParseNumber:       {arg: argOptional, allowed: []string{profile.LocaleUS, profile.LocaleEU}, feeds: []vkind{kNumber, kInt}},
+	TBoolean:           {feeds: []vkind{kBool, kEnum}},
+	TListToSet:         {feeds: []vkind{kSet}},
+	TLink:              {arg: argRequired, allowed: linkEntities, feeds: []vkind{kLink, kParticipants}},
+	TLinkName:          {arg: argRequired, allowed: []string{EntityOrganization}, feeds: []vkind{kLink}},
+	TOwner:             {feeds: []vkind{kOwner}},
+	TLabels:            {feeds: []vkind{kLabels}},
+	TStage:             {feeds: []vkind{kStage}},
+	TPipeline:          {feeds: []vkind{kStage}},
+	TDealStatus:        {feeds: []vkind{kStatus}},
+	TActivityType:      {feeds: []vkind{kActivityType}},
+	TDuration:          {feeds: []vkind{kDuration}},
+	TAppend:            {arg: argRequired, feeds: []vkind{kString}},
+	TJoinAddress:       {feeds: []vkind{kAddress}},
+	TFilePath:          {feeds: []vkind{kFile}},
+	TLabel:             {arg: argRequired, allowed: []string{"work", "home", "mobile", "other"}, feeds: []vkind{kEmails, kPhones}},
+}
+
+// needs lists, per target kind, the transforms of which one must be present: the value
+// cannot reach such a target as plain text.
+var needs = map[vkind][]string{
+	kDate: {TParseDate, TSplitDateTime}, kTime: {TParseDate}, kNumber: {TParseNumber, TParseMoney},
+	kInt: {TParseNumber, TParseMoney}, kBool: {TBoolean}, kLink: {TLink, TLinkName},
+	kParticipants: {TLink}, kOwner: {TOwner}, kLabels: {TLabels}, kStage: {TStage, TPipeline},
+	kStatus: {TDealStatus}, kEnumID: {TMapEnum}, kActivityType: {TActivityType},
+	kDuration: {TDuration}, kFile: {TFilePath}, kMoney: {TParseMoney}, kEnum: {TMapEnum, TBoolean},
+	kSet: {TListToSet},
+}
+
+// splitTransform splits "name:arg".
+func splitTransform(t string) (name, arg string) {
+	name, arg, _ = strings.Cut(t, ":")
+	return strings.TrimSpace(name), strings.TrimSpace(arg)
+}
+
+// checkTransform validates one transform string against the target kind it feeds.
+func checkTransform(t string, k vkind) error {
+	name, arg := splitTransform(t)
+	spec, ok := transforms[name]
+	if !ok {
+		return fmt.Errorf("unknown transform %q (allowed: %s)", name, strings.Join(sortedKeys(transforms), ", "))
+	}
+	switch {
+	case spec.arg == argNone && arg != "":
+		return fmt.Errorf("transform %s takes no argument, got %q", name, arg)
+	case spec.arg == argRequired && arg == "":
+		return fmt.Errorf("transform %s needs an argument (%s:...)", name, name)
+	case arg != "" && spec.allowed != nil && !inList(spec.allowed, arg):
+		return fmt.Errorf("transform %s: argument %q not allowed (allowed: %s)", name, arg, strings.Join(spec.allowed, ", "))
+	case !feeds(spec, k):
+		return fmt.Errorf("transform %s cannot feed a %s field (it feeds: %s)", name, vkindName[k], kindList(spec.feeds))
+	}
+	return nil
+}
+
+func feeds(spec transformSpec, k vkind) bool {
+	for _, f := range spec.feeds {
+		if f == k {
+			return true
+		}
+	}
+	return false
+}
+
+func kindList(ks []vkind) string {
+	names := make([]string, len(ks))
+	for i, k := range ks {
+		names[i] = vkindName[k]
+	}
+	return strings.Join(names, ", ")
+}
+
+func inList(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// hasTransform reports whether ts contains a transform named name.
+func hasTransform(ts []string, name string) bool {
+	for _, t := range ts {
+		if n, _ := splitTransform(t); n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// transformArg returns the argument of the first transform named name.
+func transformArg(ts []string, name string) string {
+	for _, t := range ts {
+		if n, a := splitTransform(t); n == name {
+			return a
+		}
+	}
+	return ""
+}

@@ -1,0 +1,97 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ferry/internal/plan/decide"
+	"ferry/internal/plan/dedupe"
+	"ferry/internal/plan/mapping"
+	"ferry/internal/plan/profile"
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// Options tune Build.
+type Options struct {
+	DefaultRegion string // for national phone numbers (ferry.yaml source.default_phone_region)
+	MergePolicy   string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
+	FallbackOwner string // Pipedrive user email for unmatched owners; empty leaves them open
+	// Existing is what Pipedrive already holds, for merge-into-existing proposals (nil: none).
+	Existing *dedupe.Destination
+	// DestinationRead says whether Dest came from a real read of Pipedrive.
+	DestinationRead bool
+}
+
+// Plan is everything ferry plan proposes.
+type Plan struct {
+	Counts      map[source.Kind]int
+	Quarantined map[source.Kind]int
+	Profile     profile.Profile
+	Mapping     mapping.Mapping
+	Dedupe      *dedupe.Result
+	Decisions   decide.Decisions
+	Options     Options
+	Took        time.Duration
+}
+
+// Build profiles the snapshot, proposes the mapping, finds duplicates and proposes the
+// decisions. It reads the snapshot a few times, streaming; memory stays bounded.
+func Build(ctx context.Context, st store.Store, dest Destination, opts Options) (*Plan, error) {
+	start := time.Now()
+	p := &Plan{Counts: map[source.Kind]int{}, Quarantined: map[source.Kind]int{}, Options: opts}
+	if err := p.count(ctx, st); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.Profile, err = profile.Build(ctx, st); err != nil {
+		return nil, fmt.Errorf("profile the snapshot: %w", err)
+	}
+	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion})
+	p.Dedupe, err = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
+		Policy: opts.MergePolicy, Destination: opts.Existing})
+	if err != nil {
+		return nil, fmt.Errorf("find duplicates: %w", err)
+	}
+	sc, err := decide.ScanSnapshot(ctx, st)
+	if err != nil {
+		return nil, fmt.Errorf("scan the snapshot for decisions: %w", err)
+	}
+	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
+	p.Took = time.Since(start)
+	return p, nil
+}
+
+func (p *Plan) count(ctx context.Context, st store.Store) error {
+	for _, k := range source.Kinds {
+		n, err := st.CountRecords(ctx, k)
+		if err != nil {
+			return err
+		}
+		p.Counts[k] = n
+	}
+	q, err := st.QuarantineItems(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, item := range q {
+		p.Quarantined[item.Kind]++
+	}
+	return nil
+}
+
+// schemaOf turns the destination's fields into the mapping's schema.
+func schemaOf(dest Destination) mapping.Schema {
+	s := mapping.Schema{Fields: map[string][]mapping.DestField{}}
+	for entity, fields := range dest.Fields {
+		for _, f := range fields {
+			df := mapping.DestField{Name: f.Name, Code: f.Code, Type: f.Type, Custom: f.IsCustom}
+			for _, o := range f.Options {
+				df.Options = append(df.Options, mapping.Option{ID: int(o.ID), Label: o.Label})
+			}
+			s.Fields[string(entity)] = append(s.Fields[string(entity)], df)
+		}
+	}
+	return s
+}

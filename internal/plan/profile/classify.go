@@ -1,0 +1,190 @@
+package profile
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"ferry/internal/plan/normalize"
+	"ferry/internal/source"
+)
+
+// class is one thing a single value can look like; a value may match several.
+type class int
+
+const (
+	cEmail class = iota
+	cPhone
+	cURL
+	cLinkedIn
+	cDomain
+	cNumber
+	cMoney
+	cBool
+	cHTML
+	cMultiline
+	cID
+	cList
+	numClasses
+)
+
+var className = [numClasses]string{"email", "phone", "url", "linkedin", "domain", "number",
+	"money", "boolean", "html", "multiline", "id", "list"}
+
+var (
+	reHTML = regexp.MustCompile(`<(/?[a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>`)
+	reID   = regexp.MustCompile(`^[a-z]{2,8}_[a-z0-9]{6,}$`)
+	reHost = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$`)
+	reURL  = regexp.MustCompile(`^(?i)(https?://|www\.)\S+$`)
+)
+
+// classify returns the classes a trimmed, non-empty value matches. Cheap character tests
+// come first so that most values skip most parsers.
+func classify(v string) [numClasses]bool {
+	var c [numClasses]bool
+	hasAt, hasDigit := strings.IndexByte(v, '@') >= 0, strings.IndexAny(v, "0123456789") >= 0
+	if hasAt {
+		_, c[cEmail] = normalize.Email(v)
+	}
+	if strings.IndexByte(v, ' ') < 0 && strings.IndexByte(v, '.') >= 0 {
+		c[cURL] = reURL.MatchString(v)
+		c[cLinkedIn] = strings.Contains(strings.ToLower(v), "linkedin.com/")
+		c[cDomain] = !c[cURL] && !hasAt && strings.IndexByte(v, '/') < 0 && reHost.MatchString(v)
+	}
+	if hasDigit && len(v) < 40 {
+		if numericEnds(v) {
+			_, c[cNumber] = ParseNumber(v, "")
+		}
+		if moneyMarker(v) {
+			_, _, c[cMoney] = ParseMoney(v, "")
+		}
+		c[cPhone] = looksPhone(v)
+	}
+	if len(v) <= 5 {
+		_, c[cBool] = ParseBool(v)
+		if v == "1" || v == "0" {
+			c[cBool] = false // a 0/1 column is a number
+		}
+	}
+	if strings.IndexByte(v, '<') >= 0 {
+		c[cHTML] = reHTML.MatchString(v)
+	}
+	c[cMultiline] = strings.IndexByte(v, '\n') >= 0
+	c[cID] = strings.IndexByte(v, '_') > 0 && allIDs(v)
+	c[cList] = strings.IndexByte(v, ';') >= 0
+	return c
+}
+
+// looksPhone reports whether v is written like a phone number: 7 to 15 digits with a
+// leading + or separators (a bare digit string is a number).
+func looksPhone(v string) bool {
+	digits := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case !strings.ContainsRune("+()-. /", rune(c)):
+			return false
+		}
+	}
+	if digits < 7 || digits > 15 {
+		return false
+	}
+	return strings.HasPrefix(v, "+") || strings.ContainsAny(v, " ()-/") || strings.Count(v, ".") >= 2
+}
+
+// layoutShape is what a value must look like before it is worth parsing with a layout.
+type layoutShape struct {
+	minLen, maxLen int
+	fixed          map[int]byte // separator positions of numeric layouts
+	named          bool         // month names: needs a letter
+}
+
+var shapes = buildShapes()
+
+// buildShapes derives each layout's length range and separator positions from the
+// reference time written in it.
+func buildShapes() []layoutShape {
+	ref := time.Date(2006, 1, 22, 15, 4, 5, 0, time.UTC)
+	out := make([]layoutShape, len(DateLayouts))
+	for i, l := range DateLayouts {
+		s := ref.Format(l)
+		sh := layoutShape{minLen: len(s) - 2, maxLen: len(s) + 2, fixed: map[int]byte{}}
+		if strings.Contains(l, "Jan") {
+			sh.named, sh.minLen, sh.maxLen = true, 6, 30
+		} else {
+			sh.minLen, sh.maxLen = len(s), len(s)
+			if l == time.RFC3339 {
+				sh.maxLen = len(s) + 6 // +01:00 instead of Z
+			}
+			for j := 0; j < len(s) && j < 19; j++ {
+				if c := s[j]; c < '0' || c > '9' {
+					sh.fixed[j] = c
+				}
+			}
+		}
+		out[i] = sh
+	}
+	return out
+}
+
+// fits reports whether v has the layout's shape.
+func (sh layoutShape) fits(v string) bool {
+	if len(v) < sh.minLen || len(v) > sh.maxLen {
+		return false
+	}
+	if sh.named {
+		return strings.IndexFunc(v, unicode.IsLetter) >= 0
+	}
+	for j, c := range sh.fixed {
+		if v[j] != c {
+			return false
+		}
+	}
+	return true
+}
+
+// dateLayoutsOf calls fn with the index in DateLayouts of every layout v parses as.
+func dateLayoutsOf(v string, fn func(i int)) {
+	if len(v) < 6 || len(v) > 40 || v[0] > '9' && !unicode.IsLetter(rune(v[0])) ||
+		strings.IndexByte(v, '@') >= 0 {
+		return
+	}
+	for i, l := range DateLayouts {
+		if !shapes[i].fits(v) {
+			continue
+		}
+		if _, ok := ParseDate(v, l); ok {
+			fn(i)
+		}
+	}
+}
+
+// allIDs reports whether every ;-separated item of v looks like a Klipy id (per_2q1f7w2ahy0lx).
+func allIDs(v string) bool {
+	if strings.IndexByte(v, ';') < 0 {
+		return reID.MatchString(v)
+	}
+	items := source.List(v)
+	for _, it := range items {
+		if !reID.MatchString(it) {
+			return false
+		}
+	}
+	return len(items) > 0
+}
+
+// numericEnds reports whether v starts like a number and ends with a digit.
+func numericEnds(v string) bool {
+	first, last := v[0], v[len(v)-1]
+	return (first >= '0' && first <= '9' || first == '-' || first == '+' || first == '.') &&
+		last >= '0' && last <= '9'
+}
+
+// moneyMarker reports whether v starts or ends with something other than a digit, as an
+// amount with a currency symbol or code does.
+func moneyMarker(v string) bool {
+	first, last := v[0], v[len(v)-1]
+	return (first < '0' || first > '9') && !strings.ContainsRune("+-(", rune(first)) || last < '0' || last > '9'
+}

@@ -1,0 +1,133 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"ferry/internal/plan/decide"
+	"ferry/internal/source"
+)
+
+// reportWriter writes Markdown, remembering the first write error.
+type reportWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (r *reportWriter) f(format string, args ...any) {
+	if r.err == nil {
+		_, r.err = fmt.Fprintf(r.w, format, args...)
+	}
+}
+
+// table writes a Markdown table; cells have their pipes escaped.
+func (r *reportWriter) table(header []string, rows [][]string) {
+	esc := func(cells []string) string {
+		out := make([]string, len(cells))
+		for i, c := range cells {
+			out[i] = strings.ReplaceAll(strings.ReplaceAll(c, "|", `\|`), "\n", " ")
+		}
+		return "| " + strings.Join(out, " | ") + " |\n"
+	}
+	r.f("%s", esc(header))
+	sep := make([]string, len(header))
+	for i := range sep {
+		sep[i] = "---"
+	}
+	r.f("%s", esc(sep))
+	for _, row := range rows {
+		r.f("%s", esc(row))
+	}
+	r.f("\n")
+}
+
+// writeDecisions writes the decisions sections of the plan report.
+func (r *reportWriter) writeDecisions(d decide.Decisions) {
+	open := d.Open()
+	r.f("## Decisions waiting (%d)\n\n", len(open))
+	if len(open) == 0 {
+		r.f("None: `ferry confirm` can lock this plan.\n\n")
+	}
+	for _, o := range open {
+		r.f("- %s\n", o)
+	}
+	if len(open) > 0 {
+		r.f("\nResolve them in `decisions.yaml` or with `ferry decide`, then `ferry confirm`.\n\n")
+	}
+	r.f("## Pipelines and stages\n\n")
+	for _, p := range d.Pipelines {
+		r.f("**%s** (%d deals): %s → Pipedrive pipeline **%s**\n\n", p.Klipy, p.Deals, p.Action, p.Target)
+		var rows [][]string
+		for _, s := range p.Stages {
+			target := s.Target
+			if s.Status != "" {
+				target = "deal status " + s.Status
+			}
+			rows = append(rows, []string{s.Klipy, fmt.Sprint(s.Deals), target})
+		}
+		r.table([]string{"Klipy stage", "deals", "Pipedrive"}, rows)
+	}
+	r.writeLabels(d.Labels)
+	r.writeActivityTypes(d.ActivityTypes)
+	r.writeOwners(d.Owners)
+}
+
+func (r *reportWriter) writeLabels(labels []decide.LabelGroup) {
+	r.f("## Tags → labels (%d)\n\n", len(labels))
+	var rows [][]string
+	for _, l := range labels {
+		exists := "new"
+		if l.Exists {
+			exists = "exists"
+		}
+		rows = append(rows, []string{l.Label, quoteAll(l.Variants), fmt.Sprint(l.Uses), exists})
+	}
+	r.table([]string{"label", "Klipy spellings", "uses", "in Pipedrive"}, rows)
+}
+
+func (r *reportWriter) writeActivityTypes(types []decide.ActivityType) {
+	r.f("## Interaction types → activity types\n\n")
+	var rows [][]string
+	for _, a := range types {
+		note := ""
+		if a.Channel {
+			note = "channel kept in the description"
+		}
+		rows = append(rows, []string{a.Klipy, fmt.Sprint(a.Count), a.Target, note})
+	}
+	r.table([]string{"Klipy", "count", "Pipedrive type", "note"}, rows)
+}
+
+func (r *reportWriter) writeOwners(owners []decide.Owner) {
+	r.f("## Owners\n\n")
+	var rows [][]string
+	for _, o := range owners {
+		how := o.Resolution
+		if o.MatchedBy != "" {
+			how += " by " + o.MatchedBy
+		}
+		rows = append(rows, []string{o.Klipy, fmt.Sprint(o.Records), how, o.Target})
+	}
+	r.table([]string{"Klipy owner", "records", "resolution", "Pipedrive user"}, rows)
+}
+
+// writeCounts writes the records-per-object table.
+func (r *reportWriter) writeCounts(counts map[source.Kind]int, quarantined map[source.Kind]int) {
+	r.f("## Records per object\n\n")
+	var rows [][]string
+	for _, k := range source.Kinds {
+		rows = append(rows, []string{string(k), fmt.Sprint(counts[k]), fmt.Sprint(quarantined[k])})
+	}
+	r.table([]string{"Klipy object", "in snapshot", "quarantined on extract"}, rows)
+}
+
+func quoteAll(xs []string) string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = fmt.Sprintf("%q", x)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}

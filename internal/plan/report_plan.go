@@ -1,0 +1,130 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"ferry/internal/plan/dedupe"
+	"ferry/internal/plan/mapping"
+)
+
+// WriteReport writes the plan report in Markdown: what will be created, merged and skipped,
+// and what waits for a decision, short enough to review in five minutes.
+func (p *Plan) WriteReport(w io.Writer) error {
+	r := &reportWriter{w: w}
+	r.f("# ferry plan\n\n")
+	r.f("Built %s in %s. ", time.Now().UTC().Format("2006-01-02 15:04 MST"), p.Took.Round(time.Millisecond))
+	if p.Options.DestinationRead {
+		r.f("Pipedrive's users, pipelines, fields and existing persons and organizations were read.\n\n")
+	} else {
+		r.f("**Pipedrive was not read** (no PIPEDRIVE_API_TOKEN): the plan assumes an empty company; run ferry plan again with the token before confirming.\n\n")
+	}
+	r.writeSummary(p)
+	r.writeCounts(p.Counts, p.Quarantined)
+	r.writeDedupe(p.Dedupe)
+	r.writeDecisions(p.Decisions)
+	r.writeMapping(p.Mapping)
+	return r.err
+}
+
+// writeSummary is the five-line answer: what happens to each object.
+func (r *reportWriter) writeSummary(p *Plan) {
+	s := p.Dedupe.Stats
+	merged := 0
+	for _, m := range p.Dedupe.DestinationMatches {
+		if m.DestID != 0 {
+			merged++
+		}
+	}
+	r.f("## In short\n\n")
+	r.f("- **People**: %d Klipy records are %d distinct people (%d duplicate clusters); %d merge into existing Pipedrive persons or organizations.\n",
+		s.People, s.DistinctPeople, s.PersonClusters, merged)
+	r.f("- **Companies**: %d Klipy records are %d organizations (%d clusters of domain variants).\n",
+		s.Companies, s.DistinctCompanies, s.CompanyClusters)
+	r.f("- **Deals** %d, **interactions → activities** %d, **notes** %d, **to-dos → tasks** %d, **attachments → files** %d.\n",
+		p.Counts["deal"], p.Counts["interaction"], p.Counts["note"], p.Counts["task"], p.Counts["attachment"])
+	r.f("- **Not migrated**: %d fields (listed below with why); %d rows were quarantined on extract.\n",
+		countSkipped(p.Mapping), total(p.Quarantined))
+	r.f("- **Decisions waiting**: %d.\n\n", len(p.Decisions.Open()))
+}
+
+func (r *reportWriter) writeDedupe(d *dedupe.Result) {
+	r.f("## Duplicates\n\n")
+	r.f("%d person clusters and %d company clusters; each keeps a survivor and fills blanks from the others (details: `dedupe.json`).\n\n",
+		len(d.PersonClusters), len(d.CompanyClusters))
+	var rows [][]string
+	for i, c := range d.PersonClusters {
+		if i == 10 {
+			break
+		}
+		on := ""
+		if len(c.Links) > 0 {
+			on = c.Links[0].On + " " + c.Links[0].Key
+		}
+		rows = append(rows, []string{c.Survivor, fmt.Sprint(len(c.Members)), on})
+	}
+	if len(rows) > 0 {
+		r.f("First person clusters:\n\n")
+		r.table([]string{"survivor", "records", "joined on"}, rows)
+	}
+	if n := len(d.NameVariants); n > 0 {
+		r.f("**%d clusters spell the name differently**: review them in `dedupe.json` (name_variants).\n\n", n)
+	}
+	if n := len(d.DestinationMatches); n > 0 {
+		r.f("**%d records match existing Pipedrive records** and are merged into them (policy: %s).\n\n",
+			n, d.DestinationMatches[0].Policy)
+	}
+}
+
+func (r *reportWriter) writeMapping(m mapping.Mapping) {
+	r.f("## Mapping (`mapping.yaml`)\n\n")
+	for _, o := range m.Objects {
+		if o.Skip != "" {
+			r.f("- **%s**: not migrated: %s\n", o.Source, o.Skip)
+			continue
+		}
+		std, custom, skipped := 0, 0, 0
+		for _, f := range o.Fields {
+			switch {
+			case f.Skip != "":
+				skipped++
+			case f.CustomField != "":
+				custom++
+			default:
+				std++
+			}
+		}
+		r.f("- **%s → %s**: %d standard fields, %d custom fields, %d not migrated\n", o.Source, o.Target, std, custom, skipped)
+	}
+	r.f("\n### Not migrated\n\n")
+	var rows [][]string
+	for _, o := range m.Objects {
+		for _, f := range o.Fields {
+			if f.Skip != "" {
+				rows = append(rows, []string{string(o.Source), f.Source, f.Skip})
+			}
+		}
+	}
+	r.table([]string{"object", "field", "why"}, rows)
+}
+
+func countSkipped(m mapping.Mapping) int {
+	n := 0
+	for _, o := range m.Objects {
+		for _, f := range o.Fields {
+			if f.Skip != "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func total[K comparable](m map[K]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
