@@ -29,6 +29,7 @@ type ExtractOptions struct {
 	// klipyRate overrides the client-side pacing of the Klipy API (requests per minute;
 	// negative: none). Only the demo sets it, against a sandbox with limits off.
 	klipyRate int
+	progress  extract.Progress
 }
 
 // newExtractCommand builds `ferry extract`.
@@ -70,6 +71,7 @@ func runExtract(ctx context.Context, g *globalOptions, opts ExtractOptions) erro
 		return err
 	}
 	defer st.Close()
+	opts.progress = newProgress(g, "extract").update
 	rep, channels, err := extractWorkspace(ctx, ws, st, workspace.LoadEnv(), opts)
 	if err != nil {
 		return err
@@ -84,7 +86,7 @@ func extractWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Sto
 	if err != nil {
 		return extract.Report{}, nil, err
 	}
-	rep, err := extractInto(ctx, ws, st, channels)
+	rep, err := extractInto(ctx, ws, st, channels, opts.progress)
 	return rep, channels, err
 }
 
@@ -125,7 +127,8 @@ func newKlipyClient(ws *workspace.Workspace, env workspace.Env, ratePerMinute in
 
 // extractInto runs the extraction with a staging store kept in .ferry/ until it succeeds, so
 // an interrupted API extraction resumes.
-func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, chs []extract.Channel) (extract.Report, error) {
+func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, chs []extract.Channel,
+	progress extract.Progress) (extract.Report, error) {
 	stagingPath := filepath.Join(ws.Dir, workspace.StateDir, "extract-staging.db")
 	staging, err := sqlite.Open(stagingPath)
 	if err != nil {
@@ -135,7 +138,7 @@ func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, c
 		staging.Close()
 		return extract.Report{}, err
 	}
-	rep, err := extract.Run(ctx, st, staging, chs)
+	rep, err := extract.Run(ctx, st, staging, chs, progress)
 	staging.Close()
 	if err != nil {
 		return rep, fmt.Errorf("%w (an interrupted extraction resumes when you run ferry extract again)", err)

@@ -53,19 +53,26 @@ func stagedKind(ch source.Channel, k source.Kind) source.Kind {
 	return source.Kind(string(ch) + "/" + string(k))
 }
 
+// Progress is told how far an extraction is: the step ("stage harvest", "merge person") and
+// how many records it has handled so far. It may be nil.
+type Progress func(step string, records int)
+
 // Run extracts every channel into staging, then merges staging into target. staging must be
 // a store used only for this extraction (kept across a crash so the API channel resumes).
-func Run(ctx context.Context, target, staging store.Store, channels []Channel) (Report, error) {
+func Run(ctx context.Context, target, staging store.Store, channels []Channel, progress Progress) (Report, error) {
+	if progress == nil {
+		progress = func(string, int) {}
+	}
 	rep := Report{Channels: map[source.Channel]map[source.Kind]Counts{}, Changes: map[source.Kind]Change{}}
 	for _, ch := range channels {
-		counts, err := stage(ctx, target, staging, ch)
+		counts, err := stage(ctx, target, staging, ch, progress)
 		if err != nil {
 			return rep, fmt.Errorf("extract %s channel: %w", ch.Name(), err)
 		}
 		rep.Channels[ch.Name()] = counts
 	}
 	for _, k := range source.Kinds {
-		c, err := mergeKind(ctx, target, staging, k)
+		c, err := mergeKind(ctx, target, staging, k, progress)
 		if err != nil {
 			return rep, fmt.Errorf("merge %s records: %w", k, err)
 		}
@@ -74,8 +81,11 @@ func Run(ctx context.Context, target, staging store.Store, channels []Channel) (
 	return rep, nil
 }
 
-func stage(ctx context.Context, target, staging store.Store, ch Channel) (map[source.Kind]Counts, error) {
+func stage(ctx context.Context, target, staging store.Store, ch Channel, progress Progress) (map[source.Kind]Counts, error) {
+	step, n := "stage "+string(ch.Name()), 0
 	emit := func(recs []source.Record) error {
+		n += len(recs)
+		progress(step, n)
 		staged := make([]source.Record, len(recs))
 		for i, r := range recs {
 			r.Channel = ch.Name()
@@ -91,7 +101,7 @@ func stage(ctx context.Context, target, staging store.Store, ch Channel) (map[so
 
 // mergeKind merge-joins the channels' staged records of kind (all in id order), writes the
 // merged records to target and removes target records no channel supplies any more.
-func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind) (Change, error) {
+func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind, progress Progress) (Change, error) {
 	var streams []*peekable
 	for _, ch := range Precedence {
 		next, stop := iter.Pull2(records(ctx, staging, stagedKind(ch, k)))
@@ -106,6 +116,7 @@ func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind) 
 	seen := newIDSet()
 	batch := make([]source.Record, 0, 1000)
 	flush := func() error {
+		progress("merge "+string(k), c.Total)
 		res, err := target.PutRecords(ctx, batch)
 		c.Added, c.Changed, c.Unchanged = c.Added+res.Added, c.Changed+res.Changed, c.Unchanged+res.Unchanged
 		batch = batch[:0]

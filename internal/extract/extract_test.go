@@ -32,7 +32,16 @@ func runHarvest(t *testing.T, target store.Store, dir string) Report {
 		t.Fatal(err)
 	}
 	staging := openStore(t, "staging.db")
-	rep, err := Run(ctx, target, staging, []Channel{&HarvestChannel{Dir: dir}, &WebhookChannel{Events: target}})
+	var steps []string
+	rep, err := Run(ctx, target, staging, []Channel{&HarvestChannel{Dir: dir}, &WebhookChannel{Events: target}},
+		func(step string, n int) {
+			if len(steps) == 0 || steps[len(steps)-1] != step {
+				steps = append(steps, step)
+			}
+		})
+	if len(steps) == 0 || steps[0] != "stage harvest" {
+		t.Errorf("progress steps %q, want them to start with the harvest staging", steps)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
