@@ -12,7 +12,8 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
 	}
 	for _, want := range []string{"generate a messy Klipy workspace", "check the snapshot against the answer key",
-		"every record of the answer key is in the snapshot once", "Demo finished"} {
+		"every record of the answer key is in the snapshot once", "dedupe agrees with the answer key",
+		"test case(s) passed", "Plan locked at", "Demo finished"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

@@ -30,6 +30,12 @@ func (d *demo) startSandboxes(context.Context) error {
 	token := "demo-" + klipysandbox.NewKey("new")[10:26]
 	pd := pdsandbox.New(pdsandbox.Options{Token: token, Plan: "growth", Seats: 5, Users: users,
 		Seed: d.opts.Seed, CompanyDomain: "demo"})
+	d.adminEmail = "admin@demo.example"
+	if users := pd.Snapshot().Users; len(users) > 0 {
+		if email, ok := users[0]["email"].(string); ok {
+			d.adminEmail = email
+		}
+	}
 	pdSrv := httptest.NewServer(pd)
 	d.closers = append(d.closers, pdSrv.Close)
 

@@ -28,6 +28,8 @@ type demo struct {
 	report   extract.Report
 	problems []string
 	closers  []func()
+
+	adminEmail string // the Pipedrive sandbox admin: the demo's fallback owner
 }
 
 // demoStep is one titled step of the demo.
@@ -46,6 +48,9 @@ func (d *demo) steps() []demoStep {
 		{"probe: what each platform offers", d.probe},
 		{"extract: harvest folder + Klipy API + captured events into the snapshot", d.extract},
 		{"check the snapshot against the answer key", d.check},
+		{"plan: profile, mapping.yaml, dedupe, decisions", d.plan},
+		{"decide: resolve the owner queue", d.decide},
+		{"lint mapping.yaml and confirm the plan", d.lintAndConfirm},
 	}
 }
 

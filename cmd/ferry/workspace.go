@@ -21,3 +21,8 @@ func (g *globalOptions) openWorkspace() (*workspace.Workspace, store.Store, erro
 	}
 	return ws, st, nil
 }
+
+// openWorkspaceOnly opens the workspace without its state store.
+func openWorkspaceOnly(g *globalOptions) (*workspace.Workspace, error) {
+	return workspace.Open(g.Workspace)
+}

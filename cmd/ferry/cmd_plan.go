@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"ferry/internal/plan"
+	"ferry/internal/plan/dedupe"
+	"ferry/internal/store"
+	"ferry/internal/workspace"
+)
+
+// PlanOptions are the flags of `ferry plan`.
+type PlanOptions struct {
+	MergePolicy string
+	Offline     bool
+}
+
+// newPlanCommand builds `ferry plan`.
+func newPlanCommand(g *globalOptions) *cobra.Command {
+	var opts PlanOptions
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Propose the mapping, dedupe and the decisions to confirm before anything moves",
+		Long: `Plan reads the source snapshot (ferry extract) and Pipedrive's schema, users and existing
+persons and organizations, and writes into the workspace:
+
+  mapping.yaml     every Klipy field -> its Pipedrive target, transforms, confidence and why
+                   (edit it; ferry lint checks it and runs its test cases)
+  decisions.yaml   pipelines and stages, tag -> label merges, activity types, owners
+                   (edit it or use ferry decide)
+  dedupe.json      duplicate clusters with survivors and field-by-field merges, and merges
+                   into records Pipedrive already has
+  plan-report.md   the summary a reviewer reads in five minutes
+
+Nothing is written to Pipedrive. Running plan again rewrites the four files from scratch
+(edits to them are lost): make your edits after the last plan. Without PIPEDRIVE_API_TOKEN
+(or with --offline) the plan assumes an empty Pipedrive company and says so.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runPlan(cmd.Context(), g, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.MergePolicy, "merge-policy", dedupe.FillBlanks,
+		"how a record merges into an existing Pipedrive one: fill_blanks or overwrite")
+	f.BoolVar(&opts.Offline, "offline", false, "do not read Pipedrive; assume an empty company")
+	return cmd
+}
+
+// runPlan builds the plan and writes its files.
+func runPlan(ctx context.Context, g *globalOptions, opts PlanOptions) error {
+	ws, st, err := g.openWorkspace()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p, err := planWorkspace(ctx, ws, st, workspace.LoadEnv(), opts)
+	if err != nil {
+		return err
+	}
+	return printPlan(g, ws, p)
+}
+
+// planWorkspace reads the destination (unless offline), builds the plan and writes its files.
+func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store, env workspace.Env,
+	opts PlanOptions) (*plan.Plan, error) {
+	if opts.MergePolicy != dedupe.FillBlanks && opts.MergePolicy != dedupe.Overwrite {
+		return nil, usageErrorf("--merge-policy %q: allowed values are fill_blanks, overwrite", opts.MergePolicy)
+	}
+	if n, err := st.CountRecords(ctx, ""); err != nil || n == 0 {
+		return nil, fmt.Errorf("%w: the snapshot is empty; run ferry extract first", errBlocked)
+	}
+	popts := plan.Options{DefaultRegion: ws.Config.Source.DefaultPhoneRegion, MergePolicy: opts.MergePolicy,
+		FallbackOwner: ws.Config.Pipedrive.FallbackOwner}
+	var dest plan.Destination
+	if env.PipedriveToken != "" && !opts.Offline {
+		c, err := newPipedriveClient(ws, env)
+		if err != nil {
+			return nil, err
+		}
+		if dest, err = plan.ReadDestination(ctx, c); err != nil {
+			return nil, err
+		}
+		if popts.Existing, err = dedupe.LoadDestination(ctx, c); err != nil {
+			return nil, fmt.Errorf("read existing Pipedrive persons and organizations: %w", err)
+		}
+		popts.DestinationRead = true
+	}
+	p, err := plan.Build(ctx, st, dest, popts)
+	if err != nil {
+		return nil, err
+	}
+	return p, p.WriteFiles(ws.Dir)
+}
+
+// printPlan prints where the files are and what waits.
+func printPlan(g *globalOptions, ws *workspace.Workspace, p *plan.Plan) error {
+	open := p.Decisions.Open()
+	if g.JSON {
+		return json.NewEncoder(g.stdout).Encode(map[string]any{"workspace": ws.Dir, "counts": p.Counts,
+			"dedupe": p.Dedupe.Stats, "open_decisions": open, "seconds": p.Took.Seconds()})
+	}
+	s := p.Dedupe.Stats
+	g.printf("Planned in %s: %d people -> %d distinct (%d clusters), %d companies -> %d organizations\n",
+		p.Took.Round(1e6), s.People, s.DistinctPeople, s.PersonClusters, s.Companies, s.DistinctCompanies)
+	g.printf("Wrote %s, %s, %s and %s in %s\n", plan.MappingFile, plan.DecisionsFile, plan.DedupeFile,
+		plan.ReportFile, ws.Dir)
+	if !p.Options.DestinationRead {
+		g.printf("note: Pipedrive was not read (no PIPEDRIVE_API_TOKEN or --offline): plan again with it before confirming\n")
+	}
+	if len(open) > 0 {
+		g.printf("%d decision(s) open (ferry decide list); then ferry lint and ferry confirm\n", len(open))
+	} else {
+		g.printf("No open decisions. Next: ferry lint, then ferry confirm\n")
+	}
+	return nil
+}
