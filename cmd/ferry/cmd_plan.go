@@ -78,7 +78,7 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 		FallbackOwner: ws.Config.Pipedrive.FallbackOwner}
 	var dest plan.Destination
 	if env.PipedriveToken != "" && !opts.Offline {
-		c, err := newPipedriveClient(ws, env)
+		c, err := newPipedriveClient(ws, env, st)
 		if err != nil {
 			return nil, err
 		}

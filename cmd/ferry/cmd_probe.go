@@ -102,7 +102,7 @@ func probeWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store
 		return res, err
 	}
 	if env.PipedriveToken != "" {
-		res.Pipedrive = probePipedrive(ctx, ws, env)
+		res.Pipedrive = probePipedrive(ctx, ws, env, st)
 	}
 	res.Capabilities = capabilities(res)
 	res.Notes = probeNotes(res)

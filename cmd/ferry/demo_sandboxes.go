@@ -36,16 +36,22 @@ func (d *demo) startSandboxes(context.Context) error {
 			d.adminEmail = email
 		}
 	}
+	d.pd = pd
 	pdSrv := httptest.NewServer(pd)
 	d.closers = append(d.closers, pdSrv.Close)
 
 	d.env = workspace.Env{KlipyBaseURL: klSrv.URL + "/api/v1", KlipyKey: key,
-		PipedriveBaseURL: pdSrv.URL, PipedriveToken: token, KlipyWebhookSecret: demoWebhookSecret()}
+		PipedriveBaseURL: pdSrv.URL, PipedriveToken: token, KlipyWebhookSecret: demoWebhookSecret(),
+		PipedriveBurst: demoBurst}
 	d.g.printf("Klipy sandbox (new API generation): %s/api/v1 with %d people, %d companies, %d interactions\n",
 		klSrv.URL, kl.Count("person"), kl.Count("company"), kl.Count("interaction"))
 	d.g.printf("Pipedrive sandbox (growth plan, 5 seats): %s with %d users\n", pdSrv.URL, len(users)+1)
 	return nil
 }
+
+// demoBurst paces the client for the demo's sandbox, which runs with its limits off: fast,
+// while still going through the client's shared pacing window.
+const demoBurst = 2000
 
 // demoWebhookSecret is a fresh whsec_ secret for this demo run.
 func demoWebhookSecret() string {

@@ -8,6 +8,8 @@ import (
 
 	"ferry/internal/extract"
 	"ferry/internal/gen"
+	"ferry/internal/migrate"
+	pdsandbox "ferry/internal/pipedrive/sandbox"
 	"ferry/internal/source"
 	"ferry/internal/store"
 	"ferry/internal/workspace"
@@ -30,6 +32,8 @@ type demo struct {
 	closers  []func()
 
 	adminEmail string // the Pipedrive sandbox admin: the demo's fallback owner
+	pd         *pdsandbox.Server
+	run1       migrate.Report
 }
 
 // demoStep is one titled step of the demo.
@@ -51,6 +55,9 @@ func (d *demo) steps() []demoStep {
 		{"plan: profile, mapping.yaml, dedupe, decisions", d.plan},
 		{"decide: resolve the owner queue", d.decide},
 		{"lint mapping.yaml and confirm the plan", d.lintAndConfirm},
+		{"run: migrate into the Pipedrive sandbox", d.run},
+		{"check the Pipedrive sandbox, independently of ferry's id map", d.checkSandbox},
+		{"run again: exactly once, nothing is sent twice", d.rerun},
 	}
 }
 

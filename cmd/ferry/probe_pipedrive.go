@@ -23,22 +23,24 @@ type pipedriveProbe struct {
 	Error       string         `json:"error,omitempty"`
 }
 
-// newPipedriveClient builds the client from ferry.yaml and the environment.
-func newPipedriveClient(ws *workspace.Workspace, env workspace.Env) (*pipedrive.Client, error) {
+// newPipedriveClient builds the client from ferry.yaml and the environment; every call's
+// tokens are recorded in ledger (the workspace's state store), so the daily budget holds
+// across commands and runs.
+func newPipedriveClient(ws *workspace.Workspace, env workspace.Env, ledger pipedrive.Ledger) (*pipedrive.Client, error) {
 	base, err := env.PipedriveURL(ws.Config)
 	if err != nil {
 		return nil, err
 	}
 	return pipedrive.New(pipedrive.Config{BaseURL: base, Token: env.PipedriveToken,
 		OAuth: ws.Config.Pipedrive.Auth == "oauth", Plan: ws.Config.Pipedrive.Plan,
-		DailyBudget: int64(ws.Config.Pipedrive.DailyBudget())})
+		Burst: env.PipedriveBurst, DailyBudget: int64(ws.Config.Pipedrive.DailyBudget()), Ledger: ledger})
 }
 
 // probePipedrive reads the token's user, users, pipelines and fields.
-func probePipedrive(ctx context.Context, ws *workspace.Workspace, env workspace.Env) *pipedriveProbe {
+func probePipedrive(ctx context.Context, ws *workspace.Workspace, env workspace.Env, ledger pipedrive.Ledger) *pipedriveProbe {
 	p := &pipedriveProbe{Plan: ws.Config.Pipedrive.Plan, DailyBudget: ws.Config.Pipedrive.DailyBudget(),
 		Fields: map[string]int{}, Remaining: -1}
-	c, err := newPipedriveClient(ws, env)
+	c, err := newPipedriveClient(ws, env, ledger)
 	if err != nil {
 		p.Error = err.Error()
 		return p

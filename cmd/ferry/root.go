@@ -46,6 +46,7 @@ Try it without any account: ferry demo.
 Secrets come only from the environment, never from files:
   PIPEDRIVE_API_TOKEN, PIPEDRIVE_COMPANY_DOMAIN (or PIPEDRIVE_BASE_URL),
   KLIPY_API_KEY, KLIPY_BASE_URL, KLIPY_WEBHOOK_SECRET
+FERRY_PIPEDRIVE_BURST overrides the plan's burst limit, for a sandbox run with --limits=off.
 
 ` + exitCodesHelp,
 		SilenceErrors: true,

@@ -3,6 +3,7 @@ package workspace
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -11,6 +12,10 @@ import (
 type Env struct {
 	PipedriveToken, PipedriveDomain, PipedriveBaseURL string
 	KlipyKey, KlipyBaseURL, KlipyWebhookSecret        string
+
+	// PipedriveBurst overrides the plan's burst limit (requests per 2 s) from
+	// FERRY_PIPEDRIVE_BURST: for a sandbox started with its limits off. 0 keeps the plan's.
+	PipedriveBurst int
 }
 
 // LoadEnv reads the documented environment variables.
@@ -22,7 +27,16 @@ func LoadEnv() Env {
 		KlipyKey:           os.Getenv("KLIPY_API_KEY"),
 		KlipyBaseURL:       os.Getenv("KLIPY_BASE_URL"),
 		KlipyWebhookSecret: os.Getenv("KLIPY_WEBHOOK_SECRET"),
+		PipedriveBurst:     atoiOr0(os.Getenv("FERRY_PIPEDRIVE_BURST")),
 	}
+}
+
+func atoiOr0(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // PipedriveURL returns the Pipedrive base URL (without /api/v1): PIPEDRIVE_BASE_URL, else the

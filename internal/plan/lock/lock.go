@@ -33,13 +33,14 @@ type Lock struct {
 	Mapping   string    `json:"mapping"`
 	Snapshot  string    `json:"snapshot"`
 	Decisions string    `json:"decisions"`
+	Dedupe    string    `json:"dedupe"`
 	Records   int       `json:"records"`
 	At        time.Time `json:"confirmed_at"`
 }
 
-// Files names the plan files a lock covers.
+// Files names the plan files a lock covers: the dedupe merges are decisions too.
 type Files struct {
-	Mapping, Decisions string
+	Mapping, Decisions, Dedupe string
 }
 
 // Compute hashes the current mapping file, decisions file and snapshot.
@@ -50,6 +51,9 @@ func Compute(ctx context.Context, st store.Store, f Files) (Lock, error) {
 		return l, err
 	}
 	if l.Decisions, err = hashFile(f.Decisions); err != nil {
+		return l, err
+	}
+	if l.Dedupe, err = hashOptional(f.Dedupe); err != nil {
 		return l, err
 	}
 	l.Snapshot, l.Records, err = SnapshotHash(ctx, st)
@@ -63,6 +67,15 @@ func hashFile(path string) (string, error) {
 	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// hashOptional hashes a file that may be absent (a plan without dedupe.json has no merges);
+// absence has its own hash, so the file appearing later invalidates the lock.
+func hashOptional(path string) (string, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return "absent", nil
+	}
+	return hashFile(path)
 }
 
 // SnapshotHash hashes every record's kind, id and content hash, in kind then id order.
@@ -124,6 +137,9 @@ func Check(ctx context.Context, st store.Store, f Files) (Lock, error) {
 	}
 	if cur.Decisions != saved.Decisions {
 		changed = append(changed, f.Decisions+" was edited")
+	}
+	if cur.Dedupe != saved.Dedupe {
+		changed = append(changed, f.Dedupe+" was edited")
 	}
 	if cur.Snapshot != saved.Snapshot {
 		changed = append(changed, fmt.Sprintf("the source snapshot changed (%d records at confirmation, %d now; ferry extract ran again)",

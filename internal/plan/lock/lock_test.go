@@ -21,7 +21,8 @@ func TestCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	f := Files{Mapping: filepath.Join(dir, "mapping.yaml"), Decisions: filepath.Join(dir, "decisions.yaml")}
+	f := Files{Mapping: filepath.Join(dir, "mapping.yaml"), Decisions: filepath.Join(dir, "decisions.yaml"),
+		Dedupe: filepath.Join(dir, "dedupe.json")}
 	write := func(path, s string) {
 		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 			t.Fatal(err)
@@ -29,6 +30,7 @@ func TestCheck(t *testing.T) {
 	}
 	write(f.Mapping, "objects: {}\n")
 	write(f.Decisions, "owners: []\n")
+	write(f.Dedupe, "{}")
 	put := func(id, v string) {
 		_, err := st.PutRecords(ctx, []source.Record{{Kind: source.Person, ID: id, Channel: source.Harvest,
 			Fields: map[string]string{"email": v}}})
@@ -63,6 +65,10 @@ func TestCheck(t *testing.T) {
 			func() { write(f.Mapping, "objects: {}\n") }, "mapping.yaml was edited"},
 		{"decision edited", func() { write(f.Decisions, "owners: [] \n") },
 			func() { write(f.Decisions, "owners: []\n") }, "decisions.yaml was edited"},
+		{"dedupe merge edited", func() { write(f.Dedupe, `{"person_clusters":[]}`) },
+			func() { write(f.Dedupe, "{}") }, "dedupe.json was edited"},
+		{"dedupe file removed", func() { os.Remove(f.Dedupe) },
+			func() { write(f.Dedupe, "{}") }, "dedupe.json was edited"},
 		{"record changed", func() { put("p1", "b@x.com") }, func() { put("p1", "a@x.com") }, "source snapshot changed"},
 		{"record added", func() { put("p2", "c@x.com") },
 			func() { st.DeleteRecords(ctx, source.Person, []string{"p2"}) }, "1 records at confirmation, 2 now"},

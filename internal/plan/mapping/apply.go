@@ -71,6 +71,20 @@ func (b *builder) problem(f Field, format string, args ...any) {
 		Field: string(b.o.Source) + "." + f.Source, Message: fmt.Sprintf(format, args...)})
 }
 
+// warn records advice about field f that does not stop the record.
+func (b *builder) warn(f Field, format string, args ...any) {
+	b.problem(f, format, args...)
+	b.problems[len(b.problems)-1].Warning = true
+}
+
+// keepAsWritten says whether a failed transform may fall back to the trimmed original value.
+func keepAsWritten(transform, raw string) (string, bool) {
+	if name, _ := splitTransform(transform); name == TPhoneE164 {
+		return strings.TrimSpace(raw), true
+	}
+	return "", false
+}
+
 // field runs a field's transforms on its value and assigns the result. Emails and phones
 // holding several items are split first.
 func (b *builder) field(f Field, v string) {
@@ -83,6 +97,13 @@ func (b *builder) field(f Field, v string) {
 		var err error
 		for _, t := range f.Transforms {
 			if out, err = b.step(f, t, out); err != nil {
+				if kept, ok := keepAsWritten(t, it); ok {
+					// Pipedrive phones are free text: a number ferry cannot read in E.164
+					// moves as written rather than costing the whole record.
+					b.warn(f, "%v; kept as written", err)
+					out, err = kept, nil
+					continue
+				}
 				b.problem(f, "%v", err)
 				break
 			}

@@ -54,11 +54,12 @@ func TestApply(t *testing.T) {
 			map[string]any{"name": "Jane O'Brien", "org_id": "organization:name=Acme", "add_time": "2024-02-03T02:05:06Z",
 				"emails": []any{map[string]any{"value": "jane@acme.com", "primary": true, "label": "work"},
 					map[string]any{"value": "jane.o@gmail.com", "primary": false, "label": "work"}},
-				"phones":    []any{map[string]any{"value": "+14155550134", "primary": true, "label": "work"}},
+				"phones": []any{map[string]any{"value": "+14155550134", "primary": true, "label": "work"},
+					map[string]any{"value": "12", "primary": false, "label": "work"}}, // unreadable: kept as written
 				"label_ids": []any{"label:vip", "label:partner"},
 				"custom_fields": map[string]any{"Klipy ID": "per_1", "Tier": "Tier=Gold", "Newsletter": "Newsletter=Yes",
 					"ARR": map[string]any{"value": 1200.5, "currency": "EUR"}, "Renewal": "2027-12-31"}},
-			[]string{`person.phone: not a valid phone number: "12"`}},
+			[]string{`person.phone: not a valid phone number: "12"; kept as written`}},
 		{"person without a name", source.Person, map[string]string{"id": "per_2", "company_id": "cmp_1", "company_name": "Acme", "custom.Tier": "Bronze"},
 			map[string]any{"org_id": "organization:cmp_1", "custom_fields": map[string]any{"Klipy ID": "per_2"}},
 			[]string{`person.custom.Tier: value "Bronze" has no option`, "required person field name"}},
@@ -161,5 +162,21 @@ func TestApplyLinkFallback(t *testing.T) {
 	delete(rec.Fields, "company_name")
 	if _, ps := Apply(m, source.Person, rec, failingLinks{}); !Errors(ps) {
 		t.Errorf("without a company name the failed link must be an error: %+v", ps)
+	}
+}
+
+// TestApplyKeepsUnreadablePhone: a phone ferry cannot read in E.164 moves as written, with a
+// warning, and does not make the record an error (which would quarantine it).
+func TestApplyKeepsUnreadablePhone(t *testing.T) {
+	m := spellingMapping(t)
+	rec := source.Record{Kind: source.Person, ID: "per_1", Fields: map[string]string{
+		"id": "per_1", "first_name": "Ann", "phone": "03-6202-0264"}}
+	body, ps := Apply(m, source.Person, rec, NameResolver{})
+	phones, _ := body["phones"].([]any)
+	if len(phones) != 1 || phones[0].(map[string]any)["value"] != "03-6202-0264" {
+		t.Errorf("phones = %v, want the number as written", body["phones"])
+	}
+	if Errors(ps) || len(ps) != 1 || !ps[0].Warning {
+		t.Errorf("problems = %+v, want one warning and no error", ps)
 	}
 }

@@ -1,0 +1,33 @@
+// Package migrate is ferry's migration engine: it turns the confirmed plan into Pipedrive
+// records. Run first sets up the schema (pipelines and stages from the stage map, custom
+// fields and their options from the mapping, label options from the label groups, the
+// "Klipy ID" field on persons, organizations and deals and "Klipy created at" on deals),
+// finding by name and type what exists and journaling what it creates. Then it runs the
+// phases in dependency order: organizations, persons, deals, activities (interactions, then
+// tasks), notes and files (attachments read from the harvest folder).
+//
+// Exactly once (DESIGN.md invariant 3). Every create is preceded by an id-map row in state
+// in_flight carrying the request fingerprint. A create whose outcome is unknown (lost
+// response, 5xx) and every in_flight row found on resume are looked up in Pipedrive before
+// anything is re-sent: persons, organizations and deals by the "Klipy ID" custom field
+// (exact itemSearch/field); activities and notes, which have no custom fields, by the marker
+// line "(Klipy ID <id>)" appended to their note/content, among the parent's activities or
+// notes (list endpoints, 500 a page). Done rows are never sent again. Every write is
+// journaled with what undoes it before the id map says done: a crash between the two leaves
+// at most a repeated journal entry for the same id, which a rollback treats as already undone.
+//
+// Merges. Dedupe members are never created: they are marked merged with their survivor's
+// Pipedrive id. A survivor planned into an existing Pipedrive record is an update (fill
+// blanks by default) whose pre-image is journaled first.
+//
+// Accounting (invariant 2). After each phase Reconcile classifies every source record of the
+// kind by its id-map state; the row is stored as the cursor "migrate.reconcile.<kind>"
+// (JSON, with the run id) and returned. A record without a final state breaks the identity
+// and stops the run with ErrIdentity. A child whose parent is not migrated is held with the
+// parent named in the reason and retried by the next run.
+//
+// Errors: Run returns *pipedrive.BudgetError (errors.Is ErrBudgetExhausted) when the daily
+// budget runs out, the context's error when cancelled (both resumable by running again),
+// ErrIdentity when accounting fails, and wrapped store or schema errors otherwise. A stop
+// lets the requests already sent finish and sends no new one.
+package migrate

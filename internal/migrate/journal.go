@@ -1,0 +1,70 @@
+package migrate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"ferry/internal/store"
+)
+
+// Journal operations written by the engine.
+const (
+	OpCreate       = "create"        // a record created; undo deletes it
+	OpUpdate       = "update"        // a record updated (merge); undo restores the pre-image
+	OpSchemaCreate = "schema_create" // a pipeline, stage, field, option or label created
+)
+
+// undoDelete undoes a create: delete entity id.
+type undoDelete struct {
+	Entity string `json:"delete"`
+	ID     int64  `json:"id"`
+}
+
+// undoDeleteField undoes a custom field create.
+type undoDeleteField struct {
+	Entity string `json:"delete_field"`
+	Code   string `json:"field_code"`
+}
+
+// undoDeleteOption undoes an enum/set option added to a custom field (v2 options endpoint).
+type undoDeleteOption struct {
+	Entity   string `json:"delete_option"`
+	Code     string `json:"field_code"`
+	OptionID int64  `json:"option_id"`
+}
+
+// undoDeleteLabel undoes a label option added to a built-in label field (v1 PUT of the
+// options list without it).
+type undoDeleteLabel struct {
+	Entity   string `json:"delete_label"`
+	FieldID  int64  `json:"field_id"`
+	OptionID int64  `json:"option_id"`
+	Label    string `json:"label"`
+}
+
+// undoRestore undoes an update: patch the pre-image back.
+type undoRestore struct {
+	Entity   string         `json:"restore"`
+	ID       int64          `json:"id"`
+	PreImage map[string]any `json:"pre_image"`
+}
+
+// journal appends one entry with its undo data.
+func (e *Engine) journal(ctx context.Context, op, entity, destID, sourceID string, undo any) error {
+	data, err := json.Marshal(undo)
+	if err != nil {
+		return fmt.Errorf("journal %s %s %s: encode undo: %w", op, entity, destID, err)
+	}
+	_, err = e.store.AppendJournal(ctx, store.JournalEntry{RunID: e.runID, Op: op, Entity: entity,
+		DestID: destID, SourceID: sourceID, Undo: data})
+	if err != nil {
+		return fmt.Errorf("journal %s %s %s: %w", op, entity, destID, err)
+	}
+	return nil
+}
+
+// journalSchema journals a schema creation; entity is "field", "stage", … with detail.
+func (e *Engine) journalSchema(ctx context.Context, what, detail, destID string, undo any) error {
+	return e.journal(ctx, OpSchemaCreate, what+":"+detail, destID, "", undo)
+}

@@ -1,0 +1,159 @@
+package migrate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"ferry/internal/pipedrive"
+	"ferry/internal/plan/mapping"
+	"ferry/internal/source"
+)
+
+// FileMapper is the Mapper of a parsed mapping file (mapping.yaml): bodies come from
+// mapping.Apply with the engine's Resolver behind mapping.Resolver.
+type FileMapper struct {
+	M mapping.Mapping
+}
+
+// fieldEntities maps the mapping's entity names to field entities (those with custom fields).
+var fieldEntities = map[string]pipedrive.FieldEntity{
+	mapping.EntityPerson: pipedrive.PersonFields, mapping.EntityOrganization: pipedrive.OrganizationFields,
+	mapping.EntityDeal: pipedrive.DealFields,
+}
+
+// entityKinds maps the mapping's entity names to the source kinds that become them.
+var entityKinds = map[string]source.Kind{
+	mapping.EntityPerson: source.Person, mapping.EntityOrganization: source.Company, mapping.EntityDeal: source.Deal,
+}
+
+// Fields lists the custom fields schema setup must create: those without an existing
+// field_code.
+func (fm FileMapper) Fields() []FieldSpec {
+	var out []FieldSpec
+	for _, o := range fm.M.Objects {
+		ent, ok := fieldEntities[o.Target]
+		if !ok || o.Skip != "" {
+			continue
+		}
+		for _, f := range o.Fields {
+			if f.CustomField != "" && f.FieldCode == "" && f.Skip == "" {
+				out = append(out, FieldSpec{Entity: ent, Name: f.CustomField, Type: f.Type, Options: f.Options})
+			}
+		}
+	}
+	return out
+}
+
+// Payload applies the mapping. A parent that is not migrated makes the record held; any
+// other error problem quarantines it (warnings pass); a kind the mapping skips is skipped.
+func (fm FileMapper) Payload(kind source.Kind, rec source.Record, refs Resolver) (pipedrive.Entity, error) {
+	if o, ok := fm.M.Object(kind); ok && o.Skip != "" {
+		return nil, fmt.Errorf("%w: %s", ErrSkip, o.Skip)
+	}
+	ar := &applyResolver{refs: refs}
+	body, problems := mapping.Apply(fm.M, kind, rec, ar)
+	if ar.held != nil {
+		return nil, ar.held
+	}
+	var msgs []string
+	for _, p := range problems {
+		if !p.Warning {
+			msgs = append(msgs, p.Format("mapping.yaml"))
+		}
+	}
+	if len(msgs) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrUnmappable, strings.Join(msgs, "; "))
+	}
+	if body == nil {
+		return nil, fmt.Errorf("%w: the mapping has no body for %s", ErrUnmappable, kind)
+	}
+	return pipedrive.Entity(body), nil
+}
+
+// applyResolver adapts the engine's Resolver to mapping.Resolver and remembers the first
+// link that failed because its parent is not migrated.
+type applyResolver struct {
+	refs Resolver
+	held error
+}
+
+// FieldCode returns the mapping's field_code, or the code of the field schema setup made.
+func (a *applyResolver) FieldCode(entity, name, code string) (string, error) {
+	if code != "" {
+		return code, nil
+	}
+	if c, ok := a.refs.FieldCode(fieldEntities[entity], name); ok {
+		return c, nil
+	}
+	return "", fmt.Errorf("custom field %q of %s was not set up", name, entity)
+}
+
+// OptionID returns the id of an enum/set option.
+func (a *applyResolver) OptionID(entity, field, label string) (any, error) {
+	if id, ok := a.refs.OptionID(fieldEntities[entity], field, label); ok {
+		return id, nil
+	}
+	return nil, fmt.Errorf("%q is not an option of %s field %q", label, entity, field)
+}
+
+// link converts a resolver answer and remembers the first held parent.
+func (a *applyResolver) link(id int64, err error) (any, error) {
+	if errors.Is(err, ErrHeld) && a.held == nil {
+		a.held = err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+// LinkID resolves a parent through the id map; a parent not migrated holds the record.
+func (a *applyResolver) LinkID(entity, sourceID string) (any, error) {
+	kind, ok := entityKinds[entity]
+	if !ok {
+		return nil, fmt.Errorf("links to %s are not supported", entity)
+	}
+	return a.link(a.refs.LinkID(kind, sourceID))
+}
+
+// LinkByName resolves a parent by its source name.
+func (a *applyResolver) LinkByName(entity, name string) (any, error) {
+	kind, ok := entityKinds[entity]
+	if !ok {
+		return nil, fmt.Errorf("links to %s are not supported", entity)
+	}
+	return a.link(a.refs.LinkByName(kind, name))
+}
+
+// OwnerID resolves a Klipy owner through the owner decisions.
+func (a *applyResolver) OwnerID(owner string) (any, error) {
+	if id, ok := a.refs.OwnerID(owner); ok {
+		return id, nil
+	}
+	return nil, fmt.Errorf("owner %q has no Pipedrive user in the owner decisions", owner)
+}
+
+// LabelID resolves a tag through the label groups.
+func (a *applyResolver) LabelID(entity, tag string) (any, error) {
+	if ids := a.refs.LabelIDs(fieldEntities[entity], []string{tag}); len(ids) > 0 {
+		return ids[0], nil
+	}
+	return nil, fmt.Errorf("tag %q has no label in the label decisions", tag)
+}
+
+// StageID resolves a Klipy stage through the stage map.
+func (a *applyResolver) StageID(pipeline, stage string) (any, error) {
+	if p, ok := a.refs.Stage(pipeline, stage, nil); ok {
+		return p.StageID, nil
+	}
+	return nil, fmt.Errorf("pipeline %q stage %q is not in the stage map", pipeline, stage)
+}
+
+// ActivityType resolves an interaction type through the activity type decisions.
+func (a *applyResolver) ActivityType(klipyType, channel string) (string, error) {
+	if t, ok := a.refs.ActivityType(klipyType, channel); ok {
+		return t, nil
+	}
+	return "", fmt.Errorf("interaction type %q has no activity type in the decisions", klipyType)
+}

@@ -1,0 +1,115 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"ferry/internal/pipedrive"
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// resolver implements Resolver from the schema and the id map.
+type resolver struct {
+	ctx    context.Context
+	e      *Engine
+	schema *Schema
+}
+
+// FieldCode returns the field_code of a custom field by name.
+func (r *resolver) FieldCode(ent pipedrive.FieldEntity, name string) (string, bool) {
+	f, ok := r.schema.fields[ent][fold(name)]
+	return f.Code, ok
+}
+
+// OptionID returns the id of an option of an enum/set field.
+func (r *resolver) OptionID(ent pipedrive.FieldEntity, field, label string) (int64, bool) {
+	f, ok := r.schema.fields[ent][fold(field)]
+	if !ok {
+		return 0, false
+	}
+	for _, o := range f.Options {
+		if fold(o.Label) == fold(label) {
+			return o.ID, true
+		}
+	}
+	return 0, false
+}
+
+// LinkID resolves a parent through the id map: done and merged rows give their Pipedrive id.
+func (r *resolver) LinkID(kind source.Kind, id string) (int64, error) {
+	m, err := r.e.store.GetMapping(r.ctx, kind, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, fmt.Errorf("%w: %s %s is not migrated", ErrHeld, kind, id)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if (m.State == store.Done || m.State == store.Merged) && m.DestID > 0 {
+		return m.DestID, nil
+	}
+	reason := string(m.State)
+	if m.Reason != "" {
+		reason += ": " + m.Reason
+	}
+	return 0, fmt.Errorf("%w: %s %s is %s", ErrHeld, kind, id, reason)
+}
+
+// OwnerID maps a Klipy owner reference through the owner decisions to a Pipedrive user.
+func (r *resolver) OwnerID(ref string) (int64, bool) {
+	if strings.TrimSpace(ref) == "" {
+		return 0, false
+	}
+	email, ok := r.e.decisions.OwnerFor(ref)
+	if !ok {
+		return 0, false
+	}
+	id, ok := r.schema.users[strings.ToLower(strings.TrimSpace(email))]
+	return id, ok
+}
+
+// LabelIDs maps tags through the label groups to label option ids of ent.
+func (r *resolver) LabelIDs(ent pipedrive.FieldEntity, tags []string) []int64 {
+	var out []int64
+	seen := map[int64]bool{}
+	for _, t := range tags {
+		label := r.e.decisions.LabelFor(t)
+		if label == "" {
+			continue
+		}
+		if id, ok := r.schema.labels[ent][fold(label)]; ok && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Stage places a deal: its stage's target, or for a closing stage the last open stage of
+// its history (Pipedrive has no won/lost stages), else the pipeline's first stage.
+func (r *resolver) Stage(pipeline, stage string, history []string) (Placement, bool) {
+	if strings.TrimSpace(pipeline) == "" {
+		pipeline = "Pipeline" // decide's scan names the unnamed pipeline so
+	}
+	plan, ok := r.schema.pipelines[fold(pipeline)]
+	if !ok {
+		return Placement{}, false
+	}
+	goal, ok := plan.stages[fold(stage)]
+	if !ok {
+		return Placement{}, false
+	}
+	p := Placement{PipelineID: plan.id, StageID: goal.stageID, Status: goal.status}
+	for i := len(history) - 1; p.StageID == 0 && i >= 0; i-- {
+		name, _, _ := strings.Cut(history[i], "@")
+		if g, ok := plan.stages[fold(name)]; ok && g.stageID != 0 {
+			p.StageID = g.stageID
+		}
+	}
+	if p.StageID == 0 {
+		p.StageID = plan.first
+	}
+	return p, p.StageID != 0
+}
