@@ -8,13 +8,62 @@ import (
 	"ferry/internal/source"
 )
 
-// clusters streams the records of l's kind a second time, gathers the fields of the members
-// of every cluster of two or more, builds each cluster as soon as its last member has been
-// read (so only open clusters are held) and returns the clusters (and, for people, name
-// variants) by survivor id.
+// clusters reads the records of l's kind a second time (a walk, or only the clustered ones
+// when src is a Getter), gathers the fields of the members of every cluster of two or more,
+// builds each cluster as soon as its last member has been read (so only open clusters are
+// held) and returns the clusters (and, for people, name variants) by survivor id.
 func (r *runner) clusters(ctx context.Context, l *linker, m *merger) ([]Cluster, []NameVariant, error) {
-	t, u := l.t, l.u
+	t := l.t
 	b := &builder{l: l, m: m, accs: map[int32]*acc{}, links: l.linksByRoot()}
+	read := r.walkMembers
+	if g, ok := r.src.(Getter); ok && 2*l.clustered() < t.len() {
+		read = func(ctx context.Context, l *linker, b *builder) error { return getMembers(ctx, g, l, b) }
+	}
+	if err := read(ctx, l, b); err != nil {
+		return nil, nil, fmt.Errorf("dedupe: second pass: %w", err)
+	}
+	slices.SortFunc(b.out, func(a, b Cluster) int { return compareStr(a.Survivor, b.Survivor) })
+	slices.SortFunc(b.variants, func(a, b NameVariant) int { return compareStr(a.Survivor, b.Survivor) })
+	return b.out, b.variants, nil
+}
+
+// Getter is implemented by sources that read one record by id, as store.Store does. With it,
+// and when fewer than half of a kind's records are clustered, the second pass reads only the
+// clustered records instead of walking them all.
+type Getter interface {
+	GetRecord(ctx context.Context, kind source.Kind, id string) (source.Record, error)
+}
+
+// getMembers reads the clustered records one by one, in first-pass order.
+func getMembers(ctx context.Context, g Getter, l *linker, b *builder) error {
+	t, u := l.t, l.u
+	for i := range int32(t.len()) {
+		if u.size[u.find(i)] < 2 {
+			continue
+		}
+		rec, err := g.GetRecord(ctx, t.kind, t.ids[i])
+		if err != nil {
+			return fmt.Errorf("snapshot changed during planning? read %s %s: %w", t.kind, t.ids[i], err)
+		}
+		b.add(u.find(i), i, rec)
+	}
+	return nil
+}
+
+// clustered counts the records that belong to a cluster of two or more.
+func (l *linker) clustered() int {
+	n := 0
+	for i := range int32(l.t.len()) {
+		if l.u.size[l.u.find(i)] > 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// walkMembers walks every record of the kind and gathers the clustered ones.
+func (r *runner) walkMembers(ctx context.Context, l *linker, b *builder) error {
+	t, u := l.t, l.u
 	i := int32(0)
 	err := r.src.EachRecord(ctx, t.kind, func(rec source.Record) error {
 		if int(i) >= t.len() || t.ids[i] != rec.ID {
@@ -29,12 +78,7 @@ func (r *runner) clusters(ctx context.Context, l *linker, m *merger) ([]Cluster,
 	if err == nil && (int(i) != t.len() || len(b.accs) > 0) {
 		err = fmt.Errorf("snapshot changed during planning: %d records of kind %s, first pass saw %d", i, t.kind, t.len())
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("dedupe: second pass: %w", err)
-	}
-	slices.SortFunc(b.out, func(a, b Cluster) int { return compareStr(a.Survivor, b.Survivor) })
-	slices.SortFunc(b.variants, func(a, b NameVariant) int { return compareStr(a.Survivor, b.Survivor) })
-	return b.out, b.variants, nil
+	return err
 }
 
 // builder holds the open clusters of a second pass.

@@ -164,6 +164,11 @@ func TestScaleSQLite(t *testing.T) {
 		}
 	}
 	t.Logf("loaded %d people into SQLite in %s", n, time.Since(load).Round(time.Millisecond))
+	walk := time.Now()
+	if err := st.EachRecord(t.Context(), source.Person, func(source.Record) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("one bare walk of the people: %s", time.Since(walk).Round(time.Millisecond))
 	runtime.GC()
 	mp := startMemPeak()
 	start := time.Now()
