@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"runtime/debug"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -51,8 +54,16 @@ Nothing is written to Pipedrive. Running plan again rewrites the four files from
 	return cmd
 }
 
+// planMemoryLimit is the soft heap limit ferry plan sets unless GOMEMLIMIT says otherwise:
+// dedupe keeps a key per person, and at a million people the default collector would let
+// the heap grow to twice the live data.
+const planMemoryLimit = 1 << 30
+
 // runPlan builds the plan and writes its files.
 func runPlan(ctx context.Context, g *globalOptions, opts PlanOptions) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(planMemoryLimit)
+	}
 	ws, st, err := g.openWorkspace()
 	if err != nil {
 		return err
@@ -107,6 +118,9 @@ func printPlan(g *globalOptions, ws *workspace.Workspace, p *plan.Plan) error {
 	s := p.Dedupe.Stats
 	g.printf("Planned in %s: %d people -> %d distinct (%d clusters), %d companies -> %d organizations\n",
 		p.Took.Round(1e6), s.People, s.DistinctPeople, s.PersonClusters, s.Companies, s.DistinctCompanies)
+	for _, st := range p.Stages {
+		g.log.Info("plan stage", "stage", st.Name, "took", st.Took.Round(time.Millisecond))
+	}
 	g.printf("Wrote %s, %s, %s and %s in %s\n", plan.MappingFile, plan.DecisionsFile, plan.DedupeFile,
 		plan.ReportFile, ws.Dir)
 	if !p.Options.DestinationRead {

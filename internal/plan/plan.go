@@ -34,6 +34,13 @@ type Plan struct {
 	Decisions   decide.Decisions
 	Options     Options
 	Took        time.Duration
+	Stages      []StageTime // how long each part of Build took
+}
+
+// StageTime is the wall time of one part of Build.
+type StageTime struct {
+	Name string
+	Took time.Duration
 }
 
 // Build profiles the snapshot, proposes the mapping, finds duplicates and proposes the
@@ -41,26 +48,46 @@ type Plan struct {
 func Build(ctx context.Context, st store.Store, dest Destination, opts Options) (*Plan, error) {
 	start := time.Now()
 	p := &Plan{Counts: map[source.Kind]int{}, Quarantined: map[source.Kind]int{}, Options: opts}
+	mark := func(name string, t0 time.Time) { p.Stages = append(p.Stages, StageTime{name, time.Since(t0)}) }
+	t0 := time.Now()
 	if err := p.count(ctx, st); err != nil {
 		return nil, err
 	}
-	var err error
-	if p.Profile, err = profile.Build(ctx, st); err != nil {
-		return nil, fmt.Errorf("profile the snapshot: %w", err)
+	mark("count", t0)
+	t0 = time.Now()
+	sc, err := p.scan(ctx, st)
+	if err != nil {
+		return nil, err
 	}
 	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion})
+	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
+	mark("profile, mapping and decisions", t0)
+	t0 = time.Now()
 	p.Dedupe, err = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
 		Policy: opts.MergePolicy, Destination: opts.Existing})
 	if err != nil {
 		return nil, fmt.Errorf("find duplicates: %w", err)
 	}
-	sc, err := decide.ScanSnapshot(ctx, st)
-	if err != nil {
-		return nil, fmt.Errorf("scan the snapshot for decisions: %w", err)
-	}
-	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
+	mark("dedupe", t0)
 	p.Took = time.Since(start)
 	return p, nil
+}
+
+// scan reads the snapshot once, feeding the profiler and the decisions scan together.
+func (p *Plan) scan(ctx context.Context, st store.Store) (*decide.Scan, error) {
+	pr, sc := profile.NewProfiler(), decide.NewScan()
+	for _, k := range source.Kinds {
+		err := st.EachRecord(ctx, k, func(r source.Record) error {
+			pr.Add(r)
+			sc.Add(r)
+			return ctx.Err()
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read %s records: %w", k, err)
+		}
+	}
+	p.Profile = pr.Profile()
+	return sc, nil
 }
 
 func (p *Plan) count(ctx context.Context, st store.Store) error {

@@ -32,23 +32,32 @@ func (s *StageStat) Position() float64 {
 	return s.posSum / float64(s.posN)
 }
 
+// NewScan returns an empty scan; feed it with Add.
+func NewScan() *Scan {
+	return &Scan{Stages: map[string]map[string]*StageStat{}, Tags: map[string]int{},
+		Interactions: map[string]int{}, OwnerRefs: map[string]int{}}
+}
+
+// Add takes one snapshot record into the scan; kinds the decisions do not need are ignored.
+func (sc *Scan) Add(r source.Record) {
+	switch r.Kind {
+	case source.Owner:
+		sc.Owners = append(sc.Owners, r)
+	case source.Company, source.Person, source.Task:
+		sc.common(r)
+	case source.Deal:
+		sc.deal(r)
+	case source.Interaction:
+		sc.interaction(r)
+	}
+}
+
 // ScanSnapshot streams the snapshot once per kind it needs.
 func ScanSnapshot(ctx context.Context, st store.Store) (*Scan, error) {
-	sc := &Scan{Stages: map[string]map[string]*StageStat{}, Tags: map[string]int{},
-		Interactions: map[string]int{}, OwnerRefs: map[string]int{}}
-	walks := []struct {
-		kind source.Kind
-		fn   func(source.Record)
-	}{
-		{source.Owner, func(r source.Record) { sc.Owners = append(sc.Owners, r) }},
-		{source.Company, sc.common},
-		{source.Person, sc.common},
-		{source.Deal, sc.deal},
-		{source.Interaction, sc.interaction},
-		{source.Task, sc.common},
-	}
-	for _, w := range walks {
-		err := st.EachRecord(ctx, w.kind, func(r source.Record) error { w.fn(r); return nil })
+	sc := NewScan()
+	for _, k := range []source.Kind{source.Owner, source.Company, source.Person, source.Deal,
+		source.Interaction, source.Task} {
+		err := st.EachRecord(ctx, k, func(r source.Record) error { sc.Add(r); return nil })
 		if err != nil {
 			return nil, err
 		}
