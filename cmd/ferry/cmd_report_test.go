@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,8 +15,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"ferry/internal/gen"
-	"ferry/internal/pipedrive/sandbox"
 	"ferry/internal/report"
 )
 
@@ -203,37 +200,7 @@ func TestReportHasNoSecrets(t *testing.T) {
 // checks that the report carries its reconciliation and journaled schema, and that the
 // sandbox's API token (a real secret in the environment) appears in no report file.
 func TestReportAfterRun(t *testing.T) {
-	data := gen.New(gen.Config{People: 12, Seed: 5})
-	var users []sandbox.User
-	for _, u := range data.PipedriveUsers() {
-		users = append(users, sandbox.User{Name: u.Name, Email: u.Email})
-	}
-	sb := sandbox.New(sandbox.Options{Seed: 5, Users: users})
-	srv := httptest.NewServer(sb)
-	defer srv.Close()
-	t.Setenv("PIPEDRIVE_BASE_URL", srv.URL)
-	t.Setenv("PIPEDRIVE_API_TOKEN", sb.Token())
-	dir := filepath.Join(t.TempDir(), "ws")
-	if _, stderr, code := runFerry(t, "init", dir); code != 0 {
-		t.Fatalf("init: %s", stderr)
-	}
-	// The client paces at the plan's burst limit; the biggest plan keeps the test fast.
-	cfg := filepath.Join(dir, "ferry.yaml")
-	yml, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfg, bytes.Replace(yml, []byte("plan: growth"), []byte("plan: ultimate"), 1), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	key, err := data.WriteHarvest(filepath.Join(dir, "harvest"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, stderr, code := runFerry(t, "extract", "-w", dir); code != 0 {
-		t.Fatalf("extract: %s", stderr)
-	}
-	writePlanFiles(t, dir, srv.URL, sb.Token(), key.DefaultRegion)
+	dir, sb, _ := sandboxWorkspace(t, 12, 5)
 	var runOut string
 	for _, args := range [][]string{{"confirm", "--yes"}, {"run"}, {"report"}} {
 		out, stderr, code := runFerry(t, append(args, "-w", dir)...)

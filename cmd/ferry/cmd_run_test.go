@@ -19,32 +19,25 @@ import (
 	"ferry/internal/workspace"
 )
 
-// TestRunAgainstSandbox walks init → extract → plan files → confirm → run → run again on a
-// small generated workspace and an in-process Pipedrive sandbox.
-func TestRunAgainstSandbox(t *testing.T) {
-	data := gen.New(gen.Config{People: 40, Seed: 3})
+// sandboxWorkspace makes a workspace over a generated harvest of people records, extracted,
+// with plan files written for an in-process Pipedrive sandbox that the environment points
+// at (limits off, and the client's burst raised to match).
+func sandboxWorkspace(t *testing.T, people int, seed int64) (string, *sandbox.Server, gen.Key) {
+	t.Helper()
+	data := gen.New(gen.Config{People: people, Seed: seed})
 	var users []sandbox.User
 	for _, u := range data.PipedriveUsers() {
 		users = append(users, sandbox.User{Name: u.Name, Email: u.Email})
 	}
-	sb := sandbox.New(sandbox.Options{Seed: 3, Users: users})
+	sb := sandbox.New(sandbox.Options{Seed: seed, Users: users})
 	srv := httptest.NewServer(sb)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	t.Setenv("PIPEDRIVE_BASE_URL", srv.URL)
 	t.Setenv("PIPEDRIVE_API_TOKEN", sb.Token())
+	t.Setenv("FERRY_PIPEDRIVE_BURST", "1000")
 	dir := filepath.Join(t.TempDir(), "ws")
 	if _, stderr, code := runFerry(t, "init", dir); code != 0 {
 		t.Fatalf("init: %s", stderr)
-	}
-	cfg := filepath.Join(dir, "ferry.yaml")
-	yml, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The sandbox runs without limits; the client paces at the plan's burst limit, so the
-	// biggest plan keeps the test fast.
-	if err := os.WriteFile(cfg, bytes.Replace(yml, []byte("plan: growth"), []byte("plan: ultimate"), 1), 0o644); err != nil {
-		t.Fatal(err)
 	}
 	key, err := data.WriteHarvest(filepath.Join(dir, "harvest"))
 	if err != nil {
@@ -54,6 +47,13 @@ func TestRunAgainstSandbox(t *testing.T) {
 		t.Fatalf("extract: %s", stderr)
 	}
 	writePlanFiles(t, dir, srv.URL, sb.Token(), key.DefaultRegion)
+	return dir, sb, key
+}
+
+// TestRunAgainstSandbox walks init → extract → plan files → confirm → run → run again on a
+// small generated workspace and an in-process Pipedrive sandbox.
+func TestRunAgainstSandbox(t *testing.T) {
+	dir, sb, key := sandboxWorkspace(t, 40, 3)
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
 		t.Fatalf("confirm: %s", stderr)
 	}
