@@ -10,7 +10,8 @@ func newSandboxCommand(g *globalOptions) *cobra.Command {
 		Long: `Run a local stand-in for one platform, for rehearsals, demos and tests. Each prints the
 environment variables that point ferry at it as its first two lines, so this works:
 
-  eval "$(ferry sandbox pipedrive --addr 127.0.0.1:8090 | head -2)"`,
+  ferry sandbox pipedrive --addr 127.0.0.1:8090 > pipedrive.env &
+  sleep 1; export $(head -2 pipedrive.env)`,
 	}
 	cmd.AddCommand(sandboxCommands(g)...)
 	return cmd

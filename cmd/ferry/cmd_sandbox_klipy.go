@@ -63,7 +63,8 @@ The first two lines of output are always
   KLIPY_API_KEY=KEY
 so scripts can eval them. Traffic counters: GET /_sandbox/stats. Stop with Ctrl-C.`,
 		Example: `  ferry sandbox klipy --people 5000 --seed 42
-  eval "$(ferry sandbox klipy --api old --limits=off | head -2)"
+  ferry sandbox klipy --api old --limits=off > klipy.env &
+  sleep 1; export $(head -2 klipy.env)
   ferry sandbox klipy --scopes people:read,interactions:read   # a key without companies:read`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

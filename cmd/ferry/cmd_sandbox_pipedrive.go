@@ -64,7 +64,8 @@ latency=DURATION (added to every request), seed=N.
 --users FILE is a YAML or JSON list of {name, email}; without it --seats-1 placeholder users
 are created. User 1, an admin, owns the token.`,
 		Example: `  ferry sandbox pipedrive --addr 127.0.0.1:8090 --token dev
-  eval "$(ferry sandbox pipedrive --plan growth --seats 5 | head -2)"
+  ferry sandbox pipedrive --plan growth --seats 5 > pipedrive.env &
+  sleep 1; export $(head -2 pipedrive.env)
   ferry sandbox pipedrive --faults "5xx=0.05,429=0.02,lost=0.01,latency=20ms" --data pd.json
   ferry sandbox pipedrive --limits=off --users users.yaml`,
 		Args: cobra.NoArgs,
