@@ -23,7 +23,12 @@ import (
 type RunOptions struct {
 	Sample  int
 	Workers int
+	NoWait  bool
 }
+
+// runClock is the clock budget pauses wait on and the client paces with; nil is the real
+// clock. Tests set it to a fake one shared with the sandbox.
+var runClock pipedrive.Clock
 
 // newRunCommand builds `ferry run`.
 func newRunCommand(g *globalOptions) *cobra.Command {
@@ -35,23 +40,37 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 recorded a lock whose hashes still match mapping.yaml, decisions.yaml and the source snapshot,
 and it names whatever changed since.
 
-It first sets up the schema (pipelines and stages, custom fields and their options, labels,
-the "Klipy ID" and "Klipy created at" fields), then migrates organizations, persons, deals,
-activities, notes and files in that order, each record exactly once. After each phase it prints the reconciliation
-(source = created + merged + skipped + quarantined + failed + held) and stops if it does not
-balance. Stopped runs (Ctrl-C, budget exhausted: exit code 5) resume with ferry run.`,
+Before sending anything it prints the token cost of what remains and the days of budget that
+needs at the configured plan and seats. It sets up the schema (pipelines and stages, custom
+fields and their options, labels, the "Klipy ID" and "Klipy created at" fields), then migrates
+organizations, persons, deals, activities, notes and files in that order, each record exactly
+once. After each phase it prints the reconciliation (source = created + merged + skipped +
+quarantined + failed + held) and stops if it does not balance.
+
+When the daily token budget runs out it pauses until the reset and says when it resumes;
+with --no-wait it stops instead (exit code 5). Stopped runs (Ctrl-C, --no-wait) resume with
+ferry run.
+
+--sample N migrates a representative slice first: N records chosen to cover every object kind,
+every interaction type, merged and new records, records with attachments and with custom
+fields, plus their parents; then it reads them back and prints a field-level diff against
+what was sent (exit code 3 on any difference). A later ferry run continues with the rest.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRun(cmd.Context(), g, opts)
 		},
 	}
-	cmd.Flags().IntVar(&opts.Sample, "sample", 0, "migrate a representative slice of N records first (not in this build yet)")
+	cmd.Flags().IntVar(&opts.Sample, "sample", 0, "migrate a representative slice of N records and diff it")
 	cmd.Flags().IntVar(&opts.Workers, "workers", 0, "concurrent requests (default: sized from the plan's burst limit)")
+	cmd.Flags().BoolVar(&opts.NoWait, "no-wait", false, "stop (exit code 5) instead of pausing when the daily budget runs out")
 	return cmd
 }
 
 // runRun checks the confirmation lock before anything else, then runs the engine.
 func runRun(ctx context.Context, g *globalOptions, opts RunOptions) error {
+	if opts.Sample < 0 {
+		return usageErrorf("--sample %d: want a positive number of records", opts.Sample)
+	}
 	ws, st, err := g.openWorkspace()
 	if err != nil {
 		return err
@@ -64,42 +83,102 @@ func runRun(ctx context.Context, g *globalOptions, opts RunOptions) error {
 	if err != nil {
 		return err
 	}
-	g.printf("plan confirmed at %s: %d records, lock valid\n", l.At.Format("2006-01-02 15:04:05Z07:00"), l.Records)
-	if opts.Sample > 0 {
-		return errors.New("ferry run --sample is not part of this build yet: nothing was sent to Pipedrive")
+	if !g.JSON {
+		g.printf("plan confirmed at %s: %d records, lock valid\n", l.At.Format("2006-01-02 15:04:05Z07:00"), l.Records)
 	}
 	start := time.Now()
-	rep, err := migrateWorkspace(ctx, g, ws, st, workspace.LoadEnv(), opts)
+	eng, err := newRunEngine(ctx, g, ws, st, workspace.LoadEnv(), opts)
+	if err != nil {
+		return err
+	}
+	rep, err := eng.Run(ctx)
 	printRunReport(g, rep, time.Since(start))
-	return runError(err)
+	if err != nil || opts.Sample == 0 {
+		return runError(err)
+	}
+	return printSampleDiff(ctx, g, eng)
 }
 
 // migrateWorkspace runs the engine on the confirmed plan of ws against the Pipedrive that
 // env names; the caller has checked the lock.
 func migrateWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st store.Store,
 	env workspace.Env, opts RunOptions) (migrate.Report, error) {
-	client, err := newPipedriveClient(ws, env, st)
-	if err != nil {
-		return migrate.Report{}, err
-	}
-	merges, err := readMerges(ws)
-	if err != nil {
-		return migrate.Report{}, err
-	}
-	d, err := readDecisions(ws)
-	if err != nil {
-		return migrate.Report{}, err
-	}
-	m, err := readMapping(ws)
-	if err != nil {
-		return migrate.Report{}, err
-	}
-	eng, err := migrate.New(migrate.Config{Client: client, Store: st, Decisions: d, Mapper: migrate.FileMapper{M: m},
-		Merges: merges, Workers: opts.Workers, Progress: runProgress(g), FilesRoot: ws.HarvestDir()})
+	eng, err := newRunEngine(ctx, g, ws, st, env, opts)
 	if err != nil {
 		return migrate.Report{}, err
 	}
 	return eng.Run(ctx)
+}
+
+// newRunEngine builds the engine from the workspace's plan files, picks the sample when
+// asked, and prints the estimate of what remains before anything is sent.
+func newRunEngine(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st store.Store,
+	env workspace.Env, opts RunOptions) (*migrate.Engine, error) {
+	cfg, err := engineConfig(ws, st, env, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Sample > 0 {
+		pick, err := migrate.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		s, err := pick.ChooseSample(ctx, opts.Sample)
+		if err != nil {
+			return nil, err
+		}
+		printSample(g, s)
+		cfg.Only = s.Only
+	}
+	pp := &migrate.ProgressPrinter{W: g.stdout, Mode: progressMode(g)}
+	cfg.Progress = pp.Event
+	eng, err := migrate.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	est, err := eng.Estimate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pp.Totals = est.Totals()
+	printRunEstimate(g, ws, est)
+	return eng, nil
+}
+
+// engineConfig reads the plan files into an engine configuration.
+func engineConfig(ws *workspace.Workspace, st store.Store, env workspace.Env, opts RunOptions) (migrate.Config, error) {
+	client, err := newPipedriveClient(ws, env, st)
+	if err != nil {
+		return migrate.Config{}, err
+	}
+	merges, err := readMerges(ws)
+	if err != nil {
+		return migrate.Config{}, err
+	}
+	d, err := readDecisions(ws)
+	if err != nil {
+		return migrate.Config{}, err
+	}
+	m, err := readMapping(ws)
+	if err != nil {
+		return migrate.Config{}, err
+	}
+	return migrate.Config{Client: client, Store: st, Decisions: d, Mapper: migrate.FileMapper{M: m},
+		Merges: merges, Workers: opts.Workers, FilesRoot: ws.HarvestDir(),
+		WaitForBudget: !opts.NoWait, Clock: runClock}, nil
+}
+
+// progressMode picks JSON events with --json, bars on a terminal, plain lines otherwise.
+func progressMode(g *globalOptions) migrate.ProgressMode {
+	if g.JSON {
+		return migrate.ProgressJSON
+	}
+	if f, ok := g.stdout.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return migrate.ProgressBars
+		}
+	}
+	return migrate.ProgressPlain
 }
 
 // readMapping parses the workspace's mapping.yaml; a bad file is a usage error.
@@ -124,23 +203,9 @@ func runError(err error) error {
 	case errors.Is(err, pipedrive.ErrBudgetExhausted):
 		return fmt.Errorf("%w: %v; resume after the reset with ferry run", errBudget, err)
 	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("stopped: %w; resume with ferry run", err)
+		return fmt.Errorf("stopped: %w; nothing is lost, resume with ferry run", err)
 	}
 	return err
-}
-
-// runProgress prints one line (or one JSON event) per finished phase.
-func runProgress(g *globalOptions) func(migrate.Event) {
-	return func(ev migrate.Event) {
-		if ev.Phase == nil {
-			return
-		}
-		if g.JSON {
-			_ = json.NewEncoder(g.stdout).Encode(map[string]any{"event": "phase", "reconciliation": ev.Phase})
-			return
-		}
-		g.printf("%s\n", ev.Phase)
-	}
 }
 
 // printRunReport prints the reconciliation table and what the run spent.
@@ -160,4 +225,58 @@ func printRunReport(g *globalOptions, rep migrate.Report, took time.Duration) {
 	_ = tw.Flush()
 	g.printf("run %d: %d schema items created, %d requests, %d tokens, %s\n", rep.RunID, rep.SchemaCreated,
 		rep.Stats.Requests, rep.Stats.Tokens, took.Round(time.Millisecond))
+}
+
+// printRunEstimate prints the token cost of what remains and the days of budget it needs.
+func printRunEstimate(g *globalOptions, ws *workspace.Workspace, est migrate.Estimate) {
+	daily := int64(ws.Config.Pipedrive.DailyBudget())
+	if g.JSON {
+		_ = json.NewEncoder(g.stdout).Encode(map[string]any{"event": "estimate", "records": est.Records(),
+			"tokens": est.Tokens, "schema_tokens": est.SchemaTokens, "kinds": est.Kinds,
+			"daily_budget": daily, "days": est.Days(daily)})
+		return
+	}
+	g.printf("remaining: %d records, about %d tokens (schema setup at most %d); daily budget %d tokens (plan %s, %d seat(s)): %d day(s)\n",
+		est.Records(), est.Tokens, est.SchemaTokens, daily, ws.Config.Pipedrive.Plan, ws.Config.Pipedrive.Seats, est.Days(daily))
+}
+
+// printSample says what the sample holds.
+func printSample(g *globalOptions, s migrate.Sample) {
+	if g.JSON {
+		_ = json.NewEncoder(g.stdout).Encode(map[string]any{"event": "sample", "records": s.Records,
+			"classes": s.Classes, "uncovered": s.Uncovered})
+		return
+	}
+	g.printf("sample: %d records (with parents and survivors) covering %d classes\n", s.Only.Len(), len(s.Classes)-len(s.Uncovered))
+	if len(s.Uncovered) > 0 {
+		g.printf("not covered (raise --sample): %v\n", s.Uncovered)
+	}
+}
+
+// printSampleDiff reads the sample back, prints the field-level diff and fails with
+// errMismatch (exit 3) on any difference.
+func printSampleDiff(ctx context.Context, g *globalOptions, eng *migrate.Engine) error {
+	d, err := eng.DiffSelection(ctx)
+	if err != nil {
+		return runError(err)
+	}
+	if g.JSON {
+		_ = json.NewEncoder(g.stdout).Encode(map[string]any{"event": "diff", "records": d.Records,
+			"fields": d.Fields, "skipped": d.Skipped, "diffs": d.Diffs})
+	} else {
+		g.printf("diff: %d records, %d fields compared (%d merged into existing records not compared): %d differences\n",
+			d.Records, d.Fields, d.Skipped, len(d.Diffs))
+		if len(d.Diffs) > 0 {
+			tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "kind\tsource id\tpipedrive id\tfield\tsent\tin pipedrive")
+			for _, x := range d.Diffs {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", x.Kind, x.SourceID, x.DestID, x.Field, x.Want, x.Got)
+			}
+			_ = tw.Flush()
+		}
+	}
+	if len(d.Diffs) > 0 {
+		return fmt.Errorf("%w: the sample differs from what was sent in %d field(s)", errMismatch, len(d.Diffs))
+	}
+	return nil
 }

@@ -33,7 +33,8 @@ func newPipedriveClient(ws *workspace.Workspace, env workspace.Env, ledger piped
 	}
 	return pipedrive.New(pipedrive.Config{BaseURL: base, Token: env.PipedriveToken,
 		OAuth: ws.Config.Pipedrive.Auth == "oauth", Plan: ws.Config.Pipedrive.Plan,
-		Burst: env.PipedriveBurst, DailyBudget: int64(ws.Config.Pipedrive.DailyBudget()), Ledger: ledger})
+		Burst: env.PipedriveBurst, DailyBudget: int64(ws.Config.Pipedrive.DailyBudget()), Ledger: ledger,
+		Clock: runClock})
 }
 
 // probePipedrive reads the token's user, users, pipelines and fields.

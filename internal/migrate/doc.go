@@ -26,8 +26,23 @@
 // and stops the run with ErrIdentity. A child whose parent is not migrated is held with the
 // parent named in the reason and retried by the next run.
 //
+// Budget (invariant 7). Estimate prices what remains from the snapshot, the id map and the
+// journal alone (one create per remaining record at its spec cost, plus schema setup). With
+// Config.WaitForBudget, a step stopped by the daily budget pauses on Config.Clock until the
+// BudgetError's Reset (Event.Pause says when it starts and ends) and carries on where it
+// stopped; schema setup is not repeated.
+//
+// Sample. ChooseSample picks N records greedily to cover every class the snapshot has
+// (object kind, interaction type and channel, merged and new, with attachments, with custom
+// fields) and closes the set over parents and merge survivors; Config.Only restricts a run
+// to it (its reconciliation rows count the slice and are not stored), and DiffSelection
+// compares what was sent with what list endpoints read back, field by field.
+//
+// Progress. ProgressPrinter renders events as bars, throttled plain lines or JSON.
+//
 // Errors: Run returns *pipedrive.BudgetError (errors.Is ErrBudgetExhausted) when the daily
-// budget runs out, the context's error when cancelled (both resumable by running again),
+// budget runs out and it does not wait (or a whole day's budget moved nothing), the
+// context's error when cancelled (both resumable by running again),
 // ErrIdentity when accounting fails, and wrapped store or schema errors otherwise. A stop
 // lets the requests already sent finish and sends no new one.
 package migrate

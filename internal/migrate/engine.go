@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"ferry/internal/pipedrive"
 	"ferry/internal/plan/decide"
@@ -31,6 +32,13 @@ type Config struct {
 	// are quarantined as unreadable.
 	FilesRoot    string
 	MaxFileBytes int64 // largest attachment uploaded; default DefaultMaxFileBytes
+	// WaitForBudget pauses the run until the daily budget resets (the BudgetError's Reset)
+	// instead of stopping with the error.
+	WaitForBudget bool
+	Clock         pipedrive.Clock // what a pause waits on; default the real clock
+	// Only restricts the run to these source records (a sample); nil runs every record.
+	// A restricted run stores no reconciliation cursor: its rows count the slice only.
+	Only Selection
 }
 
 // Merge is one dedupe decision: Members are the same person or organization as Survivor
@@ -50,6 +58,16 @@ type Event struct {
 	Kind      source.Kind
 	Processed int
 	Phase     *Reconciliation
+	Pause     *Pause // the run waits for the budget's reset, or has resumed
+}
+
+// Pause reports a wait for the daily budget: sent once when the wait starts and once, with
+// Resumed set, when it ends.
+type Pause struct {
+	Until   time.Time // when the budget is expected back
+	Resumed bool
+	At      time.Time // the clock's time when the event was sent
+	Reason  string    // the budget error
 }
 
 // Report is what Run did.
@@ -78,6 +96,9 @@ type Engine struct {
 	schema       *Schema // set by Run after schema setup
 	namesMu      sync.Mutex
 	names        map[source.Kind]*nameIndex
+	wait         bool
+	clock        pipedrive.Clock
+	only         Selection
 }
 
 // New checks cfg and returns an Engine.
@@ -87,7 +108,11 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e := &Engine{client: cfg.Client, store: cfg.Store, decisions: cfg.Decisions, mapper: cfg.Mapper,
 		workers: cfg.Workers, kinds: cfg.Kinds, runKind: cfg.RunKind, progress: cfg.Progress,
-		names: map[source.Kind]*nameIndex{}, filesRoot: cfg.FilesRoot, maxFileBytes: cfg.MaxFileBytes}
+		names: map[source.Kind]*nameIndex{}, filesRoot: cfg.FilesRoot, maxFileBytes: cfg.MaxFileBytes,
+		wait: cfg.WaitForBudget, clock: cfg.Clock, only: cfg.Only}
+	if e.clock == nil {
+		e.clock = sysClock{}
+	}
 	if e.maxFileBytes <= 0 {
 		e.maxFileBytes = DefaultMaxFileBytes
 	}
@@ -138,7 +163,12 @@ func (e *Engine) Run(ctx context.Context) (Report, error) {
 
 func (e *Engine) run(ctx context.Context) (Report, error) {
 	var rep Report
-	schema, err := e.setupSchema(ctx)
+	var schema *Schema
+	err := e.waitingForBudget(ctx, func() error {
+		var err error
+		schema, err = e.setupSchema(ctx)
+		return err
+	})
 	if err != nil {
 		return rep, err
 	}
@@ -153,7 +183,7 @@ func (e *Engine) run(ctx context.Context) (Report, error) {
 			continue
 		}
 		k := p.kind
-		if err := e.runPhase(ctx, p, schema); err != nil {
+		if err := e.waitingForBudget(ctx, func() error { return e.runPhase(ctx, p, schema) }); err != nil {
 			return rep, fmt.Errorf("migrate: %s phase: %w", p.entity, err)
 		}
 		rec, err := e.reconcile(ctx, p)

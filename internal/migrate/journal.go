@@ -21,10 +21,20 @@ type undoDelete struct {
 	ID     int64  `json:"id"`
 }
 
-// undoDeleteField undoes a custom field create.
+// undoDeleteNamed undoes a created pipeline or stage: delete entity id. Name (and the
+// pipeline of a stage) are for people and the report; rollback needs only the id.
+type undoDeleteNamed struct {
+	Entity     string `json:"delete"`
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	PipelineID int64  `json:"pipeline_id,omitempty"`
+}
+
+// undoDeleteField undoes a custom field create; Name is the field's name, for the report.
 type undoDeleteField struct {
 	Entity string `json:"delete_field"`
 	Code   string `json:"field_code"`
+	Name   string `json:"name"`
 }
 
 // undoDeleteOption undoes an enum/set option added to a custom field (v2 options endpoint).
@@ -67,4 +77,12 @@ func (e *Engine) journal(ctx context.Context, op, entity, destID, sourceID strin
 // journalSchema journals a schema creation; entity is "field", "stage", … with detail.
 func (e *Engine) journalSchema(ctx context.Context, what, detail, destID string, undo any) error {
 	return e.journal(ctx, OpSchemaCreate, what+":"+detail, destID, "", undo)
+}
+
+// unmarshalUndo decodes the undo data of a journal entry into v.
+func unmarshalUndo(j store.JournalEntry, v any) error {
+	if err := json.Unmarshal(j.Undo, v); err != nil {
+		return fmt.Errorf("journal entry %d: undo data: %w", j.Seq, err)
+	}
+	return nil
 }

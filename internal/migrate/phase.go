@@ -83,6 +83,9 @@ func (e *Engine) runPhase(ctx context.Context, p phaseSpec, schema *Schema) erro
 	merges := e.merges[p.kind]
 	var members []source.Record
 	walkErr := e.store.EachRecord(ctx, p.kind, func(rec source.Record) error {
+		if !e.only.Has(p.kind, rec.ID) {
+			return nil
+		}
 		if merges.survivorOf(rec.ID) != "" {
 			members = append(members, rec)
 			return nil

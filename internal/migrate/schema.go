@@ -165,7 +165,7 @@ func (e *Engine) ensureField(ctx context.Context, s *Schema, spec FieldSpec) err
 
 func (e *Engine) journalField(ctx context.Context, s *Schema, ent pipedrive.FieldEntity, f pipedrive.Field) error {
 	s.Created++
-	return e.journalSchema(ctx, "field", string(ent), f.Code, undoDeleteField{Entity: string(ent), Code: f.Code})
+	return e.journalSchema(ctx, "field", string(ent), f.Code, undoDeleteField{Entity: string(ent), Code: f.Code, Name: f.Name})
 }
 
 // ensureOptions adds the options of spec that field f lacks. After an unknown outcome it

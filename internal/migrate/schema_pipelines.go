@@ -85,7 +85,7 @@ func (e *Engine) ensurePipeline(ctx context.Context, s *Schema, have *destPipes,
 		}
 		pid = created
 		have.byName[fold(pm.Target)] = pid
-		if err := e.journalSchema(ctx, "pipeline", "pipeline", strconv.FormatInt(pid, 10), undoDelete{Entity: "pipeline", ID: pid}); err != nil {
+		if err := e.journalSchema(ctx, "pipeline", "pipeline", strconv.FormatInt(pid, 10), undoDeleteNamed{Entity: "pipeline", ID: pid, Name: pm.Target}); err != nil {
 			return nil, err
 		}
 		s.Created++
@@ -120,7 +120,7 @@ func (e *Engine) ensureStage(ctx context.Context, s *Schema, have *destPipes, pm
 		return goal, err
 	}
 	have.stages[pid] = append(have.stages[pid], pipedrive.Entity{"id": id, "name": sm.Target, "order_nr": int64(len(have.stages[pid]) + 1)})
-	if err := e.journalSchema(ctx, "stage", "stage", strconv.FormatInt(id, 10), undoDelete{Entity: "stage", ID: id}); err != nil {
+	if err := e.journalSchema(ctx, "stage", "stage", strconv.FormatInt(id, 10), undoDeleteNamed{Entity: "stage", ID: id, Name: sm.Target, PipelineID: pid}); err != nil {
 		return goal, err
 	}
 	s.Created++
