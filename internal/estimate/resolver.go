@@ -1,0 +1,182 @@
+package estimate
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"strings"
+
+	"ferry/internal/migrate"
+	"ferry/internal/pipedrive"
+	"ferry/internal/plan/decide"
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// simResolver answers a Mapper as the engine's resolver would after schema setup, from the
+// plan instead of Pipedrive: fields and options the mapping creates or reuses exist, owners
+// with a decision resolve, links resolve to records the dry run migrated.
+type simResolver struct {
+	ctx       context.Context
+	st        store.Store
+	decisions decide.Decisions
+	fields    map[string]map[string]bool // entity\x00folded name → folded option labels
+	migrated  map[source.Kind]map[string]bool
+	merges    map[source.Kind]map[string]string // member → survivor
+	names     map[source.Kind]map[string]string
+}
+
+func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+func fieldKey(ent pipedrive.FieldEntity, name string) string {
+	return string(ent) + "\x00" + fold(name)
+}
+
+// fakeID gives a stable positive id for a name (labels, options).
+func fakeID(s string) int64 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return int64(h.Sum32()) + 1
+}
+
+// FieldCode reports the custom fields schema setup finds or creates.
+func (r *simResolver) FieldCode(ent pipedrive.FieldEntity, name string) (string, bool) {
+	_, ok := r.fields[fieldKey(ent, name)]
+	return "sim:" + fold(name), ok
+}
+
+// OptionID reports options the mapping lists; a reused field without listed options is
+// assumed to hold its values.
+func (r *simResolver) OptionID(ent pipedrive.FieldEntity, field, label string) (int64, bool) {
+	opts, ok := r.fields[fieldKey(ent, field)]
+	if !ok {
+		return 0, false
+	}
+	return fakeID(fold(label)), len(opts) == 0 || opts[fold(label)]
+}
+
+// LinkID resolves parents the dry run migrated; others hold the record, as in the engine.
+func (r *simResolver) LinkID(kind source.Kind, id string) (int64, error) {
+	if r.migrated[kind][id] {
+		return fakeID(string(kind) + ":" + id), nil
+	}
+	return 0, fmt.Errorf("%w: %s %s is not migrated", migrate.ErrHeld, kind, id)
+}
+
+// LinkByName resolves a parent by its unambiguous source name, as the engine's name index.
+func (r *simResolver) LinkByName(kind source.Kind, name string) (int64, error) {
+	ids, err := r.namesOf(kind)
+	if err != nil {
+		return 0, err
+	}
+	id, ok := ids[fold(name)]
+	switch {
+	case !ok:
+		return 0, fmt.Errorf("no %s named %q in the snapshot", kind, name)
+	case id == "":
+		return 0, fmt.Errorf("several %s records are named %q", kind, name)
+	}
+	return r.LinkID(kind, id)
+}
+
+func (r *simResolver) root(kind source.Kind, id string) string {
+	if s := r.merges[kind][id]; s != "" {
+		return s
+	}
+	return id
+}
+
+func (r *simResolver) namesOf(kind source.Kind) (map[string]string, error) {
+	if ix, ok := r.names[kind]; ok {
+		return ix, nil
+	}
+	ix := map[string]string{}
+	err := r.st.EachRecord(r.ctx, kind, func(rec source.Record) error {
+		n := fold(rec.Fields["name"])
+		if kind == source.Person {
+			n = fold(rec.Fields["first_name"] + " " + rec.Fields["last_name"])
+		}
+		prev, seen := ix[n]
+		switch {
+		case n == "":
+		case !seen:
+			ix[n] = rec.ID
+		case prev != "" && r.root(kind, prev) != r.root(kind, rec.ID):
+			ix[n] = ""
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("estimate: index %s names: %w", kind, err)
+	}
+	r.names[kind] = ix
+	return ix, nil
+}
+
+// OwnerID resolves owners the decisions give a Pipedrive user (assumed active by the run).
+func (r *simResolver) OwnerID(ref string) (int64, bool) {
+	if strings.TrimSpace(ref) == "" {
+		return 0, false
+	}
+	email, ok := r.decisions.OwnerFor(ref)
+	return fakeID(email), ok
+}
+
+// LabelIDs maps tags through the label groups; every group's label exists after setup.
+func (r *simResolver) LabelIDs(_ pipedrive.FieldEntity, tags []string) []int64 {
+	var out []int64
+	seen := map[string]bool{}
+	for _, t := range tags {
+		if l := r.decisions.LabelFor(t); l != "" && !seen[fold(l)] {
+			seen[fold(l)] = true
+			out = append(out, fakeID(fold(l)))
+		}
+	}
+	return out
+}
+
+// Stage places a deal as the engine's resolver does, over the stage map.
+func (r *simResolver) Stage(pipeline, stage string, history []string) (migrate.Placement, bool) {
+	if strings.TrimSpace(pipeline) == "" {
+		pipeline = "Pipeline"
+	}
+	for _, pm := range r.decisions.Pipelines {
+		if fold(pm.Klipy) == fold(pipeline) {
+			return placeIn(pm, stage, history)
+		}
+	}
+	return migrate.Placement{}, false
+}
+
+func placeIn(pm decide.PipelineMap, stage string, history []string) (migrate.Placement, bool) {
+	goals := map[string]decide.StageMap{}
+	first := pm.Action == decide.ActionCollapse // an existing pipeline has stages
+	for _, sm := range pm.Stages {
+		goals[fold(sm.Klipy)] = sm
+		first = first || sm.Target != ""
+	}
+	g, ok := goals[fold(stage)]
+	if !ok {
+		return migrate.Placement{}, false
+	}
+	p := migrate.Placement{PipelineID: 1, Status: g.Status}
+	if g.Target != "" {
+		p.StageID = fakeID(g.Target)
+	}
+	for i := len(history) - 1; p.StageID == 0 && i >= 0; i-- {
+		name, _, _ := strings.Cut(history[i], "@")
+		if h, ok := goals[fold(name)]; ok && h.Target != "" {
+			p.StageID = fakeID(h.Target)
+		}
+	}
+	if p.StageID == 0 && first {
+		p.StageID = 1
+	}
+	return p, p.StageID != 0
+}
+
+// ActivityType maps an interaction type through the activity type decisions.
+func (r *simResolver) ActivityType(typ, channel string) (string, bool) {
+	t, _ := r.decisions.ActivityTypeFor(typ, channel)
+	return t, t != ""
+}
