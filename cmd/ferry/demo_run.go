@@ -24,6 +24,7 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	printRunReport(d.g, rep, time.Since(start))
 	d.run1 = rep
+	d.compareEstimate()
 	return nil
 }
 

@@ -34,6 +34,7 @@ type demo struct {
 	adminEmail string // the Pipedrive sandbox admin: the demo's fallback owner
 	pd         *pdsandbox.Server
 	run1       migrate.Report
+	estimated  int64 // tokens ferry estimate predicted for the run
 }
 
 // demoStep is one titled step of the demo.
@@ -55,9 +56,13 @@ func (d *demo) steps() []demoStep {
 		{"plan: profile, mapping.yaml, dedupe, decisions", d.plan},
 		{"decide: resolve the owner queue", d.decide},
 		{"lint mapping.yaml and confirm the plan", d.lintAndConfirm},
+		{"estimate: tokens, days of budget, wall time, complexity", d.estimateRun},
 		{"run: migrate into the Pipedrive sandbox", d.run},
 		{"check the Pipedrive sandbox, independently of ferry's id map", d.checkSandbox},
 		{"run again: exactly once, nothing is sent twice", d.rerun},
+		{"verify: read everything back and compare field by field", d.verifyAll},
+		{"report: the deliverables for the admin", d.writeReport},
+		{"rollback: undo the migration and prove it", d.rollback},
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"ferry/internal/verify"
 	"fmt"
 	"strings"
+	"time"
 
 	"ferry/internal/source"
 	"ferry/internal/store"
@@ -99,11 +101,21 @@ func entityOf(pf planFiles, k source.Kind) string {
 	return ""
 }
 
-// collectVerification says the workspace holds no verification: ferry verify does not store
+// collectVerification reads the result ferry verify stored last, if any.
 // a result yet.
-func collectVerification(_ context.Context, _ store.Store, r *Report, _ planFiles) error {
-	r.Verification = Verification{Status: StatusNotVerified,
-		Note: "No verification result is stored in this workspace; run ferry verify after ferry run."}
+func collectVerification(ctx context.Context, st store.Store, r *Report, _ planFiles) error {
+	res, ok, err := verify.Load(ctx, st)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		r.Verification = Verification{Status: StatusNotVerified,
+			Note: "No verification result is stored in this workspace; run ferry verify after ferry run."}
+		return nil
+	}
+	r.Verification = Verification{Status: res.Status, Result: &res,
+		Note: fmt.Sprintf("Verified %s: %d record(s) checked, %d mismatch(es), %d request(s), %d token(s).",
+			res.At.UTC().Format(time.RFC3339), res.Checked(), res.Mismatches, res.Requests, res.Tokens)}
 	return nil
 }
 

@@ -2,6 +2,8 @@ package report
 
 import (
 	"context"
+	"errors"
+	"ferry/internal/rollback"
 	"sort"
 
 	"ferry/internal/source"
@@ -79,6 +81,11 @@ func collectCutover(ctx context.Context, st store.Store, r *Report, _ planFiles)
 			r.Rollback.Status = "ran"
 			r.Rollback.Runs = append(r.Rollback.Runs, run)
 		}
+	}
+	if proof, err := rollback.LoadProof(ctx, st); err == nil {
+		r.Rollback.Proof = &proof
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
 	if r.Rollback.Status == StatusNoneYet {
 		return nil

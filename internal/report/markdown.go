@@ -118,6 +118,26 @@ func mdReconciliation(b *bytes.Buffer, r *Report, ts map[string]Table) {
 
 func mdVerification(b *bytes.Buffer, r *Report, _ map[string]Table) {
 	fmt.Fprintf(b, "Status: **%s**. %s\n", r.Verification.Status, mdText(r.Verification.Note))
+	res := r.Verification.Result
+	if res == nil {
+		return
+	}
+	t := Table{Name: "verification", Header: []string{"kind", "checked", "matched", "mismatched", "missing", "merged"}}
+	for _, c := range res.Counts {
+		t.Rows = append(t.Rows, []string{string(c.Kind), fmt.Sprint(c.Checked), fmt.Sprint(c.Matched),
+			fmt.Sprint(c.Mismatched), fmt.Sprint(c.Missing), fmt.Sprint(c.Merged)})
+	}
+	b.WriteString("\n")
+	mdTable(b, t, "Nothing was checked.")
+	if len(res.First) == 0 {
+		return
+	}
+	m := Table{Name: "mismatches", Header: []string{"kind", "source id", "Pipedrive id", "field", "want", "got"}}
+	for _, x := range res.First {
+		m.Rows = append(m.Rows, []string{string(x.Kind), x.SourceID, fmt.Sprint(x.DestID), x.Field, fmt.Sprint(x.Want), fmt.Sprint(x.Got)})
+	}
+	b.WriteString("\nFirst mismatches:\n\n")
+	mdTable(b, m, "")
 }
 
 func mdPipelines(b *bytes.Buffer, r *Report, ts map[string]Table) {
@@ -172,6 +192,14 @@ func mdDelta(b *bytes.Buffer, r *Report, _ map[string]Table) {
 
 func mdRollback(b *bytes.Buffer, r *Report, _ map[string]Table) {
 	mdCutover(b, r.Rollback, "no rollback has run")
+	if p := r.Rollback.Proof; p != nil {
+		verdict := "holds"
+		if !p.Holds() {
+			verdict = "FAILS"
+		}
+		fmt.Fprintf(b, "\nProof %s: %d of %d item(s) the rollback touched match the state before the migration (%d mismatch(es), %d not undoable).\n",
+			verdict, p.Passed, p.Checked, len(p.Mismatches), p.NotUndoable)
+	}
 	if r.Rollback.Status != StatusNoneYet {
 		fmt.Fprintf(b, "\nJournal entries undone: %d of %d.\n", r.Rollback.Undone, r.Rollback.Writes)
 	}

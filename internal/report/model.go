@@ -1,6 +1,9 @@
 package report
 
 import (
+	"ferry/internal/rollback"
+	"ferry/internal/verify"
+
 	"time"
 
 	"ferry/internal/source"
@@ -84,11 +87,12 @@ const (
 	PhaseUnbalanced = "unbalanced"
 )
 
-// Verification is the read-back summary. Only its status exists until ferry verify stores
-// results.
+// Verification is the read-back summary ferry verify stored last.
 type Verification struct {
-	Status string `json:"status"`
+	Status string `json:"status"` // StatusNotVerified, "passed" or "mismatches"
 	Note   string `json:"note"`
+	// Result is the stored verification (counts per kind, the first mismatches), when any.
+	Result *verify.Result `json:"result,omitempty"`
 }
 
 // Pipelines is the pipeline and stage inventory.
@@ -228,4 +232,7 @@ type CutoverSummary struct {
 	Runs   []Run  `json:"runs"`
 	Undone int    `json:"undone,omitempty"` // rollback: journal entries undone
 	Writes int    `json:"writes,omitempty"` // journal entries in total
+	// Proof is the last rollback's proof: every item it touched compared with the state
+	// before the migration.
+	Proof *rollback.Proof `json:"proof,omitempty"`
 }
