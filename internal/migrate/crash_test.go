@@ -3,9 +3,11 @@ package migrate
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -39,15 +41,16 @@ func TestCrashAndResume(t *testing.T) {
 	if err := os.WriteFile(planPath, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	points := crashPoints(20, 400)
 	killed := 0
-	for _, at := range []int{3, 25, 70, 71, 130, 185} {
+	for _, at := range points {
 		if f.crashChild(planPath, at) {
 			killed++
 		}
 	}
-	t.Logf("%d of 6 children killed mid-run", killed)
-	if killed < 4 {
-		t.Fatalf("only %d of 6 children were killed mid-run: the test proves little", killed)
+	t.Logf("%d of %d children killed mid-run, at %v POSTs", killed, len(points), points)
+	if killed < 15 {
+		t.Fatalf("only %d of %d children were killed mid-run: the test proves little", killed, len(points))
 	}
 	f.sb.SetFaults(sandbox.Faults{})
 	rep, err := f.engine(f.store).Run(context.Background())
@@ -58,6 +61,22 @@ func TestCrashAndResume(t *testing.T) {
 		t.Log(p)
 	}
 	f.checkSandbox(rep)
+}
+
+// crashPoints draws n distinct kill points in [1, max] (POSTs the sandbox has seen in total),
+// random but the same every run, in increasing order.
+func crashPoints(n, max int) []int {
+	r := rand.New(rand.NewPCG(13, 20))
+	seen := map[int]bool{}
+	for len(seen) < n {
+		seen[1+r.IntN(max)] = true
+	}
+	out := make([]int, 0, n)
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Ints(out)
+	return out
 }
 
 // crashChild starts the child and kills it once the sandbox has seen at POSTs in total; it
