@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 
 	klipysandbox "ferry/internal/klipy/sandbox"
 	"ferry/internal/klipy/webhook"
@@ -28,7 +31,7 @@ func (d *demo) startSandboxes(context.Context) error {
 		users = append(users, pdsandbox.User{Name: u.Name, Email: u.Email})
 	}
 	token := "demo-" + klipysandbox.NewKey("new")[10:26]
-	pd := pdsandbox.New(pdsandbox.Options{Token: token, Plan: "growth", Seats: 5, Users: users,
+	pd := pdsandbox.New(pdsandbox.Options{Token: token, Plan: "growth", Seats: demoSeats, Users: users,
 		Seed: d.opts.Seed, CompanyDomain: "demo"})
 	d.adminEmail = "admin@demo.example"
 	if users := pd.Snapshot().Users; len(users) > 0 {
@@ -45,8 +48,32 @@ func (d *demo) startSandboxes(context.Context) error {
 		PipedriveBurst: demoBurst}
 	d.g.printf("Klipy sandbox (new API generation): %s/api/v1 with %d people, %d companies, %d interactions\n",
 		klSrv.URL, kl.Count("person"), kl.Count("company"), kl.Count("interaction"))
-	d.g.printf("Pipedrive sandbox (growth plan, 5 seats): %s with %d users\n", pdSrv.URL, len(users)+1)
+	d.g.printf("Pipedrive sandbox (growth plan, %d seats): %s with %d users\n", demoSeats, pdSrv.URL, len(users)+1)
 	return nil
+}
+
+// demoSeats sizes the demo company: growth with 50 seats has a daily budget of 3,000,000
+// tokens, enough to migrate about 50,000 generated people in one day without pausing.
+const demoSeats = 50
+
+// setDemoSeats writes the demo company's seats into the workspace's ferry.yaml, as a user
+// would edit it, and reloads it.
+func setDemoSeats(ws *workspace.Workspace) error {
+	path := filepath.Join(ws.Dir, workspace.ConfigFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	edited := strings.Replace(string(data), "\n  seats: 1\n", fmt.Sprintf("\n  seats: %d\n", demoSeats), 1)
+	if edited == string(data) {
+		return fmt.Errorf("demo: %s has no \"seats: 1\" line to edit", path)
+	}
+	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+		return err
+	}
+	cfg, err := workspace.ParseConfig(path, []byte(edited))
+	ws.Config = cfg
+	return err
 }
 
 // demoBurst paces the client for the demo's sandbox, which runs with its limits off: fast,

@@ -102,6 +102,9 @@ func (d *demo) init(context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := setDemoSeats(ws); err != nil {
+		return err
+	}
 	d.ws = ws
 	g := *d.g
 	g.Workspace = d.wsDir
