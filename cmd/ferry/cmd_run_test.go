@@ -35,7 +35,14 @@ func sandboxWorkspace(t *testing.T, people int, seed int64) (string, *sandbox.Se
 // sandboxWorkspaceOpts is sandboxWorkspace with sandbox options (Seed and Users are set).
 func sandboxWorkspaceOpts(t *testing.T, people int, seed int64, opts sandbox.Options) (string, *sandbox.Server, gen.Key) {
 	t.Helper()
-	data := gen.New(gen.Config{People: people, Seed: seed})
+	return sandboxWorkspaceGen(t, gen.Config{People: people, Seed: seed}, opts)
+}
+
+// sandboxWorkspaceGen is sandboxWorkspaceOpts for any generator configuration.
+func sandboxWorkspaceGen(t *testing.T, cfg gen.Config, opts sandbox.Options) (string, *sandbox.Server, gen.Key) {
+	t.Helper()
+	seed := cfg.Seed
+	data := gen.New(cfg)
 	var users []sandbox.User
 	for _, u := range data.PipedriveUsers() {
 		users = append(users, sandbox.User{Name: u.Name, Email: u.Email})

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -339,29 +338,7 @@ func klipyIDCode(t *testing.T, c *pipedrive.Client) string {
 // that files are migrated and verified.
 func attachmentWorkspace(t *testing.T, people int, seed int64) string {
 	t.Helper()
-	data := gen.New(gen.Config{People: people, Seed: seed, AttachmentsPer100: 25})
-	var users []sandbox.User
-	for _, u := range data.PipedriveUsers() {
-		users = append(users, sandbox.User{Name: u.Name, Email: u.Email})
-	}
-	sb := sandbox.New(sandbox.Options{Seed: seed, Users: users})
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	t.Setenv("PIPEDRIVE_BASE_URL", srv.URL)
-	t.Setenv("PIPEDRIVE_API_TOKEN", sb.Token())
-	t.Setenv("FERRY_PIPEDRIVE_BURST", "1000")
-	dir := filepath.Join(t.TempDir(), "ws")
-	if _, stderr, code := runFerry(t, "init", dir); code != 0 {
-		t.Fatalf("init: %s", stderr)
-	}
-	key, err := data.WriteHarvest(filepath.Join(dir, "harvest"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, stderr, code := runFerry(t, "extract", "-w", dir); code != 0 {
-		t.Fatalf("extract: %s", stderr)
-	}
-	writePlanFiles(t, dir, srv.URL, sb.Token(), key.DefaultRegion)
+	dir, _, _ := sandboxWorkspaceGen(t, gen.Config{People: people, Seed: seed, AttachmentsPer100: 25}, sandbox.Options{})
 	return dir
 }
 
