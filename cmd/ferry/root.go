@@ -34,7 +34,9 @@ The journey, one command each:
   ferry probe           what Klipy and Pipedrive offer, per object and channel
   ferry extract         take everything Klipy gives into the local snapshot
   ferry plan            propose mapping.yaml, dedupe, stage/tag/owner decisions
+  ferry decide, lint    resolve the decisions; check mapping.yaml and run its tests
   ferry confirm         lock the plan
+  ferry estimate        tokens, days of API budget, wall time, complexity
   ferry run             migrate (ferry run --sample N first)
   ferry verify          read back and compare field by field
   ferry delta           carry over what changed during cutover
@@ -80,6 +82,7 @@ func addCommands(root *cobra.Command, g *globalOptions) {
 		newDecideCommand(g),
 		newConfirmCommand(g),
 		newRunCommand(g),
+		newDeltaCommand(g),
 		newEstimateCommand(g),
 		newRollbackCommand(g),
 		newVerifyCommand(g),
