@@ -14,7 +14,7 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{"generate a messy Klipy workspace", "check the snapshot against the answer key",
 		"every record of the answer key is in the snapshot once", "dedupe agrees with the answer key",
 		"test case(s) passed", "Plan locked at", "the sandbox holds exactly what the run created",
-		"second run: 0 creates sent", "verification passed: 0 mismatch(es)", "HOLDS: every item is as it was",
+		"second run: 0 creates sent", "verification passed: 0 mismatch(es)", "a second delta wrote 0", "HOLDS: every item is as it was",
 		"Demo finished"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)

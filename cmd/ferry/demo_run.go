@@ -87,6 +87,9 @@ func (d *demo) rerun(ctx context.Context) error {
 	return nil
 }
 
+// pdStats is the Pipedrive sandbox's traffic summary.
+type pdStats = pdsandbox.Stats
+
 // countPosts counts the create requests the sandbox answered.
 func countPosts(st pdsandbox.Stats) int {
 	n := 0

@@ -23,6 +23,7 @@ func (d *demo) startSandboxes(context.Context) error {
 	if err := kl.Err(); err != nil {
 		return fmt.Errorf("klipy sandbox: %w", err)
 	}
+	d.kl = kl
 	klSrv := httptest.NewServer(kl)
 	d.closers = append(d.closers, klSrv.Close)
 

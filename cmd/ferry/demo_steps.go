@@ -8,6 +8,7 @@ import (
 
 	"ferry/internal/extract"
 	"ferry/internal/gen"
+	klipysandbox "ferry/internal/klipy/sandbox"
 	"ferry/internal/migrate"
 	pdsandbox "ferry/internal/pipedrive/sandbox"
 	"ferry/internal/source"
@@ -33,6 +34,7 @@ type demo struct {
 
 	adminEmail string // the Pipedrive sandbox admin: the demo's fallback owner
 	pd         *pdsandbox.Server
+	kl         *klipysandbox.Server
 	run1       migrate.Report
 	estimated  int64 // tokens ferry estimate predicted for the run
 }
@@ -61,6 +63,7 @@ func (d *demo) steps() []demoStep {
 		{"check the Pipedrive sandbox, independently of ferry's id map", d.checkSandbox},
 		{"run again: exactly once, nothing is sent twice", d.rerun},
 		{"verify: read everything back and compare field by field", d.verifyAll},
+		{"delta: carry over what changed in Klipy during the cutover", d.delta},
 		{"report: the deliverables for the admin", d.writeReport},
 		{"rollback: undo the migration and prove it", d.rollback},
 	}

@@ -96,6 +96,17 @@ func isDeleted(e pipedrive.Entity) bool {
 	return false
 }
 
+// createdInScope reports whether the record s updated was created by ferry in the scope being
+// rolled back: then deleting it is the state before the migration, whatever was updated.
+func createdInScope(s Step, steps []Step) bool {
+	for _, o := range steps {
+		if !o.Restore && o.Category == s.Category && o.undo.ID == s.undo.ID {
+			return true
+		}
+	}
+	return false
+}
+
 // problem says how s's item differs from the state before the migration ("" if it does not).
 func (l *liveState) problem(s Step, steps []Step) string {
 	u := s.undo
@@ -120,6 +131,8 @@ func (l *liveState) problem(s Step, steps []Step) string {
 	}
 	cur, ok := l.records[s.Category][u.ID]
 	switch {
+	case s.Restore && !ok && createdInScope(s, steps):
+		return "" // an update (a delta) of a record ferry created: gone is how it was before
 	case s.Restore && !ok:
 		return "merged-into record no longer exists"
 	case s.Restore:
