@@ -11,7 +11,8 @@ import (
 	"ferry/internal/store"
 )
 
-// ErrNotUpdatable says a record's kind has no v2 collection a delta can patch (notes, files).
+// ErrNotUpdatable says a record's kind cannot be updated by a delta: files (Pipedrive keeps a
+// file's content; only its name and description can change).
 var ErrNotUpdatable = errors.New("kind cannot be updated by a delta")
 
 // OpDelete is a record deleted in Pipedrive by a delta (`ferry delta --delete`); its undo data
@@ -33,7 +34,7 @@ type undoDeleted struct {
 // pre-image is already journaled) it only sends the PATCH again, which carries full values.
 func (e *Engine) DeltaUpdate(ctx context.Context, m store.Mapping, rec source.Record, resend bool) error {
 	p, ok := phaseOf(m.Kind)
-	if !ok || p.coll == "" || p.entity == "note" {
+	if !ok || p.coll == "" && p.entity != "note" {
 		return fmt.Errorf("migrate: %s %s: %w", m.Kind, m.SourceID, ErrNotUpdatable)
 	}
 	if e.schema == nil {
@@ -47,7 +48,7 @@ func (e *Engine) DeltaUpdate(ctx context.Context, m store.Mapping, rec source.Re
 	e.stamp(p, rec, body, e.schema)
 	delete(body, "add_time") // set at creation only; PATCH refuses it
 	if !resend {
-		pre, err := e.client.Get(ctx, p.coll, m.DestID)
+		pre, err := e.readForUpdate(ctx, p, m.DestID)
 		if err != nil {
 			return fmt.Errorf("migrate: read %s %d: %w", p.entity, m.DestID, err)
 		}
@@ -56,10 +57,23 @@ func (e *Engine) DeltaUpdate(ctx context.Context, m store.Mapping, rec source.Re
 			return err
 		}
 	}
-	if _, err := e.client.Update(ctx, p.coll, m.DestID, body); err != nil {
+	if p.entity == "note" {
+		_, err = e.client.UpdateNote(ctx, m.DestID, body) // v1 PUT with the full content
+	} else {
+		_, err = e.client.Update(ctx, p.coll, m.DestID, body)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate: update %s %d: %w", p.entity, m.DestID, err)
 	}
 	return nil
+}
+
+// readForUpdate reads the record a delta is about to update: notes through v1, the rest v2.
+func (e *Engine) readForUpdate(ctx context.Context, p phaseSpec, id int64) (pipedrive.Entity, error) {
+	if p.entity == "note" {
+		return e.client.GetNote(ctx, id)
+	}
+	return e.client.Get(ctx, p.coll, id)
 }
 
 // DeltaDelete deletes the Pipedrive record of a mapping whose source record was deleted in

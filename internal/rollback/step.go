@@ -93,7 +93,12 @@ func decodeStep(e store.JournalEntry) (Step, error) {
 	return s, nil
 }
 
+// restorable reports the categories whose pre-image can be written back: v2 records, and
+// notes (v1 PUT) that a delta updated.
 func restorable(c Category) bool {
+	if c == CatNote {
+		return true
+	}
 	_, ok := v2Kinds[c]
 	return ok && c != CatStage && c != CatPipeline
 }

@@ -25,6 +25,9 @@ func (s Step) request() (pipedrive.Request, error) {
 	case CatFile:
 		return pipedrive.Request{Method: http.MethodDelete, Path: "/api/v1/files/" + id}, nil
 	case CatNote:
+		if s.Restore { // a note a delta updated: v1 PUT takes the content back
+			return pipedrive.Request{Method: http.MethodPut, Path: "/api/v1/notes/" + id, JSON: map[string]any(u.PreImage)}, nil
+		}
 		return pipedrive.Request{Method: http.MethodDelete, Path: "/api/v1/notes/" + id}, nil
 	case CatField:
 		return pipedrive.Request{Method: http.MethodDelete, Path: fieldsPath(s.Entity) + "/" + url.PathEscape(u.FieldCode)}, nil
