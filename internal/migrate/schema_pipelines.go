@@ -23,16 +23,16 @@ type stageGoal struct {
 	status  string // "" (open), won or lost
 }
 
-// ensurePipelines resolves the stage map: pipelines with action create are found by name
-// or created with their stages in order; collapse targets must already exist.
-func (e *Engine) ensurePipelines(ctx context.Context, s *Schema) error {
+// destinationPipelines reads the live (not deleted) pipelines by folded name and their
+// stages by pipeline id.
+func (e *Engine) destinationPipelines(ctx context.Context) (*destPipes, error) {
 	pipes, err := e.client.Pipelines(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	stages, err := e.client.Stages(ctx, 0)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	have := &destPipes{byName: map[string]int64{}, stages: map[int64][]pipedrive.Entity{}}
 	for _, p := range pipes {
@@ -45,6 +45,16 @@ func (e *Engine) ensurePipelines(ctx context.Context, s *Schema) error {
 			pid := st.Int("pipeline_id")
 			have.stages[pid] = append(have.stages[pid], st)
 		}
+	}
+	return have, nil
+}
+
+// ensurePipelines resolves the stage map: pipelines with action create are found by name
+// or created with their stages in order; collapse targets must already exist.
+func (e *Engine) ensurePipelines(ctx context.Context, s *Schema) error {
+	have, err := e.destinationPipelines(ctx)
+	if err != nil {
+		return err
 	}
 	for _, pm := range e.decisions.Pipelines {
 		plan, err := e.ensurePipeline(ctx, s, have, pm)

@@ -68,24 +68,9 @@ func (e *Engine) readFieldsAndLabels(ctx context.Context, s *Schema, ent pipedri
 
 // readPipelines resolves the stage map against the pipelines and stages that exist.
 func (e *Engine) readPipelines(ctx context.Context, s *Schema) error {
-	pipes, err := e.client.Pipelines(ctx)
+	have, err := e.destinationPipelines(ctx)
 	if err != nil {
 		return err
-	}
-	stages, err := e.client.Stages(ctx, 0)
-	if err != nil {
-		return err
-	}
-	have := &destPipes{byName: map[string]int64{}, stages: map[int64][]pipedrive.Entity{}}
-	for _, p := range pipes {
-		if !deleted(p) {
-			have.byName[fold(p.String("name"))] = p.ID()
-		}
-	}
-	for _, st := range stages {
-		if !deleted(st) {
-			have.stages[st.Int("pipeline_id")] = append(have.stages[st.Int("pipeline_id")], st)
-		}
 	}
 	for _, pm := range e.decisions.Pipelines {
 		pid := have.byName[fold(pm.Target)]
