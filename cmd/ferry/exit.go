@@ -41,7 +41,7 @@ func exitCode(err error) int {
 		return exitBlocked
 	case errors.Is(err, errBudget):
 		return exitBudget
-	case errors.Is(err, errUsage), errors.Is(err, workspace.ErrNoWorkspace):
+	case errors.Is(err, errUsage), errors.Is(err, workspace.ErrNoWorkspace), errors.Is(err, workspace.ErrInvalidConfig):
 		return exitUsage
 	}
 	return exitFailure

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -33,6 +35,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad log level", []string{"version", "--log-level", "loud"}, exitUsage, "allowed values are debug"},
 		{"init needs a dir", []string{"init"}, exitUsage, "takes DIR"},
 		{"extract outside a workspace", []string{"extract", "-w", dir}, exitUsage, "ferry init"},
+		{"invalid ferry.yaml names the line", []string{"probe", "-w", badConfigDir(t)}, exitUsage, "line 2: field plna not found"},
 		{"gen needs people", []string{"gen", "harvest", dir + "/h", "--people", "0"}, exitUsage, "at least 1"},
 		{"demo too small", []string{"demo", "--people", "3"}, exitUsage, "at least 10"},
 	}
@@ -47,6 +50,16 @@ func TestExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// badConfigDir returns a workspace whose ferry.yaml has an unknown key on line 2.
+func badConfigDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ferry.yaml"), []byte("pipedrive:\n  plna: growth\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func TestHelpDocumentsExitCodes(t *testing.T) {

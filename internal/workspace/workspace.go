@@ -22,6 +22,9 @@ const StateDB = "state.db"
 // ErrNoWorkspace is returned when a directory holds no ferry.yaml.
 var ErrNoWorkspace = errors.New("not a ferry workspace")
 
+// ErrInvalidConfig is wrapped by errors about the content of ferry.yaml.
+var ErrInvalidConfig = errors.New("invalid ferry.yaml")
+
 // Workspace is an opened workspace.
 type Workspace struct {
 	Dir    string
@@ -60,7 +63,7 @@ func Open(dir string) (*Workspace, error) {
 	}
 	cfg, err := ParseConfig(path, data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	return &Workspace{Dir: abs, Config: cfg}, nil
 }
