@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"ferry/internal/klipy"
 )
@@ -15,43 +12,11 @@ import (
 // lines' base URL and key, and a stop function returning the command's error.
 func startKlipySandbox(t *testing.T, args ...string) (base, key string, stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	root := newRootCommand(pw, io.Discard)
-	root.SetArgs(append([]string{"sandbox", "klipy", "--addr", "127.0.0.1:0"}, args...))
-	done := make(chan error, 1)
-	go func() {
-		err := root.ExecuteContext(ctx)
-		pw.Close()
-		done <- err
-	}()
-	sc := bufio.NewScanner(pr)
-	var first []string
-	for len(first) < 2 && sc.Scan() {
-		first = append(first, sc.Text())
+	first, stop := startSandboxCommand(t, "klipy", args...)
+	base, ok1 := strings.CutPrefix(first[0], "KLIPY_BASE_URL=http://127.0.0.1:")
+	if !ok1 || !strings.HasSuffix(base, "/api/v1") || !strings.HasPrefix(first[1], "KLIPY_API_KEY=") {
+		t.Fatalf("first lines = %q", first)
 	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	base, ok1 := strings.CutPrefix(strings.Join(first[:min(1, len(first))], ""), "KLIPY_BASE_URL=http://127.0.0.1:")
-	if len(first) < 2 || !ok1 || !strings.HasSuffix(base, "/api/v1") || !strings.HasPrefix(first[1], "KLIPY_API_KEY=") {
-		cancel()
-		t.Fatalf("first lines = %q (command: %v)", first, <-done)
-	}
-	var once bool
-	stop = func() error {
-		if once {
-			return nil
-		}
-		once = true
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(10 * time.Second):
-			t.Fatal("sandbox did not stop")
-			return nil
-		}
-	}
-	t.Cleanup(func() { _ = stop() })
 	return strings.TrimPrefix(first[0], "KLIPY_BASE_URL="), strings.TrimPrefix(first[1], "KLIPY_API_KEY="), stop
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -19,48 +17,12 @@ import (
 // base URL and token from its first two lines, plus a stop function returning the error.
 func startPipedriveSandbox(t *testing.T, args ...string) (baseURL, token string, stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	root := newRootCommand(pw, io.Discard)
-	root.SetArgs(append([]string{"sandbox", "pipedrive", "--addr", "127.0.0.1:0"}, args...))
-	done := make(chan error, 1)
-	go func() {
-		err := root.ExecuteContext(ctx)
-		pw.Close()
-		done <- err
-	}()
-	lines := bufio.NewScanner(pr)
-	var first []string
-	for len(first) < 2 && lines.Scan() {
-		first = append(first, lines.Text())
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if len(first) < 2 {
-		cancel()
-		t.Fatalf("sandbox printed %q then stopped: %v", first, <-done)
-	}
+	first, stop := startSandboxCommand(t, "pipedrive", args...)
 	base, ok1 := strings.CutPrefix(first[0], "PIPEDRIVE_BASE_URL=")
 	tok, ok2 := strings.CutPrefix(first[1], "PIPEDRIVE_API_TOKEN=")
 	if !ok1 || !ok2 || !strings.HasPrefix(base, "http://127.0.0.1:") || tok == "" {
-		cancel()
 		t.Fatalf("first lines = %q", first)
 	}
-	stopped := false
-	stop = func() error {
-		if stopped {
-			return nil
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(10 * time.Second):
-			t.Fatal("sandbox did not stop")
-			return nil
-		}
-	}
-	t.Cleanup(func() { _ = stop() })
 	return base, tok, stop
 }
 
