@@ -47,7 +47,7 @@ output.`,
 	}
 	harvest.Flags().IntVar(&opts.People, "people", 1000, "Klipy person records to generate (duplicates included)")
 	harvest.Flags().Int64Var(&opts.Seed, "seed", 1, "random seed; the same seed gives the same files")
-	cmd.AddCommand(harvest)
+	cmd.AddCommand(harvest, newGenSnapshotCommand(g))
 	return cmd
 }
 

@@ -1,0 +1,172 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"ferry/internal/source"
+)
+
+// shuffled returns benchRecords in a random (seeded) order, as ids arrive from a source.
+func shuffled(p string, n int) []source.Record {
+	recs := benchRecords(p, n)
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	return recs
+}
+
+func putAll(recs []source.Record) func(func(source.Record) error) error {
+	return func(put func(source.Record) error) error {
+		for _, r := range recs {
+			if err := put(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// TestLoadRecordsReadsBackLikePut loads shuffled records and compares every record and hash
+// with what PutRecords stores for the same input.
+func TestLoadRecordsReadsBackLikePut(t *testing.T) {
+	recs := shuffled("p", 3000)
+	loaded, put := openTemp(t), openTemp(t)
+	n, err := loaded.LoadRecords(t.Context(), putAll(recs))
+	if err != nil || n != len(recs) {
+		t.Fatalf("LoadRecords = %d, %v; want %d, nil", n, err, len(recs))
+	}
+	if _, err := put.PutRecords(t.Context(), recs); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(dump(t, put), dump(t, loaded)); diff != "" {
+		t.Errorf("loaded snapshot differs from the put one (-put +loaded):\n%s", diff)
+	}
+	res, err := loaded.PutRecords(t.Context(), recs[:10])
+	if err != nil || res.Unchanged != 10 {
+		t.Errorf("re-put of loaded records = %+v, %v; want 10 unchanged (same hash)", res, err)
+	}
+}
+
+// dump reads every record of the store with its hash, in key order.
+func dump(t *testing.T, s *Store) []string {
+	t.Helper()
+	var out []string
+	err := s.EachRecord(t.Context(), "", func(r source.Record) error {
+		var hash string
+		if err := s.r.QueryRow(`SELECT hash FROM records WHERE kind = ? AND id = ?`, r.Kind, r.ID).Scan(&hash); err != nil {
+			return err
+		}
+		out = append(out, fmt.Sprintf("%s/%s %s %s %v %s", r.Kind, r.ID, r.Channel, r.Origin, r.Fields, hash))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestLoadRecordsAllOrNothing checks that a bad record anywhere leaves the store as it was and
+// that the error names what was wrong.
+func TestLoadRecordsAllOrNothing(t *testing.T) {
+	stop := errors.New("source broke")
+	good := benchRecords("g", 5)
+	for _, tc := range []struct {
+		name string
+		recs []source.Record
+		fail error
+		want string
+	}{
+		{"no id", append(benchRecords("a", 3), source.Record{Kind: source.Person}), nil, "kind and id are required"},
+		{"bad utf-8", append(benchRecords("a", 3), source.Record{Kind: source.Person, ID: "x",
+			Fields: map[string]string{"name": "\xff"}}), nil, `field "name" is not valid UTF-8`},
+		{"repeated id", append(benchRecords("a", 3), benchRecords("a", 1)...), nil, "already holds, or repeated"},
+		{"id the store holds", benchRecords("g", 2), nil, "already holds, or repeated"},
+		{"source error", benchRecords("a", 3), stop, "source broke"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTemp(t)
+			if _, err := s.PutRecords(t.Context(), good); err != nil {
+				t.Fatal(err)
+			}
+			before := dump(t, s)
+			_, err := s.LoadRecords(t.Context(), func(put func(source.Record) error) error {
+				if err := putAll(tc.recs)(put); err != nil {
+					return err
+				}
+				return tc.fail
+			})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("LoadRecords error = %v; want one containing %q", err, tc.want)
+			}
+			if tc.fail != nil && !errors.Is(err, tc.fail) {
+				t.Errorf("error %v does not wrap the source's error", err)
+			}
+			if diff := cmp.Diff(before, dump(t, s)); diff != "" {
+				t.Errorf("a failed load changed the store (-before +after):\n%s", diff)
+			}
+			if n, err := s.LoadRecords(t.Context(), putAll(benchRecords("later", 2))); err != nil || n != 2 {
+				t.Errorf("a load after the failed one = %d, %v; want 2, nil (scratch table left behind?)", n, err)
+			}
+		})
+	}
+}
+
+// TestLoadRecordsCancelled checks that a cancelled context stops the load and writes nothing.
+func TestLoadRecordsCancelled(t *testing.T) {
+	s := openTemp(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	_, err := s.LoadRecords(ctx, func(put func(source.Record) error) error {
+		for i, r := range benchRecords("c", 100) {
+			if i == 50 {
+				cancel()
+			}
+			if err := put(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("LoadRecords after cancel = %v; want context.Canceled", err)
+	}
+	if n, err := s.CountRecords(t.Context(), ""); err != nil || n != 0 {
+		t.Errorf("records after a cancelled load = %d, %v; want 0", n, err)
+	}
+}
+
+// BenchmarkLoadVersusPut compares LoadRecords with PutRecords in batches of 5,000 for 100,000
+// records arriving in random id order.
+func BenchmarkLoadVersusPut(b *testing.B) {
+	const n = 100_000
+	recs := shuffled("p", n)
+	b.Run("load", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			s := openTemp(b)
+			b.StartTimer()
+			if _, err := s.LoadRecords(b.Context(), putAll(recs)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
+	})
+	b.Run("put-5000", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			s := openTemp(b)
+			b.StartTimer()
+			for i := 0; i < n; i += 5000 {
+				if _, err := s.PutRecords(b.Context(), recs[i:i+5000]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
+	})
+}
