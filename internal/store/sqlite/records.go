@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -172,7 +171,8 @@ func scanRecord(sc scanner) (source.Record, error) {
 	if err := sc.Scan(&r.Kind, &r.ID, &r.Channel, &r.Origin, &fields); err != nil {
 		return r, err
 	}
-	if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
+	var err error
+	if r.Fields, err = source.UnmarshalFields(fields); err != nil {
 		return r, fmt.Errorf("decode fields of %s/%s: %w", r.Kind, r.ID, err)
 	}
 	return r, nil
