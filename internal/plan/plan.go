@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"ferry/internal/plan/decide"
@@ -44,7 +45,8 @@ type StageTime struct {
 }
 
 // Build profiles the snapshot, proposes the mapping, finds duplicates and proposes the
-// decisions. It reads the snapshot a few times, streaming; memory stays bounded.
+// decisions. It streams the snapshot (memory stays bounded) and runs dedupe beside the
+// profile, each on every core it can get.
 func Build(ctx context.Context, st store.Store, dest Destination, opts Options) (*Plan, error) {
 	start := time.Now()
 	p := &Plan{Counts: map[source.Kind]int{}, Quarantined: map[source.Kind]int{}, Options: opts}
@@ -55,39 +57,62 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	}
 	mark("count", t0)
 	t0 = time.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var dedupeErr error
+	var dedupeTook time.Duration
+	done := make(chan struct{})
+	seq := make(chan struct{})
+	go func() {
+		defer close(done)
+		<-seq
+		p.Dedupe, dedupeErr = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
+			Policy: opts.MergePolicy, Destination: opts.Existing})
+		dedupeTook = time.Since(t0)
+	}()
 	sc, err := p.scan(ctx, st)
+	close(seq)
 	if err != nil {
+		cancel()
+		<-done
 		return nil, err
 	}
 	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion})
 	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
 	mark("profile, mapping and decisions", t0)
-	t0 = time.Now()
-	p.Dedupe, err = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
-		Policy: opts.MergePolicy, Destination: opts.Existing})
-	if err != nil {
-		return nil, fmt.Errorf("find duplicates: %w", err)
+	<-done
+	if dedupeErr != nil {
+		return nil, fmt.Errorf("find duplicates: %w", dedupeErr)
 	}
-	mark("dedupe", t0)
+	p.Stages = append(p.Stages, StageTime{"dedupe (beside the profile)", dedupeTook})
 	p.Took = time.Since(start)
 	return p, nil
 }
 
-// scan reads the snapshot once, feeding the profiler and the decisions scan together.
+// scan reads the snapshot once on every core: each worker profiles and scans the pages it is
+// given, and the parts are merged in worker order, so the same snapshot gives the same plan.
 func (p *Plan) scan(ctx context.Context, st store.Store) (*decide.Scan, error) {
-	pr, sc := profile.NewProfiler(), decide.NewScan()
-	for _, k := range source.Kinds {
-		err := st.EachRecord(ctx, k, func(r source.Record) error {
-			pr.Add(r)
-			sc.Add(r)
-			return ctx.Err()
-		})
-		if err != nil {
-			return nil, fmt.Errorf("read %s records: %w", k, err)
-		}
+	n := runtime.GOMAXPROCS(0)
+	prs, scs := make([]*profile.Profiler, n), make([]*decide.Scan, n)
+	for i := range n {
+		prs[i], scs[i] = profile.NewProfiler(), decide.NewScan()
 	}
-	p.Profile = pr.Profile()
-	return sc, nil
+	err := st.ScanRecords(ctx, "", n, func(w int, page []source.Record) error {
+		for _, r := range page {
+			prs[w].Add(r)
+			scs[w].Add(r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the snapshot: %w", err)
+	}
+	for i := 1; i < n; i++ {
+		prs[0].Merge(prs[i])
+		scs[0].Merge(scs[i])
+	}
+	p.Profile = prs[0].Profile()
+	return scs[0], nil
 }
 
 func (p *Plan) count(ctx context.Context, st store.Store) error {

@@ -128,6 +128,12 @@ type Store interface {
 	GetRecord(ctx context.Context, kind source.Kind, id string) (source.Record, error)
 	// EachRecord calls fn for each record of kind in id order; fn's error stops the walk and is returned.
 	EachRecord(ctx context.Context, kind source.Kind, fn func(source.Record) error) error
+	// ScanRecords reads the records of kind in pages of (kind, id) order and hands each page
+	// to fn on one of workers goroutines, decoding on them too. Page i goes to worker
+	// i % workers, so what a worker sees does not depend on timing; calls for one worker are
+	// sequential and in order. fn must not change records. The first error (fn's, or ctx's)
+	// stops the scan and is returned as is; workers must be at least 1.
+	ScanRecords(ctx context.Context, kind source.Kind, workers int, fn func(worker int, page []source.Record) error) error
 	// CountRecords counts the records of kind.
 	CountRecords(ctx context.Context, kind source.Kind) (int, error)
 	// DeleteRecords removes records by id (used when a source deletion is applied).

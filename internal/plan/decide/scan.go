@@ -2,6 +2,7 @@ package decide
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"ferry/internal/source"
@@ -121,5 +122,38 @@ func (sc *Scan) interaction(r source.Record) {
 	sc.Interactions[t]++
 	if o := r.Fields["created_by"]; strings.TrimSpace(o) != "" {
 		sc.OwnerRefs[o]++
+	}
+}
+
+// Merge adds what o has seen to sc, so that several Scans can read parts of a snapshot on
+// several goroutines. Owners are kept in id order, the order a walk of the snapshot gives.
+// o must not be used afterwards.
+func (sc *Scan) Merge(o *Scan) {
+	for p, stages := range o.Stages {
+		mine := sc.Stages[p]
+		if mine == nil {
+			sc.Stages[p] = stages
+			continue
+		}
+		for name, st := range stages {
+			if m := mine[name]; m != nil {
+				m.Deals += st.Deals
+				m.posSum += st.posSum
+				m.posN += st.posN
+			} else {
+				mine[name] = st
+			}
+		}
+	}
+	addCounts(sc.Tags, o.Tags)
+	addCounts(sc.Interactions, o.Interactions)
+	addCounts(sc.OwnerRefs, o.OwnerRefs)
+	sc.Owners = append(sc.Owners, o.Owners...)
+	slices.SortStableFunc(sc.Owners, func(a, b source.Record) int { return strings.Compare(a.ID, b.ID) })
+}
+
+func addCounts(dst, src map[string]int) {
+	for k, n := range src {
+		dst[k] += n
 	}
 }

@@ -34,7 +34,6 @@ var className = [numClasses]string{"email", "phone", "url", "linkedin", "domain"
 
 var (
 	reHTML = regexp.MustCompile(`<(/?[a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>`)
-	reID   = regexp.MustCompile(`^[a-z]{2,8}_[a-z0-9]{6,}$`)
 	reHost = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$`)
 	reURL  = regexp.MustCompile(`^(?i)(https?://|www\.)\S+$`)
 )
@@ -97,8 +96,14 @@ func looksPhone(v string) bool {
 // layoutShape is what a value must look like before it is worth parsing with a layout.
 type layoutShape struct {
 	minLen, maxLen int
-	fixed          map[int]byte // separator positions of numeric layouts
-	named          bool         // month names: needs a letter
+	fixed          []sepAt // separators of numeric layouts
+	named          bool    // month names: needs a letter
+}
+
+// sepAt is a separator byte at a position.
+type sepAt struct {
+	pos int
+	c   byte
 }
 
 var shapes = buildShapes()
@@ -110,7 +115,7 @@ func buildShapes() []layoutShape {
 	out := make([]layoutShape, len(DateLayouts))
 	for i, l := range DateLayouts {
 		s := ref.Format(l)
-		sh := layoutShape{minLen: len(s) - 2, maxLen: len(s) + 2, fixed: map[int]byte{}}
+		sh := layoutShape{minLen: len(s) - 2, maxLen: len(s) + 2}
 		if strings.Contains(l, "Jan") {
 			sh.named, sh.minLen, sh.maxLen = true, 6, 30
 		} else {
@@ -120,7 +125,7 @@ func buildShapes() []layoutShape {
 			}
 			for j := 0; j < len(s) && j < 19; j++ {
 				if c := s[j]; c < '0' || c > '9' {
-					sh.fixed[j] = c
+					sh.fixed = append(sh.fixed, sepAt{j, c})
 				}
 			}
 		}
@@ -129,21 +134,46 @@ func buildShapes() []layoutShape {
 	return out
 }
 
-// fits reports whether v has the layout's shape.
-func (sh layoutShape) fits(v string) bool {
+// fits reports whether v has the layout's shape; month says whether v holds a month name.
+func (sh layoutShape) fits(v string, month func() bool) bool {
 	if len(v) < sh.minLen || len(v) > sh.maxLen {
 		return false
 	}
 	if sh.named {
-		return strings.IndexFunc(v, unicode.IsLetter) >= 0
+		return month()
 	}
-	for j, c := range sh.fixed {
-		if v[j] != c {
+	for _, f := range sh.fixed {
+		if v[f.pos] != f.c {
 			return false
 		}
 	}
 	return true
 }
+
+// hasMonthName reports whether v holds a word starting with an English month abbreviation
+// (any case), as the named date layouts need.
+func hasMonthName(v string) bool {
+	for i := 0; i+3 <= len(v); i++ {
+		if i > 0 && isASCIILetter(v[i-1]) || !isASCIILetter(v[i]) {
+			continue
+		}
+		if isMonthAbbr(v[i]|0x20, v[i+1]|0x20, v[i+2]|0x20) {
+			return true
+		}
+	}
+	return false
+}
+
+// isMonthAbbr reports whether a, b, c (lower case) spell an English month abbreviation.
+func isMonthAbbr(a, b, c byte) bool {
+	switch string([]byte{a, b, c}) {
+	case "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec":
+		return true
+	}
+	return false
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // dateLayoutsOf calls fn with the index in DateLayouts of every layout v parses as.
 func dateLayoutsOf(v string, fn func(i int)) {
@@ -151,8 +181,15 @@ func dateLayoutsOf(v string, fn func(i int)) {
 		strings.IndexByte(v, '@') >= 0 {
 		return
 	}
+	known, has := false, false
+	month := func() bool {
+		if !known {
+			known, has = true, hasMonthName(v)
+		}
+		return has
+	}
 	for i, l := range DateLayouts {
-		if !shapes[i].fits(v) {
+		if !shapes[i].fits(v, month) {
 			continue
 		}
 		if _, ok := ParseDate(v, l); ok {
@@ -164,15 +201,33 @@ func dateLayoutsOf(v string, fn func(i int)) {
 // allIDs reports whether every ;-separated item of v looks like a Klipy id (per_2q1f7w2ahy0lx).
 func allIDs(v string) bool {
 	if strings.IndexByte(v, ';') < 0 {
-		return reID.MatchString(v)
+		return isID(v)
 	}
 	items := source.List(v)
 	for _, it := range items {
-		if !reID.MatchString(it) {
+		if !isID(it) {
 			return false
 		}
 	}
 	return len(items) > 0
+}
+
+// isID reports whether v is written like a Klipy id: 2 to 8 lower-case letters, an
+// underscore, then 6 or more lower-case letters or digits.
+func isID(v string) bool {
+	us := strings.IndexByte(v, '_')
+	if us < 2 || us > 8 || len(v)-us-1 < 6 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 'a' && c <= 'z', i > us && c >= '0' && c <= '9', i == us:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // numericEnds reports whether v starts like a number and ends with a digit.

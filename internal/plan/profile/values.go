@@ -48,9 +48,9 @@ const (
 	LocaleEU = "eu" // 1.200,50
 )
 
-// currencySymbols maps symbols to ISO 4217 codes.
-var currencySymbols = map[string]string{"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY",
-	"₹": "INR", "CHF": "CHF", "US$": "USD", "C$": "CAD", "A$": "AUD", "R$": "BRL"}
+// currencySymbols maps symbols to ISO 4217 codes, longer symbols first.
+var currencySymbols = []struct{ sym, code string }{{"US$", "USD"}, {"CHF", "CHF"}, {"C$", "CAD"},
+	{"A$", "AUD"}, {"R$", "BRL"}, {"$", "USD"}, {"€", "EUR"}, {"£", "GBP"}, {"¥", "JPY"}, {"₹", "INR"}}
 
 // ParseMoney parses an amount with a currency marker ("$1,200.50", "1.200,50 €",
 // "EUR 300", "300 USD") written in locale (LocaleUS or LocaleEU; "" guesses from the value).
@@ -67,12 +67,15 @@ func ParseMoney(s, locale string) (amount float64, currency string, ok bool) {
 
 // splitCurrency separates a leading or trailing currency symbol or 3-letter code.
 func splitCurrency(s string) (num, cur string) {
-	for sym, code := range currencySymbols {
-		if rest, ok := strings.CutPrefix(s, sym); ok && startsNumeric(rest) {
-			return strings.TrimSpace(rest), code
+	if s == "" || !currencyEdge(s[0]) && !currencyEdge(s[len(s)-1]) {
+		return s, ""
+	}
+	for _, c := range currencySymbols {
+		if rest, ok := strings.CutPrefix(s, c.sym); ok && startsNumeric(rest) {
+			return strings.TrimSpace(rest), c.code
 		}
-		if rest, ok := strings.CutSuffix(s, sym); ok && endsNumeric(rest) {
-			return strings.TrimSpace(rest), code
+		if rest, ok := strings.CutSuffix(s, c.sym); ok && endsNumeric(rest) {
+			return strings.TrimSpace(rest), c.code
 		}
 	}
 	if len(s) > 4 && isCode(s[:3]) && s[3] == ' ' {
@@ -83,6 +86,9 @@ func splitCurrency(s string) (num, cur string) {
 	}
 	return s, ""
 }
+
+// currencyEdge reports whether b can be the first or last byte of a currency symbol or code.
+func currencyEdge(b byte) bool { return b == '$' || b >= 0x80 || b >= 'A' && b <= 'Z' }
 
 func startsNumeric(s string) bool {
 	s = strings.TrimSpace(s)

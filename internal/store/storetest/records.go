@@ -22,6 +22,7 @@ func testRecords(t *testing.T, open Opener) {
 	t.Run("each in id order by kind", func(t *testing.T) { recordsOrder(t, fresh(t, open)) })
 	t.Run("each across pages with writing callback", func(t *testing.T) { recordsWalkWrites(t, fresh(t, open)) })
 	t.Run("count and delete", func(t *testing.T) { recordsDelete(t, fresh(t, open)) })
+	t.Run("scan on several workers", func(t *testing.T) { recordsScan(t, fresh(t, open)) })
 }
 
 func recordsPut(t *testing.T, st store.Store) {

@@ -1,0 +1,111 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+
+	"ferry/internal/source"
+)
+
+// rawRecord is a record row before its fields are decoded.
+type rawRecord struct {
+	kind, id, channel, origin, fields string
+}
+
+// ScanRecords reads pages of records on the calling goroutine and decodes and hands them out
+// on workers goroutines (page i to worker i % workers), so that reading, decoding and fn run
+// side by side on several cores. Each page is read fully before it is handed out; no cursor
+// stays open while fn runs.
+func (s *Store) ScanRecords(ctx context.Context, kind source.Kind, workers int,
+	fn func(worker int, page []source.Record) error) error {
+	if workers < 1 {
+		return fmt.Errorf("scan records of kind %q: %d workers; at least 1 is needed", kind, workers)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ins := make([]chan []rawRecord, workers)
+	var wg sync.WaitGroup
+	for w := range ins {
+		ins[w] = make(chan []rawRecord, 2)
+		wg.Go(func() { scanWorker(ctx, cancel, w, ins[w], fn) })
+	}
+	err := s.readPages(ctx, kind, func(i int, page []rawRecord) error {
+		select {
+		case ins[i%workers] <- page:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	})
+	for _, in := range ins {
+		close(in)
+	}
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil {
+		return cause
+	}
+	return err
+}
+
+// scanWorker decodes the pages it is given and calls fn; after a failure anywhere it only
+// drains its queue.
+func scanWorker(ctx context.Context, fail context.CancelCauseFunc, w int, in <-chan []rawRecord,
+	fn func(int, []source.Record) error) {
+	for raw := range in {
+		if ctx.Err() != nil {
+			continue
+		}
+		page, err := decodePage(raw)
+		if err == nil {
+			err = fn(w, page)
+		}
+		if err != nil {
+			fail(err)
+		}
+	}
+}
+
+func decodePage(raw []rawRecord) ([]source.Record, error) {
+	page := make([]source.Record, len(raw))
+	for i, r := range raw {
+		fields, err := source.UnmarshalFields(r.fields)
+		if err != nil {
+			return nil, fmt.Errorf("decode fields of %s/%s: %w", r.kind, r.id, err)
+		}
+		page[i] = source.Record{Kind: source.Kind(r.kind), ID: r.id, Channel: source.Channel(r.channel),
+			Origin: r.origin, Fields: fields}
+	}
+	return page, nil
+}
+
+// readPages reads the raw records of kind page by page (by key, as EachRecord does) and calls
+// fn with each page's index and rows.
+func (s *Store) readPages(ctx context.Context, kind source.Kind, fn func(int, []rawRecord) error) error {
+	q := recordPageQuery(kind)
+	scan := func(rows *sql.Rows) (rawRecord, error) {
+		var r rawRecord
+		err := rows.Scan(&r.kind, &r.id, &r.channel, &r.origin, &r.fields)
+		return r, err
+	}
+	var after rawRecord
+	for i := 0; ; i++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		page, err := collect(ctx, s.r, scan, q, string(kind), after.kind, after.id, pageSize)
+		if err != nil {
+			return fmt.Errorf("scan records of kind %q: %w", kind, err)
+		}
+		if len(page) > 0 {
+			if err := fn(i, page); err != nil {
+				return err
+			}
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+		after = page[len(page)-1]
+	}
+}
