@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -54,16 +52,9 @@ Nothing is written to Pipedrive. Running plan again rewrites the four files from
 	return cmd
 }
 
-// planMemoryLimit is the soft heap limit ferry plan sets unless GOMEMLIMIT says otherwise:
-// dedupe keeps a key per person, and at a million people the default collector would let
-// the heap grow to twice the live data.
-const planMemoryLimit = 1 << 30
-
 // runPlan builds the plan and writes its files.
 func runPlan(ctx context.Context, g *globalOptions, opts PlanOptions) error {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(planMemoryLimit)
-	}
+	defer plan.TuneCollector()()
 	ws, st, err := g.openWorkspace()
 	if err != nil {
 		return err

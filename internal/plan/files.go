@@ -2,8 +2,8 @@ package plan
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -30,22 +30,44 @@ func (p *Plan) WriteFiles(dir string) error {
 	if err := decide.Write(&dbuf, p.Decisions); err != nil {
 		return fmt.Errorf("write %s: %w", DecisionsFile, err)
 	}
-	dd, err := json.MarshalIndent(p.Dedupe, "", "  ")
-	if err != nil {
-		return err
-	}
 	if err := p.WriteReport(&rbuf); err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{MappingFile: mbuf.Bytes(), DecisionsFile: dbuf.Bytes(),
-		DedupeFile: dd, ReportFile: rbuf.Bytes()} {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path+".tmp", data, 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{MappingFile, bytesTo(mbuf.Bytes())}, {DecisionsFile, bytesTo(dbuf.Bytes())},
+		{DedupeFile, p.Dedupe.WriteJSON}, {ReportFile, bytesTo(rbuf.Bytes())},
+	}
+	for _, f := range files {
+		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
 		}
-		if err := os.Rename(path+".tmp", path); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
+	}
+	return nil
+}
+
+func bytesTo(b []byte) func(io.Writer) error {
+	return func(w io.Writer) error { _, err := w.Write(b); return err }
+}
+
+// writeAtomic writes path through a temporary file renamed into place.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path+".tmp", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(path+".tmp", path)
+	}
+	if err != nil {
+		os.Remove(path + ".tmp")
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

@@ -45,8 +45,9 @@ type StageTime struct {
 }
 
 // Build profiles the snapshot, proposes the mapping, finds duplicates and proposes the
-// decisions. It streams the snapshot (memory stays bounded) and runs dedupe beside the
-// profile, each on every core it can get.
+// decisions. It streams the snapshot (memory stays bounded), each part on every core it can
+// get. Dedupe runs after the profile, not beside it: its keys are the one large live set, and
+// a collector marking them while the walk allocates costs more than the overlap saves.
 func Build(ctx context.Context, st store.Store, dest Destination, opts Options) (*Plan, error) {
 	start := time.Now()
 	p := &Plan{Counts: map[source.Kind]int{}, Quarantined: map[source.Kind]int{}, Options: opts}
@@ -57,34 +58,20 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	}
 	mark("count", t0)
 	t0 = time.Now()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var dedupeErr error
-	var dedupeTook time.Duration
-	done := make(chan struct{})
-	seq := make(chan struct{})
-	go func() {
-		defer close(done)
-		<-seq
-		p.Dedupe, dedupeErr = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
-			Policy: opts.MergePolicy, Destination: opts.Existing})
-		dedupeTook = time.Since(t0)
-	}()
 	sc, err := p.scan(ctx, st)
-	close(seq)
 	if err != nil {
-		cancel()
-		<-done
 		return nil, err
 	}
 	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion})
 	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
 	mark("profile, mapping and decisions", t0)
-	<-done
-	if dedupeErr != nil {
-		return nil, fmt.Errorf("find duplicates: %w", dedupeErr)
+	t0 = time.Now()
+	p.Dedupe, err = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
+		Policy: opts.MergePolicy, Destination: opts.Existing})
+	if err != nil {
+		return nil, fmt.Errorf("find duplicates: %w", err)
 	}
-	p.Stages = append(p.Stages, StageTime{"dedupe (beside the profile)", dedupeTook})
+	mark("dedupe", t0)
 	p.Took = time.Since(start)
 	return p, nil
 }

@@ -40,6 +40,12 @@ func walk[T, K any](ctx context.Context, start K, fetch func(after K) ([]T, erro
 // collect runs a query and scans every row with scan, closing the rows before it returns.
 func collect[T any](ctx context.Context, db *sql.DB, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
+	return collectRows(rows, err, scan)
+}
+
+// collectRows scans every row of a query's result with scan and closes the rows; it returns
+// the query's error when the query failed.
+func collectRows[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
