@@ -3,7 +3,9 @@ package dedupe
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"ferry/internal/source"
 )
@@ -34,20 +36,80 @@ type Getter interface {
 	GetRecord(ctx context.Context, kind source.Kind, id string) (source.Record, error)
 }
 
-// getMembers reads the clustered records one by one, in first-pass order.
+// getMembers reads the clustered records by id, in first-pass order: workers fetch chunks of
+// them side by side, and the builder takes the chunks in order.
 func getMembers(ctx context.Context, g Getter, l *linker, b *builder) error {
 	t, u := l.t, l.u
+	var members []int32
 	for i := range int32(t.len()) {
-		if u.size[u.find(i)] < 2 {
-			continue
+		if u.size[u.find(i)] > 1 {
+			members = append(members, i)
 		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan *memberChunk, 2*runtime.GOMAXPROCS(0))
+	go fetchChunks(ctx, g, t, members, chunks)
+	for c := range chunks {
+		<-c.done
+		if c.err != nil {
+			cancel()
+			for range chunks { // let the feeder finish
+			}
+			return c.err
+		}
+		for j, i := range c.idx {
+			b.add(u.find(i), i, c.recs[j])
+		}
+	}
+	return ctx.Err()
+}
+
+// memberChunk is a run of clustered records fetched by one worker.
+type memberChunk struct {
+	idx  []int32
+	recs []source.Record
+	err  error
+	done chan struct{}
+}
+
+// fetchChunks hands chunks of members to fetch to runtime.GOMAXPROCS(0) workers and sends
+// them, in order, on out (closed at the end).
+func fetchChunks(ctx context.Context, g Getter, t *table, members []int32, out chan<- *memberChunk) {
+	defer close(out)
+	work := make(chan *memberChunk)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for c := range work {
+				c.recs, c.err = fetchChunk(ctx, g, t, c.idx)
+				close(c.done)
+			}
+		})
+	}
+	defer wg.Wait()
+	defer close(work)
+	for start := 0; start < len(members); start += batchSize {
+		c := &memberChunk{idx: members[start:min(start+batchSize, len(members))], done: make(chan struct{})}
+		select {
+		case out <- c:
+		case <-ctx.Done():
+			return
+		}
+		work <- c
+	}
+}
+
+func fetchChunk(ctx context.Context, g Getter, t *table, idx []int32) ([]source.Record, error) {
+	recs := make([]source.Record, len(idx))
+	for j, i := range idx {
 		rec, err := g.GetRecord(ctx, t.kind, t.ids[i])
 		if err != nil {
-			return fmt.Errorf("snapshot changed during planning? read %s %s: %w", t.kind, t.ids[i], err)
+			return nil, fmt.Errorf("snapshot changed during planning? read %s %s: %w", t.kind, t.ids[i], err)
 		}
-		b.add(u.find(i), i, rec)
+		recs[j] = rec
 	}
-	return nil
+	return recs, nil
 }
 
 // clustered counts the records that belong to a cluster of two or more.

@@ -35,7 +35,7 @@ func (f *fieldAcc) merge(q *fieldAcc) {
 	f.maxLen = max(f.maxLen, q.maxLen)
 	f.mergeValues(q)
 	for _, it := range slices.Sorted(maps.Keys(q.items)) { // sorted: the same values win the cap every time
-		if _, ok := f.items[it]; ok || len(f.items) < DistinctCap {
+		if _, ok := f.items[it]; ok || len(f.items) < itemsCap {
 			f.items[it] += q.items[it]
 		} else {
 			f.itemsCapped = true

@@ -5,8 +5,8 @@
 // targets and types from it.
 //
 // Memory is bounded whatever the snapshot size: each field tracks at most DistinctCap
-// distinct values (and set items) exactly, then only counts, and keeps a handful of example
-// and anomaly ids.
+// distinct values (and set items up to what a set may hold) exactly, then only counts, and
+// keeps a handful of example and anomaly ids.
 package profile
 
 import (
@@ -40,7 +40,7 @@ const (
 	TypeID       Type = "id"
 )
 
-// DistinctCap is how many distinct values (and set items) a field tracks exactly.
+// DistinctCap is how many distinct values a field tracks exactly.
 const DistinctCap = 1000
 
 // maxExamples and maxAnomalyIDs bound the samples kept per field.

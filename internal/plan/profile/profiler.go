@@ -38,13 +38,17 @@ func (m *miss) add(id string) {
 	}
 }
 
+// itemsCap is how many distinct set items a field counts: one more than a set may have
+// (maxEnumValues), so a field of unique values stops paying for item counts early.
+const itemsCap = maxEnumValues + 1
+
 // fieldAcc accumulates one field.
 type fieldAcc struct {
 	filled      int
 	values      map[string]*valueInfo
 	capped      bool
-	items       map[string]int
-	itemsCapped bool
+	items       map[string]int // up to itemsCap set items
+	itemsCapped bool           // more items than itemsCap: not a set; items stop counting
 	listItems   int // total set items over all values
 	classCount  [numClasses]int
 	classMiss   [numClasses]miss
@@ -107,7 +111,7 @@ func (f *fieldAcc) add(id, v string) {
 	}
 	info.count++
 	f.addClasses(id, v, info)
-	if len(v) <= 200 && !info.classes[cMultiline] {
+	if !f.itemsCapped && len(v) <= 200 && !info.classes[cMultiline] {
 		f.addItems(v)
 	}
 }
@@ -167,7 +171,7 @@ func (f *fieldAcc) addItems(v string) {
 // addItem counts one set item.
 func (f *fieldAcc) addItem(it string) {
 	f.listItems++
-	if _, ok := f.items[it]; ok || len(f.items) < DistinctCap {
+	if _, ok := f.items[it]; ok || len(f.items) < itemsCap {
 		f.items[it]++
 	} else {
 		f.itemsCapped = true
