@@ -49,7 +49,7 @@ type fieldAcc struct {
 	capped      bool
 	items       map[string]int // up to itemsCap set items
 	itemsCapped bool           // more items than itemsCap: not a set; items stop counting
-	listItems   int // total set items over all values
+	listItems   int            // total set items over all values
 	classCount  [numClasses]int
 	classMiss   [numClasses]miss
 	layoutCount []int
