@@ -10,6 +10,10 @@ import (
 	"ferry/internal/source"
 )
 
+// reportListMax is how many entries a list of the plan report shows; the rest are counted
+// (the report is read in five minutes, whatever the workspace's size).
+const reportListMax = 50
+
 // reportWriter writes Markdown, remembering the first write error.
 type reportWriter struct {
 	w   io.Writer
@@ -50,8 +54,11 @@ func (r *reportWriter) writeDecisions(d decide.Decisions) {
 	if len(open) == 0 {
 		r.f("None: `ferry confirm` can lock this plan.\n\n")
 	}
-	for _, o := range open {
+	for _, o := range open[:min(len(open), reportListMax)] {
 		r.f("- %s\n", o)
+	}
+	if len(open) > reportListMax {
+		r.f("- … and %d more (`ferry decide list` shows them all)\n", len(open)-reportListMax)
 	}
 	if len(open) > 0 {
 		r.f("\nResolve them in `decisions.yaml` or with `ferry decide`, then `ferry confirm`.\n\n")
@@ -101,9 +108,12 @@ func (r *reportWriter) writeActivityTypes(types []decide.ActivityType) {
 }
 
 func (r *reportWriter) writeOwners(owners []decide.Owner) {
-	r.f("## Owners\n\n")
+	r.f("## Owners (%d)\n\n", len(owners))
+	if len(owners) > reportListMax {
+		r.f("The first %d; `decisions.yaml` lists all %d.\n\n", reportListMax, len(owners))
+	}
 	var rows [][]string
-	for _, o := range owners {
+	for _, o := range owners[:min(len(owners), reportListMax)] {
 		how := o.Resolution
 		if o.MatchedBy != "" {
 			how += " by " + o.MatchedBy

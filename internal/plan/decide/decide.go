@@ -7,7 +7,6 @@ package decide
 
 import (
 	"fmt"
-	"sort"
 )
 
 // Decisions is the content of decisions.yaml.
@@ -105,6 +104,5 @@ func (d Decisions) Open() []string {
 			open = append(open, fmt.Sprintf("owners[%d] %s: %s needs a target user email", i, o.Klipy, o.Resolution))
 		}
 	}
-	sort.Strings(open)
 	return open
 }
