@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -65,16 +66,9 @@ func fastFields(s string) (map[string]string, bool) {
 	}
 }
 
-// countPairs estimates the number of members (the map's size hint) by counting colons.
-func countPairs(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			n++
-		}
-	}
-	return n
-}
+// countPairs estimates the number of members (the map's size hint): the quote-colon pairs
+// that end keys (a value holding one only makes the hint larger).
+func countPairs(s string) int { return strings.Count(s, `":`) }
 
 func skipSpace(s string, i int) int {
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {

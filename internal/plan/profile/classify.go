@@ -183,8 +183,8 @@ func dateLayoutsOf(v string, fn func(i int)) {
 	}
 	known, has := false, false
 	month := func() bool {
-		if !known {
-			known, has = true, hasMonthName(v)
+		if !known { // every named layout has a space
+			known, has = true, strings.IndexByte(v, ' ') >= 0 && hasMonthName(v)
 		}
 		return has
 	}
