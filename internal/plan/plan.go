@@ -3,7 +3,6 @@ package plan
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"time"
 
 	"ferry/internal/plan/decide"
@@ -76,10 +75,14 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	return p, nil
 }
 
-// scan reads the snapshot once on every core: each worker profiles and scans the pages it is
-// given, and the parts are merged in worker order, so the same snapshot gives the same plan.
+// scanShards is how many parts the snapshot scan splits into (each a goroutine): a constant,
+// not the number of cores, so that a snapshot gives the same plan on any machine.
+const scanShards = 8
+
+// scan reads the snapshot once on every core: each shard profiles and scans the pages it is
+// given, and the parts are merged in shard order, so the same snapshot gives the same plan.
 func (p *Plan) scan(ctx context.Context, st store.Store) (*decide.Scan, error) {
-	n := runtime.GOMAXPROCS(0)
+	n := scanShards
 	prs, scs := make([]*profile.Profiler, n), make([]*decide.Scan, n)
 	for i := range n {
 		prs[i], scs[i] = profile.NewProfiler(), decide.NewScan()

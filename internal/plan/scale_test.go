@@ -1,13 +1,22 @@
 package plan
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"ferry/internal/gen"
+	"ferry/internal/plan/decide"
 	"ferry/internal/plan/dedupe"
+	"ferry/internal/plan/mapping"
+	"ferry/internal/source"
 	"ferry/internal/store/sqlite"
 )
 
@@ -73,6 +82,49 @@ func samplePeak(stop <-chan struct{}, out chan<- [2]float64) {
 			out <- peak
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// TestPlanSameOnAnyCoreCount builds the plan of a snapshot of several pages with one core and
+// with two: the profile, mapping and decisions must not depend on the machine.
+func TestPlanSameOnAnyCoreCount(t *testing.T) {
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d := gen.New(gen.Config{People: 2500, Seed: 9})
+	for _, k := range source.Kinds {
+		if _, err := st.LoadRecords(t.Context(), func(put func(source.Record) error) error { return d.Each(k, put) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build := func(procs int) *Plan {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		p, err := Build(t.Context(), st, Destination{}, Options{DefaultRegion: "US", MergePolicy: dedupe.FillBlanks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	one, two := build(1), build(2)
+	if one.Counts[source.Interaction] < 3000 {
+		t.Fatalf("only %d interactions: the scan does not cross pages", one.Counts[source.Interaction])
+	}
+	if diff := cmp.Diff(one.Profile, two.Profile); diff != "" {
+		t.Errorf("profile differs between 1 and 2 cores:\n%s", diff)
+	}
+	for name, write := range map[string]func(*Plan, *bytes.Buffer) error{
+		"mapping.yaml":   func(p *Plan, b *bytes.Buffer) error { return mapping.Write(b, p.Mapping) },
+		"decisions.yaml": func(p *Plan, b *bytes.Buffer) error { return decide.Write(b, p.Decisions) },
+	} {
+		var a, b bytes.Buffer
+		if err := errors.Join(write(one, &a), write(two, &b)); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(a.String(), b.String()); diff != "" {
+			t.Errorf("%s differs between 1 and 2 cores:\n%s", name, diff)
 		}
 	}
 }
