@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -76,18 +75,19 @@ func checkMappingFile(ctx context.Context, ws *workspace.Workspace, st store.Sto
 // the engine's merges. A missing file means no merges (a plan without duplicates).
 func readMerges(ws *workspace.Workspace) ([]migrate.Merge, error) {
 	path := ws.PlanPath(workspace.DedupeFile)
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var res dedupe.Result
-	if err := json.Unmarshal(data, &res); err != nil {
+	defer f.Close()
+	res, err := dedupe.ReadJSON(f)
+	if err != nil {
 		return nil, usageErrorf("%s: %v", path, err)
 	}
-	return mergesOf(res), nil
+	return mergesOf(*res), nil
 }
 
 // mergesOf builds one merge per cluster, carrying the existing Pipedrive record a cluster (or

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -42,14 +41,16 @@ func readPlanFiles(dir string) (planFiles, error) {
 		}
 		pf.decisions = &d
 	}
-	if data, ok, err := readOptional(dir, workspace.DedupeFile); err != nil {
-		return pf, err
-	} else if ok {
-		var res dedupe.Result
-		if err := json.Unmarshal(data, &res); err != nil {
-			return pf, fmt.Errorf("report: %s: %w", workspace.DedupeFile, err)
-		}
-		pf.dedupe = &res
+	f, err := os.Open(filepath.Join(dir, workspace.DedupeFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return pf, nil
+	}
+	if err != nil {
+		return pf, fmt.Errorf("report: %w", err)
+	}
+	defer f.Close()
+	if pf.dedupe, err = dedupe.ReadJSON(f); err != nil {
+		return pf, fmt.Errorf("report: %s: %w", workspace.DedupeFile, err)
 	}
 	return pf, nil
 }

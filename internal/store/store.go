@@ -134,6 +134,9 @@ type Store interface {
 	// sequential and in order. fn must not change records. The first error (fn's, or ctx's)
 	// stops the scan and is returned as is; workers must be at least 1.
 	ScanRecords(ctx context.Context, kind source.Kind, workers int, fn func(worker int, page []source.Record) error) error
+	// EachRecordHash calls fn with the id and content hash (source.Record.Hash) of each record
+	// of kind in id order, without decoding fields: what a fingerprint of the snapshot needs.
+	EachRecordHash(ctx context.Context, kind source.Kind, fn func(id, hash string) error) error
 	// CountRecords counts the records of kind.
 	CountRecords(ctx context.Context, kind source.Kind) (int, error)
 	// DeleteRecords removes records by id (used when a source deletion is applied).

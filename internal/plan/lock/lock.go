@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -60,13 +61,19 @@ func Compute(ctx context.Context, st store.Store, f Files) (Lock, error) {
 	return l, err
 }
 
+// hashFile hashes a file as it streams (dedupe.json is hundreds of megabytes at a million
+// people).
 func hashFile(path string) (string, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("read plan file: %w (run ferry plan first)", err)
 	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read plan file: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // hashOptional hashes a file that may be absent (a plan without dedupe.json has no merges);
@@ -83,8 +90,8 @@ func SnapshotHash(ctx context.Context, st store.Store) (string, int, error) {
 	h := sha256.New()
 	n := 0
 	for _, k := range source.Kinds {
-		err := st.EachRecord(ctx, k, func(r source.Record) error {
-			fmt.Fprintf(h, "%s\x00%s\x00%s\n", r.Kind, r.ID, r.Hash())
+		err := st.EachRecordHash(ctx, k, func(id, hash string) error {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\n", k, id, hash)
 			n++
 			return nil
 		})

@@ -115,3 +115,26 @@ func (s *Store) readPages(ctx context.Context, kind source.Kind, fn func(int, []
 		after = page[len(page)-1]
 	}
 }
+
+// EachRecordHash walks the ids and stored content hashes of kind in pages, as EachRecord
+// walks records.
+func (s *Store) EachRecordHash(ctx context.Context, kind source.Kind, fn func(id, hash string) error) error {
+	if kind == "" {
+		return fmt.Errorf("walk record hashes: a kind is required")
+	}
+	q := `SELECT id, hash FROM records WHERE kind = ?1 AND id > ?2 ORDER BY id LIMIT ?3`
+	scan := func(rows *sql.Rows) ([2]string, error) {
+		var r [2]string
+		err := rows.Scan(&r[0], &r[1])
+		return r, err
+	}
+	fetch := func(after [2]string) ([][2]string, error) {
+		page, err := collect(ctx, s.r, scan, q, string(kind), after[0], pageSize)
+		if err != nil {
+			return nil, fmt.Errorf("walk record hashes of kind %q: %w", kind, err)
+		}
+		return page, nil
+	}
+	return walk(ctx, [2]string{}, fetch, func(r [2]string) [2]string { return r },
+		func(r [2]string) error { return fn(r[0], r[1]) })
+}

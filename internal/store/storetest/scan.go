@@ -75,6 +75,33 @@ func recordsScan(t *testing.T, st store.Store) {
 	}
 	scanContent(t, st)
 	scanErrors(t, st)
+	hashWalk(t, st)
+}
+
+// hashWalk checks EachRecordHash against EachRecord and source.Record.Hash, kind by kind.
+func hashWalk(t *testing.T, st store.Store) {
+	for _, kind := range []source.Kind{source.Person, source.Company, source.Deal} {
+		var want, got []string
+		if err := st.EachRecord(t.Context(), kind, func(r source.Record) error {
+			want = append(want, r.ID+" "+r.Hash())
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.EachRecordHash(t.Context(), kind, func(id, hash string) error {
+			got = append(got, id+" "+hash)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("EachRecordHash(%q) differs from EachRecord and Hash (-each +hash):\n%s", kind, diff)
+		}
+	}
+	stop := errors.New("stop")
+	if err := st.EachRecordHash(t.Context(), source.Person, func(string, string) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("EachRecordHash with a failing fn = %v; want %v", err, stop)
+	}
 }
 
 // scanContent checks that scanned records carry everything EachRecord gives.
