@@ -18,6 +18,7 @@ import (
 type PlanOptions struct {
 	MergePolicy string
 	Offline     bool
+	progress    func(step string, n int) // set by runPlan; nil in tests and the demo
 }
 
 // newPlanCommand builds `ferry plan`.
@@ -55,6 +56,7 @@ Nothing is written to Pipedrive. Running plan again rewrites the four files from
 // runPlan builds the plan and writes its files.
 func runPlan(ctx context.Context, g *globalOptions, opts PlanOptions) error {
 	defer plan.TuneCollector()()
+	opts.progress = newProgress(g, "plan").update
 	ws, st, err := g.openWorkspace()
 	if err != nil {
 		return err
@@ -77,7 +79,7 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 		return nil, fmt.Errorf("%w: the snapshot is empty; run ferry extract first", errBlocked)
 	}
 	popts := plan.Options{DefaultRegion: ws.Config.Source.DefaultPhoneRegion, MergePolicy: opts.MergePolicy,
-		FallbackOwner: ws.Config.Pipedrive.FallbackOwner}
+		FallbackOwner: ws.Config.Pipedrive.FallbackOwner, Progress: opts.progress}
 	var dest plan.Destination
 	if env.PipedriveToken != "" && !opts.Offline {
 		c, err := newPipedriveClient(ws, env, st)

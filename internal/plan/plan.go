@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"ferry/internal/plan/decide"
@@ -22,6 +23,9 @@ type Options struct {
 	Existing *dedupe.Destination
 	// DestinationRead says whether Dest came from a real read of Pipedrive.
 	DestinationRead bool
+	// Progress, when set, is told how many records a step has handled, from time to time and
+	// from any goroutine: "profile" over the whole snapshot, then dedupe's steps.
+	Progress func(step string, n int)
 }
 
 // Plan is everything ferry plan proposes.
@@ -49,6 +53,9 @@ type StageTime struct {
 // a collector marking them while the walk allocates costs more than the overlap saves.
 func Build(ctx context.Context, st store.Store, dest Destination, opts Options) (*Plan, error) {
 	start := time.Now()
+	if opts.Progress == nil {
+		opts.Progress = func(string, int) {}
+	}
 	p := &Plan{Counts: map[source.Kind]int{}, Quarantined: map[source.Kind]int{}, Options: opts}
 	mark := func(name string, t0 time.Time) { p.Stages = append(p.Stages, StageTime{name, time.Since(t0)}) }
 	t0 := time.Now()
@@ -57,7 +64,7 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	}
 	mark("count", t0)
 	t0 = time.Now()
-	sc, err := p.scan(ctx, st)
+	sc, err := p.scan(ctx, st, opts.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +73,7 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	mark("profile, mapping and decisions", t0)
 	t0 = time.Now()
 	p.Dedupe, err = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
-		Policy: opts.MergePolicy, Destination: opts.Existing})
+		Policy: opts.MergePolicy, Destination: opts.Existing, Progress: prefixed("dedupe: ", opts.Progress)})
 	if err != nil {
 		return nil, fmt.Errorf("find duplicates: %w", err)
 	}
@@ -83,17 +90,19 @@ const scanShards = 2
 
 // scan reads the snapshot once on every core: each shard profiles and scans the pages it is
 // given, and the parts are merged in shard order, so the same snapshot gives the same plan.
-func (p *Plan) scan(ctx context.Context, st store.Store) (*decide.Scan, error) {
+func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, int)) (*decide.Scan, error) {
 	n := scanShards
 	prs, scs := make([]*profile.Profiler, n), make([]*decide.Scan, n)
 	for i := range n {
 		prs[i], scs[i] = profile.NewProfiler(), decide.NewScan()
 	}
+	var done atomic.Int64
 	err := st.ScanRecords(ctx, "", n, func(w int, page []source.Record) error {
 		for _, r := range page {
 			prs[w].Add(r)
 			scs[w].Add(r)
 		}
+		progress("profile", int(done.Add(int64(len(page)))))
 		return nil
 	})
 	if err != nil {
@@ -105,6 +114,11 @@ func (p *Plan) scan(ctx context.Context, st store.Store) (*decide.Scan, error) {
 	}
 	p.Profile = prs[0].Profile()
 	return scs[0], nil
+}
+
+// prefixed returns progress with prefix put before each step's name.
+func prefixed(prefix string, progress func(string, int)) func(string, int) {
+	return func(step string, n int) { progress(prefix+step, n) }
 }
 
 func (p *Plan) count(ctx context.Context, st store.Store) error {

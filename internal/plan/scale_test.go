@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,5 +127,45 @@ func TestPlanSameOnAnyCoreCount(t *testing.T) {
 		if diff := cmp.Diff(a.String(), b.String()); diff != "" {
 			t.Errorf("%s differs between 1 and 2 cores:\n%s", name, diff)
 		}
+	}
+}
+
+// TestBuildReportsProgress checks that Build tells Options.Progress about the profile (up to
+// every record of the snapshot) and about dedupe's steps.
+func TestBuildReportsProgress(t *testing.T) {
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d := gen.New(gen.Config{People: 300, Seed: 3})
+	for _, k := range source.Kinds {
+		if _, err := st.LoadRecords(t.Context(), func(put func(source.Record) error) error { return d.Each(k, put) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	last := map[string]int{}
+	p, err := Build(t.Context(), st, Destination{}, Options{DefaultRegion: "US", Progress: func(step string, n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		last[step] = max(last[step], n)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, n := range p.Counts {
+		total += n
+	}
+	want := map[string]int{"profile": total, "dedupe: read company": p.Counts[source.Company],
+		"dedupe: read person": p.Counts[source.Person]}
+	for step, n := range want {
+		if last[step] != n {
+			t.Errorf("progress of %q ended at %d; want %d (all steps: %v)", step, last[step], n, last)
+		}
+	}
+	if last["dedupe: merge person"] == 0 {
+		t.Errorf("no progress for merging people's clusters: %v", last)
 	}
 }

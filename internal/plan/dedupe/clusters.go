@@ -19,7 +19,8 @@ func (r *runner) clusters(ctx context.Context, l *linker, m *merger) ([]Cluster,
 	b := &builder{l: l, m: m, accs: map[int32]*acc{}, links: l.linksByRoot()}
 	read := r.walkMembers
 	if g, ok := r.src.(Getter); ok && 2*l.clustered() < t.len() {
-		read = func(ctx context.Context, l *linker, b *builder) error { return getMembers(ctx, g, l, b) }
+		progress := r.progress("merge " + string(t.kind))
+		read = func(ctx context.Context, l *linker, b *builder) error { return getMembers(ctx, g, l, b, progress) }
 	}
 	if err := read(ctx, l, b); err != nil {
 		return nil, nil, fmt.Errorf("dedupe: second pass: %w", err)
@@ -37,8 +38,9 @@ type Getter interface {
 }
 
 // getMembers reads the clustered records by id, in first-pass order: workers fetch chunks of
-// them side by side, and the builder takes the chunks in order.
-func getMembers(ctx context.Context, g Getter, l *linker, b *builder) error {
+// them side by side, and the builder takes the chunks in order. progress is told how many
+// records the builder has taken.
+func getMembers(ctx context.Context, g Getter, l *linker, b *builder, progress func(int)) error {
 	t, u := l.t, l.u
 	var members []int32
 	for i := range int32(t.len()) {
@@ -50,6 +52,7 @@ func getMembers(ctx context.Context, g Getter, l *linker, b *builder) error {
 	defer cancel()
 	chunks := make(chan *memberChunk, 2*runtime.GOMAXPROCS(0))
 	go fetchChunks(ctx, g, t, members, chunks)
+	n := 0
 	for c := range chunks {
 		<-c.done
 		if c.err != nil {
@@ -61,6 +64,8 @@ func getMembers(ctx context.Context, g Getter, l *linker, b *builder) error {
 		for j, i := range c.idx {
 			b.add(u.find(i), i, c.recs[j])
 		}
+		n += len(c.idx)
+		progress(n)
 	}
 	return ctx.Err()
 }
@@ -126,6 +131,7 @@ func (l *linker) clustered() int {
 // walkMembers walks every record of the kind and gathers the clustered ones.
 func (r *runner) walkMembers(ctx context.Context, l *linker, b *builder) error {
 	t, u := l.t, l.u
+	progress := r.progress("merge " + string(t.kind))
 	i := int32(0)
 	err := r.src.EachRecord(ctx, t.kind, func(rec source.Record) error {
 		if int(i) >= t.len() || t.ids[i] != rec.ID {
@@ -134,7 +140,9 @@ func (r *runner) walkMembers(ctx context.Context, l *linker, b *builder) error {
 		if root := u.find(i); u.size[root] > 1 {
 			b.add(root, i, rec)
 		}
-		i++
+		if i++; i%batchSize == 0 {
+			progress(int(i))
+		}
 		return nil
 	})
 	if err == nil && (int(i) != t.len() || len(b.accs) > 0) {

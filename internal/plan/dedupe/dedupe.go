@@ -62,14 +62,15 @@ func (r *runner) firstPass(ctx context.Context) error {
 		if it.region != "" {
 			r.reg.company[it.id] = it.region
 		}
-	}, &r.st)
+	}, &r.st, r.progress("read company"))
 	if err != nil {
 		return fmt.Errorf("dedupe: read companies: %w", err)
 	}
 	personItem := func(rec source.Record, st *keyStats) item {
 		return newItem(rec, personKeys(rec.Fields, r.reg, st))
 	}
-	err = readItems(ctx, r.src, source.Person, personItem, func(it item) { r.people.add(it) }, &r.st)
+	err = readItems(ctx, r.src, source.Person, personItem, func(it item) { r.people.add(it) }, &r.st,
+		r.progress("read person"))
 	if err != nil {
 		return fmt.Errorf("dedupe: read people: %w", err)
 	}
@@ -77,6 +78,11 @@ func (r *runner) firstPass(ctx context.Context) error {
 		r.in[i].done()
 	}
 	return nil
+}
+
+// progress returns the progress function of one step.
+func (r *runner) progress(step string) func(int) {
+	return func(n int) { r.opts.Progress(step, n) }
 }
 
 func newItem(rec source.Record, keys []classKey) item {

@@ -22,9 +22,9 @@ type batch struct {
 // readItems walks the records of kind, computes each record's item with mk on up to
 // GOMAXPROCS workers (normalising phones is the costly part of a run) and hands the items to
 // commit in src's order, on one goroutine. At most a few batches are in flight, so memory
-// stays bounded. It returns src's error.
+// stays bounded. It tells progress how many items it has committed. It returns src's error.
 func readItems(ctx context.Context, src Records, kind source.Kind, mk func(source.Record, *keyStats) item,
-	commit func(item), st *keyStats) error {
+	commit func(item), st *keyStats, progress func(int)) error {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	work, order := make(chan *batch, workers), make(chan *batch, 2*workers)
 	var wg sync.WaitGroup
@@ -43,12 +43,15 @@ func readItems(ctx context.Context, src Records, kind source.Kind, mk func(sourc
 	committed := make(chan struct{})
 	go func() {
 		defer close(committed)
+		n := 0
 		for b := range order {
 			<-b.done
 			for _, it := range b.items {
 				commit(it)
 			}
 			st.addAll(b.st)
+			n += len(b.items)
+			progress(n)
 		}
 	}()
 	cur := &batch{done: make(chan struct{})}

@@ -27,9 +27,15 @@ type Options struct {
 	Policy string
 	// Destination holds what Pipedrive already has (LoadDestination); nil: no matching.
 	Destination *Destination
+	// Progress, when set, is told how many records a step ("read person", "merge person")
+	// has handled, from time to time, on any goroutine.
+	Progress func(step string, n int)
 }
 
 func (o Options) check() (Options, error) {
+	if o.Progress == nil {
+		o.Progress = func(string, int) {}
+	}
 	switch o.Policy {
 	case "":
 		o.Policy = FillBlanks
