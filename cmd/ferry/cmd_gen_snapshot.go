@@ -24,7 +24,9 @@ as if ferry extract had read them, to rehearse plan, run and verify at a scale w
 and reading CSV files would take longer than the step being tried (1,000,000 people is 12
 million records).
 
-The snapshot must be empty: snapshot refuses a workspace that holds records. The rows broken
+The snapshot must be empty: snapshot refuses a workspace that holds records. Each kind is
+staged in a temporary file (in $TMPDIR) before it is copied in key order, so loading needs
+free space for about twice the snapshot (a million people: 7 GB of snapshot). The rows broken
 on purpose in a harvest folder (ragged, without id) are not generated, and deals that only
 webhooks carry are left out: compare counts with gen harvest, not with its answer key.`,
 		Example: `  ferry init /tmp/big
