@@ -24,6 +24,8 @@ type HarvestChannel struct {
 // Name implements Channel.
 func (*HarvestChannel) Name() source.Channel { return source.Harvest }
 
+func (*HarvestChannel) keepsNoCursors() {}
+
 // Extract implements Channel. Quarantine entries of earlier reads of the same files are
 // cleared first, so re-running an extraction does not pile them up.
 func (h *HarvestChannel) Extract(ctx context.Context, _ Cursors, emit func([]source.Record) error,
@@ -80,6 +82,8 @@ type WebhookChannel struct {
 
 // Name implements Channel.
 func (*WebhookChannel) Name() source.Channel { return source.Webhook }
+
+func (*WebhookChannel) keepsNoCursors() {}
 
 // Extract implements Channel.
 func (w *WebhookChannel) Extract(ctx context.Context, _ Cursors, emit func([]source.Record) error,

@@ -20,19 +20,43 @@ import (
 // UTF-8, with a (kind, id) the store already holds or that appears twice fails the load and
 // the error names it. An error from each is returned as is, after rolling back.
 func (s *Store) LoadRecords(ctx context.Context, each func(put func(source.Record) error) error) (int, error) {
+	return s.bulk(ctx, "load records", copyInsert, each)
+}
+
+// BulkPutRecords is LoadRecords with PutRecords' upsert: a record the store holds is replaced
+// (its updated_at kept when the content hash is the same), and of records repeated in the
+// stream the last one wins. Extraction stages a harvest folder with it: one transaction, each
+// page of the staging store written once.
+func (s *Store) BulkPutRecords(ctx context.Context, each func(put func(source.Record) error) error) (int, error) {
+	return s.bulk(ctx, "bulk put records", copyUpsert, each)
+}
+
+// The statements that copy the scratch table into the snapshot; ?1 is the time of the write.
+const (
+	copyInsert = `INSERT INTO records (kind, id, channel, origin, fields, hash, updated_at)
+		SELECT kind, id, channel, origin, fields, hash, ?1 FROM temp.load_records ORDER BY kind, id`
+	copyUpsert = `INSERT INTO records (kind, id, channel, origin, fields, hash, updated_at)
+		SELECT kind, id, channel, origin, fields, hash, ?1 FROM temp.load_records WHERE true
+		ORDER BY kind, id, rowid
+		ON CONFLICT (kind, id) DO UPDATE SET channel = excluded.channel, origin = excluded.origin,
+			fields = excluded.fields, hash = excluded.hash,
+			updated_at = CASE WHEN records.hash = excluded.hash THEN records.updated_at ELSE excluded.updated_at END`
+)
+
+func (s *Store) bulk(ctx context.Context, what, copySQL string, each func(put func(source.Record) error) error) (int, error) {
 	n := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, err = loadRecords(ctx, tx, each)
+		n, err = loadRecords(ctx, tx, copySQL, each)
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("load records: %w", err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	return n, nil
 }
 
-func loadRecords(ctx context.Context, tx *sql.Tx, each func(put func(source.Record) error) error) (int, error) {
+func loadRecords(ctx context.Context, tx *sql.Tx, copySQL string, each func(put func(source.Record) error) error) (int, error) {
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE load_records (kind TEXT NOT NULL,
 		id TEXT NOT NULL, channel TEXT NOT NULL, origin TEXT NOT NULL, fields TEXT NOT NULL,
 		hash TEXT NOT NULL)`); err != nil {
@@ -55,9 +79,7 @@ func loadRecords(ctx context.Context, tx *sql.Tx, each func(put func(source.Reco
 	if err != nil {
 		return 0, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO records (kind, id, channel, origin, fields, hash, updated_at)
-		SELECT kind, id, channel, origin, fields, hash, ? FROM temp.load_records ORDER BY kind, id`,
-		time.Now().UnixNano())
+	_, err = tx.ExecContext(ctx, copySQL, time.Now().UnixNano())
 	if err != nil {
 		return 0, fmt.Errorf("copy %d records into the snapshot (an id the snapshot already holds, or repeated?): %w", n, err)
 	}

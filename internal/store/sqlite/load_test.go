@@ -170,3 +170,37 @@ func BenchmarkLoadVersusPut(b *testing.B) {
 		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
 	})
 }
+
+// TestBulkPutRecordsLikePut puts records over existing ones, with repeats in the stream, and
+// compares the result with PutRecords of the same records in the same order.
+func TestBulkPutRecordsLikePut(t *testing.T) {
+	first := shuffled("p", 500)
+	second := append(shuffled("p", 300), benchRecords("q", 50)...)
+	for i := range 20 { // changed content for some, and a repeat of each: the last one wins
+		r := second[i]
+		r.Fields = map[string]string{"email": fmt.Sprintf("new%d@example.com", i)}
+		second = append(second, r)
+	}
+	bulk, put := openTemp(t), openTemp(t)
+	for _, recs := range [][]source.Record{first, second} {
+		n, err := bulk.BulkPutRecords(t.Context(), putAll(recs))
+		if err != nil || n != len(recs) {
+			t.Fatalf("BulkPutRecords = %d, %v; want %d, nil", n, err, len(recs))
+		}
+		for _, r := range recs { // one at a time, so that repeats apply in order
+			if _, err := put.PutRecords(t.Context(), []source.Record{r}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if diff := cmp.Diff(dump(t, put), dump(t, bulk)); diff != "" {
+		t.Errorf("bulk put differs from PutRecords (-put +bulk):\n%s", diff)
+	}
+	var kept int
+	if err := bulk.r.QueryRow(`SELECT count(*) FROM records a WHERE updated_at < (SELECT max(updated_at) FROM records)`).Scan(&kept); err != nil || kept == 0 {
+		t.Errorf("records whose content did not change = %d, %v; want their updated_at kept from the first put", kept, err)
+	}
+	if _, err := bulk.BulkPutRecords(t.Context(), putAll([]source.Record{{Kind: source.Person}})); err == nil {
+		t.Error("BulkPutRecords took a record without an id")
+	}
+}
