@@ -13,7 +13,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopProfile := startCPUProfile()
 	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	stopProfile()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferry:", err)
 	}
