@@ -20,6 +20,10 @@ func TestGenSnapshot(t *testing.T) {
 	if _, stderr, code := runFerry(t, "init", ws); code != 0 {
 		t.Fatalf("init: exit %d: %s", code, stderr)
 	}
+	if _, stderr, code := runFerry(t, "plan", "-w", ws, "--offline"); code != exitBlocked ||
+		!strings.Contains(stderr, "run ferry extract first") {
+		t.Errorf("plan on an empty snapshot: exit %d, %q; want %d saying to extract first", code, stderr, exitBlocked)
+	}
 	out, stderr, code := runFerry(t, "gen", "snapshot", "-w", ws, "--people", "120", "--seed", "4", "--json")
 	if code != 0 {
 		t.Fatalf("gen snapshot: exit %d: %s", code, stderr)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"ferry/internal/plan"
 	"ferry/internal/plan/dedupe"
+	"ferry/internal/source"
 	"ferry/internal/store"
 	"ferry/internal/workspace"
 )
@@ -79,7 +81,9 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 	if opts.MergePolicy != dedupe.FillBlanks && opts.MergePolicy != dedupe.Overwrite {
 		return nil, usageErrorf("--merge-policy %q: allowed values are fill_blanks, overwrite", opts.MergePolicy)
 	}
-	if n, err := st.CountRecords(ctx, ""); err != nil || n == 0 {
+	if empty, err := snapshotEmpty(ctx, st); err != nil {
+		return nil, err
+	} else if empty {
 		return nil, fmt.Errorf("%w: the snapshot is empty; run ferry extract first", errBlocked)
 	}
 	popts := plan.Options{DefaultRegion: ws.Config.Source.DefaultPhoneRegion, MergePolicy: opts.MergePolicy,
@@ -103,6 +107,17 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 		return nil, err
 	}
 	return p, p.WriteFiles(ws.Dir)
+}
+
+// snapshotEmpty reports whether the snapshot holds no record, reading at most one page (a
+// count(*) walks all of them: seconds at a million people).
+func snapshotEmpty(ctx context.Context, st store.Store) (bool, error) {
+	errFound := errors.New("found")
+	err := st.EachRecord(ctx, "", func(source.Record) error { return errFound })
+	if errors.Is(err, errFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // printPlan prints where the files are and what waits.

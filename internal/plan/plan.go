@@ -59,14 +59,16 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	p := &Plan{Counts: map[source.Kind]int{}, Quarantined: map[source.Kind]int{}, Options: opts}
 	mark := func(name string, t0 time.Time) { p.Stages = append(p.Stages, StageTime{name, time.Since(t0)}) }
 	t0 := time.Now()
-	if err := p.count(ctx, st); err != nil {
+	if err := p.countQuarantined(ctx, st); err != nil {
 		return nil, err
 	}
-	mark("count", t0)
-	t0 = time.Now()
 	sc, err := p.scan(ctx, st, opts.Progress)
 	if err != nil {
 		return nil, err
+	}
+	for _, k := range source.Kinds { // counted by the scan: a count(*) per kind is another walk
+		o, _ := p.Profile.Object(k)
+		p.Counts[k] = o.Records
 	}
 	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion})
 	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
@@ -121,14 +123,8 @@ func prefixed(prefix string, progress func(string, int)) func(string, int) {
 	return func(step string, n int) { progress(prefix+step, n) }
 }
 
-func (p *Plan) count(ctx context.Context, st store.Store) error {
-	for _, k := range source.Kinds {
-		n, err := st.CountRecords(ctx, k)
-		if err != nil {
-			return err
-		}
-		p.Counts[k] = n
-	}
+// countQuarantined counts the rows extract quarantined, per kind.
+func (p *Plan) countQuarantined(ctx context.Context, st store.Store) error {
 	q, err := st.QuarantineItems(ctx, "")
 	if err != nil {
 		return err
