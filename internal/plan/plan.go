@@ -87,7 +87,7 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 // scanShards is how many parts the snapshot scan splits into (each a goroutine): a constant,
 // not the number of cores, so that a snapshot gives the same plan on any machine. Two keep a
 // 2-core machine busy beside the reading goroutine; more cost more than they give (8 shards
-// took 40% more CPU at a million people: eight profilers' maps to collect and to cache).
+// took 30% more CPU at a million people: eight profilers' maps to collect and to cache).
 const scanShards = 2
 
 // scan reads the snapshot once on every core: each shard profiles and scans the pages it is
