@@ -95,7 +95,7 @@ type bulkStaged interface{ keepsNoCursors() }
 
 func stage(ctx context.Context, target, staging store.Store, ch Channel, progress Progress) (map[source.Kind]Counts, error) {
 	step, n := "stage "+string(ch.Name()), 0
-	restage := func(recs []source.Record, put func([]source.Record) error) error {
+	restage := func(recs []source.Record) []source.Record {
 		n += len(recs)
 		progress(step, n)
 		staged := make([]source.Record, len(recs))
@@ -104,27 +104,26 @@ func stage(ctx context.Context, target, staging store.Store, ch Channel, progres
 			r.Kind = stagedKind(ch.Name(), r.Kind)
 			staged[i] = r
 		}
-		return put(staged)
+		return staged
 	}
 	quarantine := func(q store.QuarantineItem) error { return target.Quarantine(ctx, q) }
 	bulk, ok := staging.(BulkPutter)
 	if _, cursorless := ch.(bulkStaged); !ok || !cursorless {
 		return ch.Extract(ctx, staging, func(recs []source.Record) error {
-			return restage(recs, func(s []source.Record) error { _, err := staging.PutRecords(ctx, s); return err })
+			_, err := staging.PutRecords(ctx, restage(recs))
+			return err
 		}, quarantine)
 	}
 	var counts map[source.Kind]Counts
 	_, err := bulk.BulkPutRecords(ctx, func(put func(source.Record) error) error {
 		var err error
 		counts, err = ch.Extract(ctx, staging, func(recs []source.Record) error {
-			return restage(recs, func(s []source.Record) error {
-				for _, r := range s {
-					if err := put(r); err != nil {
-						return err
-					}
+			for _, r := range restage(recs) {
+				if err := put(r); err != nil {
+					return err
 				}
-				return nil
-			})
+			}
+			return nil
 		}, quarantine)
 		return err
 	})

@@ -90,17 +90,7 @@ func samplePeak(stop <-chan struct{}, out chan<- [2]float64) {
 // TestPlanSameOnAnyCoreCount builds the plan of a snapshot of several pages with one core and
 // with two: the profile, mapping and decisions must not depend on the machine.
 func TestPlanSameOnAnyCoreCount(t *testing.T) {
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	d := gen.New(gen.Config{People: 2500, Seed: 9})
-	for _, k := range source.Kinds {
-		if _, err := st.LoadRecords(t.Context(), func(put func(source.Record) error) error { return d.Each(k, put) }); err != nil {
-			t.Fatal(err)
-		}
-	}
+	st := generatedStore(t, gen.Config{People: 2500, Seed: 9})
 	build := func(procs int) *Plan {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		p, err := Build(t.Context(), st, Destination{}, Options{DefaultRegion: "US", MergePolicy: dedupe.FillBlanks})
@@ -133,17 +123,7 @@ func TestPlanSameOnAnyCoreCount(t *testing.T) {
 // TestBuildReportsProgress checks that Build tells Options.Progress about the profile (up to
 // every record of the snapshot) and about dedupe's steps.
 func TestBuildReportsProgress(t *testing.T) {
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	d := gen.New(gen.Config{People: 300, Seed: 3})
-	for _, k := range source.Kinds {
-		if _, err := st.LoadRecords(t.Context(), func(put func(source.Record) error) error { return d.Each(k, put) }); err != nil {
-			t.Fatal(err)
-		}
-	}
+	st := generatedStore(t, gen.Config{People: 300, Seed: 3})
 	var mu sync.Mutex
 	last := map[string]int{}
 	p, err := Build(t.Context(), st, Destination{}, Options{DefaultRegion: "US", Progress: func(step string, n int) {
@@ -168,4 +148,21 @@ func TestBuildReportsProgress(t *testing.T) {
 	if last["dedupe: merge person"] == 0 {
 		t.Errorf("no progress for merging people's clusters: %v", last)
 	}
+}
+
+// generatedStore loads a generated workspace into a fresh snapshot (as ferry gen snapshot does).
+func generatedStore(t *testing.T, cfg gen.Config) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d := gen.New(cfg)
+	for _, k := range source.Kinds {
+		if _, err := st.LoadRecords(t.Context(), func(put func(source.Record) error) error { return d.Each(k, put) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
 }

@@ -16,6 +16,18 @@ var pageSize = 1000
 // walk reads pages from fetch (given the key after which to continue) and calls fn for each
 // row, until a page comes back short. key extracts the paging key of a row.
 func walk[T, K any](ctx context.Context, start K, fetch func(after K) ([]T, error), key func(T) K, fn func(T) error) error {
+	return walkPages(ctx, start, fetch, key, func(rows []T) error {
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// walkPages is walk handing out whole pages; fn never sees an empty one.
+func walkPages[T, K any](ctx context.Context, start K, fetch func(after K) ([]T, error), key func(T) K, fn func([]T) error) error {
 	after := start
 	for {
 		if err := ctx.Err(); err != nil {
@@ -25,8 +37,8 @@ func walk[T, K any](ctx context.Context, start K, fetch func(after K) ([]T, erro
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
-			if err := fn(r); err != nil {
+		if len(rows) > 0 {
+			if err := fn(rows); err != nil {
 				return err
 			}
 		}

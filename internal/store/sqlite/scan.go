@@ -94,26 +94,19 @@ func (s *Store) readPages(ctx context.Context, kind source.Kind, fn func(int, []
 		return fmt.Errorf("scan records of kind %q: %w", kind, err)
 	}
 	defer stmt.Close()
-	var after rawRecord
-	for i := 0; ; i++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	fetch := func(after rawRecord) ([]rawRecord, error) {
 		rows, err := stmt.QueryContext(ctx, string(kind), after.kind, after.id, pageSize)
 		page, err := collectRows(rows, err, scan)
 		if err != nil {
-			return fmt.Errorf("scan records of kind %q: %w", kind, err)
+			return nil, fmt.Errorf("scan records of kind %q: %w", kind, err)
 		}
-		if len(page) > 0 {
-			if err := fn(i, page); err != nil {
-				return err
-			}
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		after = page[len(page)-1]
+		return page, nil
 	}
+	i := 0
+	return walkPages(ctx, rawRecord{}, fetch, func(r rawRecord) rawRecord { return r }, func(page []rawRecord) error {
+		i++
+		return fn(i-1, page)
+	})
 }
 
 // EachRecordHash walks the ids and stored content hashes of kind in pages, as EachRecord
