@@ -67,6 +67,7 @@ FERRY_PIPEDRIVE_BURST overrides the plan's burst limit, for a sandbox run with -
 	f.BoolVar(&g.JSON, "json", false, "machine-readable JSON output, no progress bars")
 	f.StringVar(&g.LogLevel, "log-level", "warn", "log level: debug, info, warn or error")
 	addCommands(root, g)
+	guardWriters(root, g)
 	return root
 }
 
