@@ -173,5 +173,12 @@ func printExtract(g *globalOptions, rep extract.Report, chs []extract.Channel) e
 	}
 	sort.Strings(names)
 	g.printf("channels used: %v\n", names)
+	for _, ch := range chs {
+		if w, ok := ch.(*extract.WebhookChannel); ok {
+			for _, line := range w.Report.NotMigratedLines() {
+				g.printf("%s\n", line)
+			}
+		}
+	}
 	return nil
 }

@@ -56,7 +56,7 @@ func newExtractFixture(t *testing.T, api string, people int, seed int64) *extrac
 	recv := httptest.NewServer(h)
 	defer recv.Close()
 	if _, err := klipysandbox.SendDealEvents(ctx, f.data, recv.URL, secret,
-		klipysandbox.SendOptions{AddEventTime: true, Redeliver: 1, Forge: 1}); err != nil {
+		klipysandbox.SendOptions{Redeliver: 1, Forge: 1}); err != nil {
 		t.Fatal(err)
 	}
 	return f

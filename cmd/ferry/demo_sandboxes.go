@@ -96,7 +96,7 @@ func (d *demo) capture(ctx context.Context) error {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	stats, err := klipysandbox.SendDealEvents(ctx, d.data, srv.URL, d.env.KlipyWebhookSecret,
-		klipysandbox.SendOptions{AddEventTime: true, Redeliver: 1, Forge: 1})
+		klipysandbox.SendOptions{Redeliver: 1, Forge: 1})
 	if err != nil {
 		return err
 	}

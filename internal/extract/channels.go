@@ -74,7 +74,9 @@ func (a *APIChannel) Extract(ctx context.Context, cur Cursors, emit func([]sourc
 	}, err
 }
 
-// WebhookChannel folds the captured deal events of the workspace store into deals.
+// WebhookChannel folds the captured events of the workspace store: deal events into deals,
+// interaction.captured into interactions; the other event types stay stored and are listed
+// in Report.NotMigrated.
 type WebhookChannel struct {
 	Events webhook.EventWalker
 	Report webhook.FoldReport
@@ -88,18 +90,25 @@ func (*WebhookChannel) keepsNoCursors() {}
 // Extract implements Channel.
 func (w *WebhookChannel) Extract(ctx context.Context, _ Cursors, emit func([]source.Record) error,
 	_ func(store.QuarantineItem) error) (map[source.Kind]Counts, error) {
-	deals, rep, err := webhook.Fold(ctx, w.Events)
+	recs, rep, err := webhook.Fold(ctx, w.Events)
 	w.Report = rep
 	if err != nil {
 		return nil, err
 	}
 	b := &batcher{emit: emit}
-	for _, d := range deals {
-		if err := b.add(d); err != nil {
+	counts := map[source.Kind]Counts{source.Deal: {Read: rep.Folded + rep.Duplicates + rep.Malformed}}
+	if rep.Interactions > 0 {
+		counts[source.Interaction] = Counts{Read: rep.Interactions}
+	}
+	for _, r := range recs {
+		c := counts[r.Kind]
+		c.Loaded++
+		counts[r.Kind] = c
+		if err := b.add(r); err != nil {
 			return nil, err
 		}
 	}
-	return map[source.Kind]Counts{source.Deal: {Read: rep.Events, Loaded: len(deals)}}, b.flush()
+	return counts, b.flush()
 }
 
 // batcher groups single records into batches for emit.

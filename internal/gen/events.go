@@ -67,6 +67,8 @@ func (d *Dataset) liveEvents(l int) []DealEvent {
 		data := copyMap(base)
 		other := min(d.cfg.People-1, dl.person+1+r.IntN(5))
 		data["point_of_contact"] = d.contactOf(other)
+		p, _ := d.person(other)
+		data["contact_id"] = p.ID // what Klipy's documented deal.contact_added carries
 		at := dl.created.Add(time.Duration(1+r.IntN(50)) * time.Minute)
 		evs = append(evs, DealEvent{ID: evID(15), Type: EventDealContactAdded, Time: at, Data: data})
 	}

@@ -41,8 +41,8 @@ type SendOptions struct {
 	Backoff  time.Duration    // wait before the first retry, doubled after each (default 500 ms, capped at 30 s)
 
 	// AddEventTime adds data.occurred_at (the event's time, RFC 3339). Klipy documents no such
-	// field: a live Klipy sends each event as it happens, so the receive time is the event
-	// time. A sandbox replaying a whole history at once sets this to keep the original times.
+	// field and does not send it; it is off by default and exists only to test that a receiver
+	// tolerates it. The event's time travels, as with Svix, in the message id (see svixID).
 	AddEventTime bool
 
 	Redeliver int // after the run, deliver this many already-delivered events again (same svix-id)
@@ -212,9 +212,13 @@ func (s *sender) post(ctx context.Context, e WebhookEvent, v *webhook.Verifier) 
 		return 0, fmt.Errorf("webhook request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(webhook.HeaderID, e.ID)
+	id := svixID(e)
+	if v == s.forger {
+		id = e.ID // forged deliveries keep their telling msg_forged_… ids
+	}
+	req.Header.Set(webhook.HeaderID, id)
 	req.Header.Set(webhook.HeaderTimestamp, strconv.FormatInt(ts.Unix(), 10))
-	req.Header.Set(webhook.HeaderSignature, v.Sign(e.ID, ts, body))
+	req.Header.Set(webhook.HeaderSignature, v.Sign(id, ts, body))
 	resp, err := s.opts.Client.Do(req)
 	if err != nil {
 		return 0, err
@@ -224,15 +228,36 @@ func (s *sender) post(ctx context.Context, e WebhookEvent, v *webhook.Verifier) 
 	return resp.StatusCode, nil
 }
 
+// svixID is the svix-id of e: like Svix's, "msg_" + a KSUID made when the event happened,
+// the same for every attempt (its random part comes from e.ID).
+func svixID(e WebhookEvent) string { return webhook.MessageIDFor(e.Time, e.ID) }
+
+// wireData is the data Klipy documents for e's type: deal.contact_added carries only
+// {deal_id, contact_id, association_type, supervisor_id} (https://klipy.ai/docs/webhooks/deal-contact-added),
+// the others their data as given.
+func wireData(e WebhookEvent) map[string]any {
+	if e.Type != webhook.DealContactAdded {
+		return e.Data
+	}
+	out := map[string]any{}
+	for _, k := range []string{"deal_id", "contact_id", "association_type", "supervisor_id"} {
+		if v, ok := e.Data[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // body encodes the envelope of e.
 func (s *sender) body(e WebhookEvent) ([]byte, error) {
-	data := e.Data
+	data := wireData(e)
 	if s.opts.AddEventTime {
-		data = make(map[string]any, len(e.Data)+1)
-		for k, v := range e.Data {
-			data[k] = v
+		withTime := make(map[string]any, len(data)+1)
+		for k, v := range data {
+			withTime[k] = v
 		}
-		data["occurred_at"] = e.Time.UTC().Format(time.RFC3339)
+		withTime["occurred_at"] = e.Time.UTC().Format(time.RFC3339)
+		data = withTime
 	}
 	b, err := json.Marshal(map[string]any{"type": e.Type, "object": "event", "data": data})
 	if err != nil {
@@ -262,8 +287,8 @@ type LiveEventSource interface {
 func init() { backgroundTasks = append(backgroundTasks, sendWebhooks) }
 
 // sendWebhooks is the Server's background task: when Options.WebhookURL is set it delivers the
-// source's live deal events there once, signed with Options.WebhookSecret, with their event
-// times in data.occurred_at; then it redelivers one and sends one forged delivery, as Svix and
+// source's live deal events there once, signed with Options.WebhookSecret, their event times in
+// their Svix message ids; then it redelivers one and sends one forged delivery, as Svix and
 // an attacker would. Without a URL, or a source without live events, it does nothing.
 func sendWebhooks(ctx context.Context, s *Server) error {
 	src, ok := s.opts.Source.(LiveEventSource)
@@ -274,7 +299,7 @@ func sendWebhooks(ctx context.Context, s *Server) error {
 	if err != nil {
 		return fmt.Errorf("live deal events: %w", err)
 	}
-	opts := SendOptions{Now: s.opts.Now, Attempts: 8, AddEventTime: true, Redeliver: 1, Forge: 1}
+	opts := SendOptions{Now: s.opts.Now, Attempts: 8, Redeliver: 1, Forge: 1}
 	if _, err := SendEvents(ctx, evs, s.opts.WebhookURL, s.opts.WebhookSecret, opts); err != nil {
 		return fmt.Errorf("send webhooks to %s: %w", s.opts.WebhookURL, err)
 	}

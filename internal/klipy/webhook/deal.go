@@ -7,8 +7,9 @@ import (
 )
 
 // Deal is the data of a deal event, as Klipy documents it (NOTES.md §1 Deals): the deal's
-// descriptive fields on every event, plus actor_name/from/to on deal.moved and won/from/
-// cycle_length/days_diff_from_estimate on deal.closed. Scalars are kept as text: numbers
+// descriptive fields on deal.created, deal.moved and deal.closed, plus actor_name/from/to on
+// deal.moved and won/from/cycle_length/days_diff_from_estimate on deal.closed;
+// deal.contact_added carries only deal_id, contact_id, association_type and supervisor_id. Scalars are kept as text: numbers
 // verbatim, so a value never loses precision on the way to the snapshot.
 type Deal struct {
 	DealID             Text     `json:"deal_id"`
@@ -28,6 +29,11 @@ type Deal struct {
 	ActorName Text `json:"actor_name"`
 	From      Text `json:"from"`
 	To        Text `json:"to"`
+
+	// deal.contact_added (https://klipy.ai/docs/webhooks/deal-contact-added).
+	ContactID       Text `json:"contact_id"`
+	AssociationType Text `json:"association_type"` // e.g. PRIMARY
+	SupervisorID    Text `json:"supervisor_id"`
 
 	Won                  Text `json:"won"` // "true" or "false"
 	CycleLength          Text `json:"cycle_length"`

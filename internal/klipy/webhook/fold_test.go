@@ -87,7 +87,7 @@ func TestFoldLife(t *testing.T) {
 	if diff := cmp.Diff([]source.Record{lifeWant()}, recs); diff != "" {
 		t.Errorf("Fold (-want +got):\n%s", diff)
 	}
-	want := FoldReport{Events: 6, Folded: 5, Ignored: map[string]int{"lead.captured": 1}, Deals: 1}
+	want := FoldReport{Events: 6, Folded: 5, NotMigrated: map[string]int{"lead.captured": 1}, Deals: 1}
 	if diff := cmp.Diff(want, rep); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
 	}
@@ -176,8 +176,8 @@ func TestFoldShuffled(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("shuffle %d (-want +got):\n%s", i, diff)
 		}
-		sum := rep.Folded + rep.Duplicates + rep.Malformed
-		for _, n := range rep.Ignored {
+		sum := rep.Folded + rep.Interactions + rep.Duplicates + rep.Malformed
+		for _, n := range rep.NotMigrated {
 			sum += n
 		}
 		if rep.Events != len(in) || sum != rep.Events || rep.Folded != len(evs)-1 {

@@ -96,8 +96,8 @@ func FuzzParseEvent(f *testing.F) {
 		}
 		_ = f.Records()
 		rep := f.Report()
-		sum := rep.Folded + rep.Duplicates + rep.Malformed
-		for _, n := range rep.Ignored {
+		sum := rep.Folded + rep.Interactions + rep.Duplicates + rep.Malformed
+		for _, n := range rep.NotMigrated {
 			sum += n
 		}
 		if sum != rep.Events || rep.Malformed != 0 {

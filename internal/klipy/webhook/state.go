@@ -12,9 +12,11 @@ import (
 // dealState is one deal being folded.
 type dealState struct {
 	f        map[string]string
-	history  []string // "stage@RFC3339", in time order
-	contacts []string // emails, first seen first
-	person   string   // identity of the deal's person: "email:…" or "name:…"
+	history  []string   // "stage@RFC3339", in time order
+	contacts []string   // emails, first seen first
+	ids      []string   // contact ids added, first seen first
+	person   string     // identity of the deal's person: "email:…" or "name:…"
+	last     *dealEvent // the last stage-changing event applied (moved or closed)
 }
 
 func newDealState(id string) *dealState {
@@ -29,22 +31,78 @@ func (s *dealState) apply(e dealEvent) {
 	switch e.ev.Type {
 	case DealCreated:
 		s.enter(string(d.Stage), at) // Klipy documents no stage here; taken when present
+	case DealContactAdded:
+		s.addContact(d)
 	case DealMoved:
+		if s.sameChange(e) { // the deal.closed of this change came first: it names the stage
+			s.rename(string(d.To))
+			break
+		}
 		s.leave(string(d.From))
 		s.enter(string(d.To), at)
-		s.f["status"] = StatusOpen // a move after a close reopens the deal
+		s.f["status"] = StatusOpen // a move out of a closed stage reopens the deal
 		delete(s.f, "closed_at")
 	case DealClosed:
-		s.leave(string(d.From))
-		status, stage := StatusLost, StageClosedLost
+		status := StatusLost
 		if d.Won == "true" {
-			status, stage = StatusWon, StageClosedWon
+			status = StatusWon
 		}
+		if s.sameChange(e) { // the deal.moved of this change came first and named the stage
+			s.f["status"], s.f["closed_at"] = status, s.enteredAt()
+			break
+		}
+		s.leave(string(d.From))
+		stage := map[string]string{StatusWon: StageClosedWon, StatusLost: StageClosedLost}[status]
 		if d.To != "" {
 			stage = string(d.To)
 		}
 		s.enter(stage, at)
 		s.f["status"], s.f["closed_at"] = status, at
+	}
+	if e.ev.Type == DealMoved || e.ev.Type == DealClosed {
+		s.last = &e
+	}
+}
+
+// sameChange reports whether e and the last stage-changing event are the deal.moved and
+// deal.closed of one stage change: different types leaving the same named stage.
+func (s *dealState) sameChange(e dealEvent) bool {
+	return s.last != nil && s.last.ev.Type != e.ev.Type && e.deal.From != "" &&
+		s.last.deal.From == e.deal.From
+}
+
+// rename gives the stage entered last its name from the deal.moved of the same change.
+func (s *dealState) rename(stage string) {
+	if stage == "" || len(s.history) == 0 {
+		return
+	}
+	n := len(s.history) - 1
+	_, at, _ := strings.Cut(s.history[n], "@")
+	s.history[n] = stage + "@" + at
+	s.f["stage"] = stage
+}
+
+// enteredAt is when the deal entered its current stage.
+func (s *dealState) enteredAt() string {
+	if len(s.history) == 0 {
+		return ""
+	}
+	_, at, _ := strings.Cut(s.history[len(s.history)-1], "@")
+	return at
+}
+
+// addContact takes the documented deal.contact_added: the contact id joins person_ids, and
+// a PRIMARY contact is the deal's person when no earlier event named one by id.
+func (s *dealState) addContact(d Deal) {
+	id := strings.TrimSpace(string(d.ContactID))
+	if id == "" {
+		return
+	}
+	if !slices.Contains(s.ids, id) {
+		s.ids = append(s.ids, id)
+	}
+	if strings.EqualFold(string(d.AssociationType), "PRIMARY") && s.f["person_id"] == "" {
+		s.f["person_id"] = id
 	}
 }
 
@@ -81,7 +139,7 @@ func (s *dealState) describe(d Deal, added bool) {
 	set("pipeline", d.Pipeline)
 	set(FieldPipelineID, d.PipelineID)
 	set("owner", d.OwnerName)
-	set("expected_close_date", d.EstimatedCloseDate)
+	set("expected_close_date", Text(normDate(string(d.EstimatedCloseDate))))
 	set("created_at", Text(normTime(string(d.DealCreationDate))))
 	set(FieldIsPrivate, d.IsPrivate)
 	if c := d.Company; c != nil {
@@ -127,6 +185,9 @@ func (s *dealState) fields() map[string]string {
 	}
 	if len(s.contacts) > 0 {
 		out[FieldContactEmails] = source.JoinList(s.contacts)
+	}
+	if len(s.ids) > 0 {
+		out[FieldPersonIDs] = source.JoinList(s.ids)
 	}
 	return out
 }

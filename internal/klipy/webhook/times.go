@@ -38,19 +38,43 @@ func normTime(s string) string {
 	return s
 }
 
-// eventTime is when a deal event happened: for deal.created its deal_creation_date; for the
-// others the first explicit time in the data (occurred_at, timestamp, moved_at, closed_at,
-// added_at). Klipy documents none of those, so without one the time the event was first
-// received stands in (ok is false then).
-func eventTime(e Event, d Deal) (t time.Time, ok bool) {
-	candidates := []Text{d.OccurredAt, d.Timestamp, d.MovedAt, d.ClosedAt, d.AddedAt}
-	if e.Type == DealCreated {
-		candidates = append([]Text{d.DealCreationDate}, candidates...)
+// normDate normalises a date field: a plain date stays as it is, a timestamp (Klipy sends
+// estimated_close_date as "2026-06-01T00:00:00.000Z") becomes RFC 3339 UTC like every other time.
+func normDate(s string) string {
+	if _, err := time.Parse(time.DateOnly, strings.TrimSpace(s)); err == nil {
+		return strings.TrimSpace(s)
 	}
-	for _, c := range candidates {
-		if t, ok := parseTime(string(c)); ok {
-			return t, true
+	return normTime(s)
+}
+
+// Where an event's time came from, strongest first.
+const (
+	timeDocumented = iota // deal.created's deal_creation_date, the one time Klipy documents
+	timeExplicit          // an undocumented time field in the data (occurred_at, …), when present
+	timeMessage           // the creation second embedded in the Svix message id
+	timeReceived          // when ferry first stored the event
+)
+
+// eventTime is when a deal event happened, and where that came from. Klipy's deal pages
+// document one time, deal.created's deal_creation_date (https://klipy.ai/docs/webhooks/deal-created);
+// deal.moved, deal.closed and deal.contact_added carry none (deal-closed even advises storing
+// your own). So: the documented time; else an explicit time field when a sender adds one
+// (occurred_at, timestamp, moved_at, closed_at, added_at: undocumented, read for tolerance);
+// else the Svix message id's creation time, which every retry of the message shares (see
+// MessageTime); else the time the event was first received.
+func eventTime(e Event, d Deal) (time.Time, int) {
+	if e.Type == DealCreated {
+		if t, ok := parseTime(string(d.DealCreationDate)); ok {
+			return t, timeDocumented
 		}
 	}
-	return e.ReceivedAt.UTC(), false
+	for _, c := range []Text{d.OccurredAt, d.Timestamp, d.MovedAt, d.ClosedAt, d.AddedAt} {
+		if t, ok := parseTime(string(c)); ok {
+			return t, timeExplicit
+		}
+	}
+	if t, ok := MessageTime(e.ID); ok {
+		return t, timeMessage
+	}
+	return e.ReceivedAt.UTC(), timeReceived
 }
