@@ -1,0 +1,33 @@
+package main
+
+// journeyKnownGaps lists, per hand-made export folder, the checks of
+// TestJourneyHandMadeExports that still fail on main: their differences are logged as
+// KNOWN GAPS instead of failing the test, so that main stays green while the work of issue
+// 11 lands. A check not listed here fails the test. Shrink the list as that work lands: the
+// test logs "KNOWN GAP SHOWS NO DIFFERENCE" for an entry that did not fail (it may still be
+// masked by an earlier gap: a deal that is missing has no status to compare).
+//
+// The deals:* and activities:* field checks are listed where deals:missing or
+// activities:missing hides them today.
+var journeyKnownGaps = map[string][]string{
+	"sheets-export": {
+		"step:extract", "step:plan", "step:decide", "step:lint", "step:confirm", "step:run", "step:verify",
+		"counts:persons", "counts:organizations", "counts:deals", "counts:activities", "counts:notes", "counts:files",
+		"deals:missing", "deals:person_email", "deals:org_name", "deals:status", "deals:close_date", "deals:pipeline", "deals:stage",
+		"activities:missing", "activities:type", "activities:participant_email", "activities:due",
+		"pipelines", "labels", "owners", "custom_fields",
+	},
+	"excel-eu": {
+		"counts:persons", "counts:organizations", "counts:activities", "counts:notes", "counts:files",
+		"deals:person_email", "deals:org_name", "deals:close_date", "deals:pipeline", "deals:stage",
+		"activities:missing", "activities:type", "activities:participant_email", "activities:due",
+		"pipelines", "labels", "owners", "custom_fields",
+	},
+	"crm-dump": {
+		"step:extract", "step:plan", "step:decide", "step:lint", "step:confirm", "step:run", "step:verify",
+		"counts:persons", "counts:organizations", "counts:deals", "counts:activities", "counts:notes", "counts:files",
+		"deals:missing", "deals:person_email", "deals:org_name", "deals:status", "deals:close_date", "deals:pipeline", "deals:stage",
+		"activities:missing", "activities:type", "activities:participant_email", "activities:due",
+		"pipelines", "labels", "owners", "custom_fields", "refused", "duplicates",
+	},
+}
