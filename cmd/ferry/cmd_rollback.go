@@ -41,6 +41,10 @@ where it stopped) and idempotent (a finished one sends nothing). Afterwards it r
 back and proves every item is as it was before the migration; the proof is stored for
 ferry report. Exit code 3 when the proof finds a difference, 5 when the budget ran out.
 
+What a rollback undid is no longer "done": those records are pending again, and the next
+ferry run (after fixing mapping.yaml, plan and confirm if needed) migrates them again, exactly
+once; its reconciliation counts what that run created.
+
 Pipedrive keeps deleted persons, organizations, deals, activities and files in its trash for
 30 days.`,
 		Args: cobra.NoArgs,
@@ -109,6 +113,10 @@ func rollbackWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Work
 		if plan, err = rollback.Load(ctx, st, opts.Run); err != nil {
 			return err
 		}
+	} else if n, err := rollback.ResetUndone(ctx, st, opts.Run, 0); err != nil {
+		return err
+	} else if n > 0 && !g.JSON {
+		g.printf("%d records undone earlier are pending again: ferry run migrates them again\n", n)
 	}
 	return proveRollback(ctx, g, st, client, plan, opts.Run, runID)
 }
@@ -170,6 +178,9 @@ func printRollbackResult(g *globalOptions, res rollback.Result) {
 	}
 	g.printf("rollback run %d: %d of %d undone (%d were already gone), %d refused; %d requests, %d tokens\n",
 		res.RunID, res.Undone, res.Pending, res.AlreadyGone, len(res.Failed), res.Stats.Requests, res.Stats.Tokens)
+	if res.Reset > 0 {
+		g.printf("%d records are pending again: ferry run migrates them again (exactly once)\n", res.Reset)
+	}
 	for _, f := range res.Failed {
 		g.printf("  refused: journal entry %d (%s %s): %s\n", f.Seq, f.Entity, f.DestID, f.Reason)
 	}

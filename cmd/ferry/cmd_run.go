@@ -217,12 +217,17 @@ func printRunReport(g *globalOptions, rep migrate.Report, took time.Duration) {
 		return
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\tsource\tcreated\tmerged\tskipped\tquarantined\tfailed\theld\t")
+	fmt.Fprintln(tw, "phase\tsource\tcreated\tmerged\tskipped\tquarantined\tfailed\theld\tthis run: created\tmerged\t")
+	moved := 0
 	for _, p := range rep.Phases {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", p.Label(), p.Source, p.Created, p.Merged,
-			p.SkippedByRule, p.Quarantined, p.Failed, p.Held)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", p.Label(), p.Source, p.Created, p.Merged,
+			p.SkippedByRule, p.Quarantined, p.Failed, p.Held, p.CreatedThisRun, p.MergedThisRun)
+		moved += p.CreatedThisRun + p.MergedThisRun
 	}
 	_ = tw.Flush()
+	if moved == 0 && len(rep.Phases) > 0 {
+		g.printf("this run created and merged nothing: every record was already in a final state\n")
+	}
 	g.printf("run %d: %d schema items created, %d requests, %d tokens, %s\n", rep.RunID, rep.SchemaCreated,
 		rep.Stats.Requests, rep.Stats.Tokens, took.Round(time.Millisecond))
 }

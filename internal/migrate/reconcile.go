@@ -35,8 +35,13 @@ type Reconciliation struct {
 	Quarantined   int         `json:"quarantined"`
 	Failed        int         `json:"failed"`
 	Held          int         `json:"held"`
-	Open          int         `json:"open"`                  // records still pending or in flight
-	Unaccounted   []string    `json:"unaccounted,omitempty"` // the first 20 open ones, "id (state)"
+	Open          int         `json:"open"` // records still pending or in flight
+	// CreatedThisRun and MergedThisRun count the created and merged records this run moved
+	// (the rest were done by earlier runs): what the run did, not the history.
+	CreatedThisRun int      `json:"created_this_run"`
+	MergedThisRun  int      `json:"merged_this_run"`
+	Earlier        int      `json:"done_by_earlier_runs"`  // created or merged by earlier runs
+	Unaccounted    []string `json:"unaccounted,omitempty"` // the first 20 open ones, "id (state)"
 }
 
 // Balanced reports whether the identity holds with nothing unaccounted.
@@ -58,6 +63,9 @@ func (r Reconciliation) Label() string {
 func (r Reconciliation) String() string {
 	s := fmt.Sprintf("%s: source %d = created %d + merged %d + skipped %d + quarantined %d + failed %d + held %d",
 		r.Label(), r.Source, r.Created, r.Merged, r.SkippedByRule, r.Quarantined, r.Failed, r.Held)
+	if r.Earlier > 0 {
+		s += fmt.Sprintf(" (this run: created %d, merged %d; %d done by earlier runs)", r.CreatedThisRun, r.MergedThisRun, r.Earlier)
+	}
 	if r.Open > 0 {
 		s += fmt.Sprintf("; %d unaccounted (%s)", r.Open, strings.Join(r.Unaccounted, ", "))
 	}
@@ -81,7 +89,7 @@ func (e *Engine) reconcile(ctx context.Context, p phaseSpec) (Reconciliation, er
 			return nil
 		}
 		rec.Source++
-		rec.count(r.ID, states[r.ID])
+		rec.count(r.ID, states[r.ID], e.runID)
 		return nil
 	})
 	if err != nil {
@@ -104,12 +112,20 @@ func (e *Engine) reconcile(ctx context.Context, p phaseSpec) (Reconciliation, er
 	return rec, nil
 }
 
-func (r *Reconciliation) count(id string, m store.Mapping) {
+func (r *Reconciliation) count(id string, m store.Mapping, runID int64) {
+	now := 0
+	if m.RunID == runID {
+		now = 1
+	} else if m.State == store.Done || m.State == store.Merged {
+		r.Earlier++
+	}
 	switch m.State {
 	case store.Done:
 		r.Created++
+		r.CreatedThisRun += now
 	case store.Merged:
 		r.Merged++
+		r.MergedThisRun += now
 	case store.Skipped:
 		if strings.HasPrefix(m.Reason, quarantinePrefix) {
 			r.Quarantined++

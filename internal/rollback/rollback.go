@@ -42,7 +42,10 @@ type Result struct {
 	AlreadyGone int       `json:"already_gone"` // of those, items Pipedrive no longer had
 	Failed      []Failure `json:"failed"`       // refused undos; they stay pending
 	NotUndoable []Failure `json:"not_undoable"` // journal entries with no known undo
-	Stats       pipedrive.Stats
+	// Reset counts id-map rows put back to pending because what they point at was undone:
+	// the next ferry run migrates those records again.
+	Reset int `json:"reset"`
+	Stats pipedrive.Stats
 }
 
 // Run undoes the pending journal entries of cfg.Scope in reverse dependency order, recording
@@ -67,6 +70,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	r := &runner{cfg: cfg, res: Result{RunID: run.ID, Scope: cfg.Scope, Pending: len(plan.Pending), NotUndoable: plan.NotUndoable}}
 	err = r.all(ctx, plan.Pending)
+	n, rerr := ResetUndone(context.WithoutCancel(ctx), cfg.Store, cfg.Scope, run.ID)
+	r.res.Reset = n
+	if rerr != nil && err == nil {
+		err = rerr
+	}
 	r.res.Stats = cfg.Client.Stats()
 	status := "done"
 	switch {
