@@ -12,24 +12,14 @@ import (
 
 	"ferry/internal/pipedrive/costs"
 	"ferry/internal/pipedrive/costs/internal/specgen"
+	"ferry/internal/pipedrive/spectest"
 )
 
 // specDir returns the directory of Pipedrive's OpenAPI documents, skipping the test when it is
 // absent (and failing it under CI=true, where the documents must be present).
 func specDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("FERRY_PIPEDRIVE_SPEC_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "..", "shared", "ref", "pipedrive")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "openapi-v2.yaml")); err != nil {
-		msg := "Pipedrive OpenAPI documents not found in " + dir + " (set FERRY_PIPEDRIVE_SPEC_DIR)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPED: " + msg)
-	}
-	return dir
+	return spectest.RequireDir(t)
 }
 
 func TestGeneratedTableIsCurrent(t *testing.T) {
