@@ -23,7 +23,7 @@ type simResolver struct {
 	fields    map[string]map[string]bool // entity\x00folded name → folded option labels
 	migrated  map[source.Kind]map[string]bool
 	merges    map[source.Kind]map[string]string // member → survivor
-	names     map[source.Kind]map[string]string
+	names     map[string]map[string]string      // kind\x00by → reference index
 }
 
 func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
@@ -63,18 +63,22 @@ func (r *simResolver) LinkID(kind source.Kind, id string) (int64, error) {
 	return 0, fmt.Errorf("%w: %s %s is not migrated", migrate.ErrHeld, kind, id)
 }
 
-// LinkByName resolves a parent by its unambiguous source name, as the engine's name index.
-func (r *simResolver) LinkByName(kind source.Kind, name string) (int64, error) {
-	ids, err := r.namesOf(kind)
+// LinkBy resolves a parent by its name, email or domain through the same snapshot index as
+// the engine's.
+func (r *simResolver) LinkBy(kind source.Kind, by, value string) (int64, error) {
+	key := string(kind) + "\x00" + by
+	ix, ok := r.names[key]
+	if !ok {
+		var err error
+		ix, err = migrate.BuildRefIndex(r.ctx, r.st, kind, by, func(id string) string { return r.root(kind, id) })
+		if err != nil {
+			return 0, fmt.Errorf("estimate: %w", err)
+		}
+		r.names[key] = ix
+	}
+	id, err := migrate.ResolveRef(ix, kind, by, value)
 	if err != nil {
 		return 0, err
-	}
-	id, ok := ids[fold(name)]
-	switch {
-	case !ok:
-		return 0, fmt.Errorf("no %s named %q in the snapshot", kind, name)
-	case id == "":
-		return 0, fmt.Errorf("several %s records are named %q", kind, name)
 	}
 	return r.LinkID(kind, id)
 }
@@ -84,33 +88,6 @@ func (r *simResolver) root(kind source.Kind, id string) string {
 		return s
 	}
 	return id
-}
-
-func (r *simResolver) namesOf(kind source.Kind) (map[string]string, error) {
-	if ix, ok := r.names[kind]; ok {
-		return ix, nil
-	}
-	ix := map[string]string{}
-	err := r.st.EachRecord(r.ctx, kind, func(rec source.Record) error {
-		n := fold(rec.Fields["name"])
-		if kind == source.Person {
-			n = fold(rec.Fields["first_name"] + " " + rec.Fields["last_name"])
-		}
-		prev, seen := ix[n]
-		switch {
-		case n == "":
-		case !seen:
-			ix[n] = rec.ID
-		case prev != "" && r.root(kind, prev) != r.root(kind, rec.ID):
-			ix[n] = ""
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("estimate: index %s names: %w", kind, err)
-	}
-	r.names[kind] = ix
-	return ix, nil
 }
 
 // OwnerID resolves owners the decisions give a Pipedrive user (assumed active by the run).

@@ -37,7 +37,7 @@ func Simulate(ctx context.Context, st store.Store, p Plan) (Workload, error) {
 	w.Schema = schemaWork(p)
 	r := &simResolver{ctx: ctx, st: st, decisions: p.Decisions, fields: knownFields(p.Mapping),
 		migrated: map[source.Kind]map[string]bool{}, merges: map[source.Kind]map[string]string{},
-		names: map[source.Kind]map[string]string{}}
+		names: map[string]map[string]string{}}
 	into := map[source.Kind]map[string]bool{}
 	for _, m := range p.Merges {
 		if r.merges[m.Kind] == nil {

@@ -112,7 +112,7 @@ func (e *Engine) diffTargets(ctx context.Context, p phaseSpec, r *resolver) ([]t
 func (e *Engine) intended(p phaseSpec, rec source.Record, r *resolver) (pipedrive.Entity, error) {
 	if p.entity == "file" {
 		up := pipedrive.FileUpload{Name: rec.Fields["file_name"]}
-		if err := fileLinks(r, &up, rec.Fields); err != nil {
+		if _, err := fileLinks(r, &up, rec.Fields); err != nil {
 			return nil, err
 		}
 		body := pipedrive.Entity{}

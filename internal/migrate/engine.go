@@ -76,6 +76,9 @@ type Report struct {
 	SchemaCreated int
 	Phases        []Reconciliation
 	Stats         pipedrive.Stats // the client's counters at the end
+	// Warnings lists the records this run created without a link their data names (a
+	// reference to no record, or to several), each with the field and the value.
+	Warnings []Warning
 }
 
 // Engine runs migrations. Create it with New; one Engine makes one Run at a time (make a new
@@ -95,10 +98,12 @@ type Engine struct {
 	maxFileBytes int64
 	schema       *Schema // set by Run after schema setup
 	namesMu      sync.Mutex
-	names        map[source.Kind]*nameIndex
+	names        map[refIndexKey]*refIndex
 	wait         bool
 	clock        pipedrive.Clock
 	only         Selection
+	warnMu       sync.Mutex
+	warnings     []Warning // records created without a link they name (see Warning)
 }
 
 // New checks cfg and returns an Engine.
@@ -108,7 +113,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e := &Engine{client: cfg.Client, store: cfg.Store, decisions: cfg.Decisions, mapper: cfg.Mapper,
 		workers: cfg.Workers, kinds: cfg.Kinds, runKind: cfg.RunKind, progress: cfg.Progress,
-		names: map[source.Kind]*nameIndex{}, filesRoot: cfg.FilesRoot, maxFileBytes: cfg.MaxFileBytes,
+		names: map[refIndexKey]*refIndex{}, filesRoot: cfg.FilesRoot, maxFileBytes: cfg.MaxFileBytes,
 		wait: cfg.WaitForBudget, clock: cfg.Clock, only: cfg.Only}
 	if e.clock == nil {
 		e.clock = sysClock{}
@@ -148,6 +153,7 @@ func (e *Engine) Run(ctx context.Context) (Report, error) {
 	rep, err := e.run(ctx)
 	rep.RunID = run.ID
 	rep.Stats = e.client.Stats()
+	rep.Warnings = e.takeWarnings()
 	status := "done"
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, pipedrive.ErrBudgetExhausted):

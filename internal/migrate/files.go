@@ -49,10 +49,11 @@ func (e *Engine) fileAttempt(p phaseSpec, rec source.Record, r *resolver) (attem
 	if up.Name == "" {
 		up.Name = filepath.Base(f["path"])
 	}
-	if err := fileLinks(r, &up, f); err != nil {
+	warns, err := fileLinks(r, &up, f)
+	if err != nil {
 		return attempt{}, err
 	}
-	return attempt{fp: hex.EncodeToString(sum[:16]),
+	return attempt{fp: hex.EncodeToString(sum[:16]), warns: warns,
 		send: func(ctx context.Context) (pipedrive.Entity, error) { return e.client.UploadFile(ctx, up) },
 		lookup: func(ctx context.Context) (int64, error) {
 			return e.lookupFile(ctx, p, up)
@@ -82,8 +83,11 @@ func (e *Engine) readAttachment(rel string) ([]byte, error) {
 	return data, err
 }
 
-// fileLinks links the upload to its deal, person, organization and activity.
-func fileLinks(r *resolver, up *pipedrive.FileUpload, f map[string]string) error {
+// fileLinks links the upload to its deal, person, organization and activity: by id, else
+// by the person's email or the company's name or domain. A reference by email, name or
+// domain that names no record is returned as a warning; a parent not migrated holds the
+// attachment; an attachment linked to nothing is unmappable.
+func fileLinks(r Resolver, up *pipedrive.FileUpload, f map[string]string) ([]string, error) {
 	links := []struct {
 		dst  *int64
 		kind source.Kind
@@ -96,14 +100,44 @@ func fileLinks(r *resolver, up *pipedrive.FileUpload, f map[string]string) error
 		}
 		id, err := r.LinkID(l.kind, strings.TrimSpace(l.id))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		*l.dst = id
 	}
-	if up.DealID == 0 && up.PersonID == 0 && up.OrgID == 0 && up.ActivityID == 0 {
-		return fmt.Errorf("%w: an attachment needs a deal, person, organization or interaction", ErrUnmappable)
+	keyed := []struct {
+		dst       *int64
+		kind      source.Kind
+		by, field string
+	}{{&up.PersonID, source.Person, ByEmail, "person_email"}, {&up.OrgID, source.Company, ByName, "company_name"},
+		{&up.OrgID, source.Company, ByDomain, "company_domain"}}
+	var warns []string
+	for _, k := range keyed {
+		v := strings.TrimSpace(f[k.field])
+		if v == "" || *k.dst != 0 {
+			continue
+		}
+		id, err := r.LinkBy(k.kind, k.by, v)
+		switch {
+		case errors.Is(err, ErrHeld):
+			return nil, err
+		case err != nil:
+			warns = append(warns, fmt.Sprintf("attachment.%s: %v; moved without this link", k.field, err))
+		default:
+			*k.dst = id
+		}
 	}
-	return nil
+	if up.DealID == 0 && up.PersonID == 0 && up.OrgID == 0 && up.ActivityID == 0 {
+		return nil, fmt.Errorf("%w: an attachment needs a deal, person, organization or interaction%s", ErrUnmappable, unresolved(warns))
+	}
+	return warns, nil
+}
+
+// unresolved appends the unresolved references to a refusal.
+func unresolved(warns []string) string {
+	if len(warns) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(warns, "; ") + ")"
 }
 
 // lookupFile lists the files of the upload's parent (v1 /{entity}/{id}/files) and returns

@@ -55,10 +55,11 @@ type Resolver interface {
 	// LinkID returns the Pipedrive id of a migrated source record; an error wrapping ErrHeld
 	// when it is not migrated (failed, held, still pending or absent).
 	LinkID(kind source.Kind, sourceID string) (int64, error)
-	// LinkByName returns the Pipedrive id of the migrated record of kind whose source name
-	// is name (the one unambiguous match); errors as LinkID, or an error for no or several
-	// matches.
-	LinkByName(kind source.Kind, name string) (int64, error)
+	// LinkBy returns the Pipedrive id of the migrated record of kind that value names by the
+	// key by (ByName, ByEmail, ByDomain; see RefKey): the one record, or merged cluster, that
+	// carries it in the snapshot. Errors as LinkID once found, or an error naming the value
+	// when no record or several carry it.
+	LinkBy(kind source.Kind, by, value string) (int64, error)
 	// OwnerID returns the Pipedrive user id for a Klipy owner reference.
 	OwnerID(ref string) (int64, bool)
 	// LabelIDs returns the label option ids of entity for the given Klipy tags (unknown tags

@@ -48,27 +48,36 @@ func (fm FileMapper) Fields() []FieldSpec {
 // Payload applies the mapping. A parent that is not migrated makes the record held; any
 // other error problem quarantines it (warnings pass); a kind the mapping skips is skipped.
 func (fm FileMapper) Payload(kind source.Kind, rec source.Record, refs Resolver) (pipedrive.Entity, error) {
+	body, _, err := fm.PayloadWarnings(kind, rec, refs)
+	return body, err
+}
+
+// PayloadWarnings is Payload with the warnings of the body (unresolved references, phones
+// kept as written), each formatted with its mapping.yaml line.
+func (fm FileMapper) PayloadWarnings(kind source.Kind, rec source.Record, refs Resolver) (pipedrive.Entity, []string, error) {
 	if o, ok := fm.M.Object(kind); ok && o.Skip != "" {
-		return nil, fmt.Errorf("%w: %s", ErrSkip, o.Skip)
+		return nil, nil, fmt.Errorf("%w: %s", ErrSkip, o.Skip)
 	}
 	ar := &applyResolver{refs: refs}
 	body, problems := mapping.Apply(fm.M, kind, rec, ar)
 	if ar.held != nil {
-		return nil, ar.held
+		return nil, nil, ar.held
 	}
-	var msgs []string
+	var msgs, warns []string
 	for _, p := range problems {
-		if !p.Warning {
+		if p.Warning {
+			warns = append(warns, p.Format("mapping.yaml"))
+		} else {
 			msgs = append(msgs, p.Format("mapping.yaml"))
 		}
 	}
 	if len(msgs) > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrUnmappable, strings.Join(msgs, "; "))
+		return nil, nil, fmt.Errorf("%w: %s", ErrUnmappable, strings.Join(msgs, "; "))
 	}
 	if body == nil {
-		return nil, fmt.Errorf("%w: the mapping has no body for %s", ErrUnmappable, kind)
+		return nil, nil, fmt.Errorf("%w: the mapping has no body for %s", ErrUnmappable, kind)
 	}
-	return pipedrive.Entity(body), nil
+	return pipedrive.Entity(body), warns, nil
 }
 
 // applyResolver adapts the engine's Resolver to mapping.Resolver and remembers the first
@@ -117,13 +126,13 @@ func (a *applyResolver) LinkID(entity, sourceID string) (any, error) {
 	return a.link(a.refs.LinkID(kind, sourceID))
 }
 
-// LinkByName resolves a parent by its source name.
-func (a *applyResolver) LinkByName(entity, name string) (any, error) {
+// LinkBy resolves a parent by its name, email or domain.
+func (a *applyResolver) LinkBy(entity, by, value string) (any, error) {
 	kind, ok := entityKinds[entity]
 	if !ok {
 		return nil, fmt.Errorf("links to %s are not supported", entity)
 	}
-	return a.link(a.refs.LinkByName(kind, name))
+	return a.link(a.refs.LinkBy(kind, by, value))
 }
 
 // OwnerID resolves a Klipy owner through the owner decisions.

@@ -18,6 +18,7 @@ import (
 // attempt is how one record is sent and found again.
 type attempt struct {
 	fp     string                                          // request fingerprint
+	warns  []string                                        // reported once the record is created
 	send   func(context.Context) (pipedrive.Entity, error) // the create
 	lookup func(context.Context) (int64, error)            // 0 when not in Pipedrive
 }
@@ -104,7 +105,7 @@ var errMerged = errors.New("merged into an existing record")
 // entityAttempt maps a record to a create body; a survivor planned into an existing record is
 // merged right away (errMerged, or the merge's stop error).
 func (e *Engine) entityAttempt(ctx context.Context, p phaseSpec, m store.Mapping, rec source.Record, r *resolver) (attempt, error) {
-	body, err := e.mapper.Payload(p.kind, rec, r)
+	body, warns, err := e.payload(p.kind, rec, r)
 	if err != nil {
 		if !errors.Is(err, ErrHeld) && !errors.Is(err, ErrSkip) && !errors.Is(err, ErrUnmappable) {
 			err = fmt.Errorf("%w: %w", ErrUnmappable, err)
@@ -122,7 +123,7 @@ func (e *Engine) entityAttempt(ctx context.Context, p phaseSpec, m store.Mapping
 	if err != nil {
 		return attempt{}, err
 	}
-	return attempt{fp: fp,
+	return attempt{fp: fp, warns: warns,
 		send:   func(ctx context.Context) (pipedrive.Entity, error) { return e.send(ctx, p, body) },
 		lookup: func(ctx context.Context) (int64, error) { return e.lookup(ctx, p, rec.ID, body) },
 	}, nil
@@ -166,6 +167,7 @@ func (e *Engine) create(ctx context.Context, p phaseSpec, m store.Mapping, a att
 		got, err := a.send(ctx)
 		switch {
 		case err == nil:
+			e.warn(p.kind, m.SourceID, a.warns)
 			return e.markDone(ctx, p, m, got.ID())
 		case ctx.Err() != nil:
 			return context.Cause(ctx) // stays in_flight: the next run looks it up
@@ -175,6 +177,7 @@ func (e *Engine) create(ctx context.Context, p phaseSpec, m store.Mapping, a att
 				return lerr
 			}
 			if id != 0 {
+				e.warn(p.kind, m.SourceID, a.warns)
 				return e.markDone(ctx, p, m, id)
 			}
 		case stopsRun(err):

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"ferry/internal/pipedrive"
 	"ferry/internal/source"
@@ -16,6 +17,13 @@ type resolver struct {
 	ctx    context.Context
 	e      *Engine
 	schema *Schema
+	owners sync.Map // owner reference as written → ownerAnswer
+}
+
+// ownerAnswer is a cached OwnerID result (a reference is matched against the decisions once).
+type ownerAnswer struct {
+	id int64
+	ok bool
 }
 
 // FieldCode returns the field_code of a custom field by name.
@@ -62,12 +70,15 @@ func (r *resolver) OwnerID(ref string) (int64, bool) {
 	if strings.TrimSpace(ref) == "" {
 		return 0, false
 	}
-	email, ok := r.e.decisions.OwnerFor(ref)
-	if !ok {
-		return 0, false
+	if a, ok := r.owners.Load(ref); ok {
+		return a.(ownerAnswer).id, a.(ownerAnswer).ok
 	}
-	id, ok := r.schema.users[strings.ToLower(strings.TrimSpace(email))]
-	return id, ok
+	var a ownerAnswer
+	if email, ok := r.e.decisions.OwnerFor(ref); ok {
+		a.id, a.ok = r.schema.users[strings.ToLower(strings.TrimSpace(email))]
+	}
+	r.owners.Store(ref, a)
+	return a.id, a.ok
 }
 
 // LabelIDs maps tags through the label groups to label option ids of ent.

@@ -139,7 +139,7 @@ func (e *Engine) IntendedFile(ctx context.Context, rec source.Record, s *Schema)
 	if up.Name == "" {
 		up.Name = filepath.Base(f["path"])
 	}
-	if err := fileLinks(&resolver{ctx: ctx, e: e, schema: s}, &up, f); err != nil {
+	if _, err := fileLinks(&resolver{ctx: ctx, e: e, schema: s}, &up, f); err != nil {
 		return ExpectedFile{}, err
 	}
 	return ExpectedFile{Name: up.Name, Size: int64(len(data)), DealID: up.DealID, PersonID: up.PersonID,

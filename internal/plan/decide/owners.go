@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"ferry/internal/plan/normalize"
 	"ferry/internal/source"
 )
 
@@ -19,8 +20,9 @@ type klipyOwner struct {
 // then by name. Unmatched users get the fallback user when one is configured, else stay open.
 func resolveOwners(sc *Scan, dest Destination, fallback string) []Owner {
 	owners, index := knownOwners(sc.Owners)
-	for ref, n := range sc.OwnerRefs {
-		o := index[ownerKey(ref)]
+	for _, ref := range sortedRefs(sc.OwnerRefs) {
+		n := sc.OwnerRefs[ref]
+		o := lookupOwner(index, ref)
 		if o == nil {
 			o = &klipyOwner{}
 			if strings.Contains(ref, "@") {
@@ -29,7 +31,7 @@ func resolveOwners(sc *Scan, dest Destination, fallback string) []Owner {
 				o.name = strings.Join(strings.Fields(ref), " ")
 			}
 			owners = append(owners, o)
-			index[ownerKey(ref)] = o
+			indexOwner(index, o, ref)
 		}
 		o.records += n
 	}
@@ -52,17 +54,64 @@ func knownOwners(recs []source.Record) ([]*klipyOwner, map[string]*klipyOwner) {
 		o := &klipyOwner{id: r.ID, name: strings.Join(strings.Fields(r.Fields["name"]), " "),
 			email: strings.ToLower(strings.TrimSpace(r.Fields["email"]))}
 		owners = append(owners, o)
-		for _, k := range []string{o.id, o.email, o.name} {
-			if k != "" {
-				index[ownerKey(k)] = o
-			}
-		}
+		indexOwner(index, o, o.id, o.email, o.name)
 	}
 	return owners, index
 }
 
 func ownerKey(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// ownerKeys returns the forms an owner reference is compared in: as written (case and
+// spaces aside), and as an email in any common spelling ("Name" <EMAIL>, mailto:, a
+// trailing dot) or else as a name with accents and punctuation ignored (Jürgen Weiß and
+// Jurgen Weiss are one owner).
+func ownerKeys(s string) []string {
+	k := ownerKey(s)
+	if k == "" {
+		return nil
+	}
+	out := []string{k}
+	if e, ok := normalize.Email(s); ok {
+		return append(out, "@"+e)
+	}
+	if n := normalize.Name(s, ""); n != "" {
+		out = append(out, "~"+n)
+	}
+	return out
+}
+
+// indexOwner indexes o under every key of refs.
+func indexOwner(index map[string]*klipyOwner, o *klipyOwner, refs ...string) {
+	for _, r := range refs {
+		for _, k := range ownerKeys(r) {
+			if _, taken := index[k]; !taken {
+				index[k] = o
+			}
+		}
+	}
+}
+
+// lookupOwner finds the owner a reference names.
+func lookupOwner(index map[string]*klipyOwner, ref string) *klipyOwner {
+	for _, k := range ownerKeys(ref) {
+		if o := index[k]; o != nil {
+			return o
+		}
+	}
+	return nil
+}
+
+// sortedRefs returns the references in a stable order, so that the owners a reference
+// creates are the same on every plan.
+func sortedRefs(refs map[string]int) []string {
+	out := make([]string, 0, len(refs))
+	for r := range refs {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func matchOwner(o *klipyOwner, dest Destination, fallback string) Owner {
@@ -92,16 +141,34 @@ func matchOwner(o *klipyOwner, dest Destination, fallback string) Owner {
 // OwnerFor returns the Pipedrive user email that receives records of a Klipy owner
 // reference, and false when the reference is unknown or its decision is open or "provision"
 // without the user yet known.
+//
+// A reference matches an owner by Klipy id, by email in any common spelling or by name with
+// case, spaces and accents ignored.
 func (d Decisions) OwnerFor(ref string) (string, bool) {
-	key := ownerKey(ref)
+	keys := ownerKeys(ref)
 	for _, o := range d.Owners {
-		if key != "" && (ownerKey(o.ID) == key || ownerKey(o.Email) == key || ownerKey(o.Klipy) == key ||
-			strings.HasPrefix(ownerKey(o.Klipy), key+" <")) {
-			if o.Resolution == OwnerProvision {
-				return o.Email, o.Email != ""
-			}
-			return o.Target, o.Target != ""
+		if !o.matches(keys) {
+			continue
 		}
+		if o.Resolution == OwnerProvision {
+			return o.Email, o.Email != ""
+		}
+		return o.Target, o.Target != ""
 	}
 	return "", false
+}
+
+// matches reports whether one of keys (ownerKeys of a reference) names o.
+func (o Owner) matches(keys []string) bool {
+	name, _, _ := strings.Cut(o.Klipy, " <")
+	for _, r := range []string{o.ID, o.Email, name, o.Klipy} {
+		for _, k := range ownerKeys(r) {
+			for _, want := range keys {
+				if k == want {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -32,7 +32,8 @@ type builder struct {
 	pipeline string
 	stage    string
 	parts    []any
-	byName   []linkName
+	partSeen map[string]bool // participant ids already in parts
+	keyed    []keyedRef      // links by name, email or domain, resolved after the id links
 	currency string
 	problems []Problem
 	linkErrs map[string][]Problem // failed id links, per target, until a name link is tried
@@ -153,8 +154,9 @@ func (b *builder) assign(f Field, v any) error {
 		b.pipeline = string(x)
 	case stageRef:
 		b.stage = string(x)
-	case linkName:
-		b.byName = append(b.byName, x)
+	case keyedRef:
+		x.f = f
+		b.keyed = append(b.keyed, x)
 	default:
 		if f.CustomField != "" {
 			return b.assignCustom(f, v)
@@ -267,7 +269,7 @@ func (b *builder) link(f Field, k vkind, l linkRef) error {
 			if err != nil {
 				return err
 			}
-			b.parts = append(b.parts, map[string]any{"person_id": pid, "primary": len(b.parts) == 0})
+			b.addParticipant(pid)
 		}
 		return nil
 	}
@@ -275,6 +277,19 @@ func (b *builder) link(f Field, k vkind, l linkRef) error {
 		return nil
 	}
 	return b.resolve(f.Target, func() (any, error) { return b.refs.LinkID(l.entity, l.ids[0]) })
+}
+
+// addParticipant adds a person to the participants once; the first is primary.
+func (b *builder) addParticipant(pid any) {
+	key := fmt.Sprint(pid)
+	if b.partSeen[key] {
+		return
+	}
+	if b.partSeen == nil {
+		b.partSeen = map[string]bool{}
+	}
+	b.partSeen[key] = true
+	b.parts = append(b.parts, map[string]any{"person_id": pid, "primary": len(b.parts) == 0})
 }
 
 // assignCustom sets a custom field value in the shape its Pipedrive type takes.

@@ -22,13 +22,13 @@ func (b *builder) finish() {
 	if len(b.labels) > 0 {
 		b.body["label_ids"] = b.labels
 	}
+	b.finishLinks()
 	if len(b.parts) > 0 {
 		b.body["participants"] = b.parts
 	}
 	if len(b.custom) > 0 {
 		b.body["custom_fields"] = b.custom
 	}
-	b.finishLinks()
 	b.finishType()
 	b.finishStage()
 	b.finishDeal()
@@ -45,18 +45,25 @@ func setList(body map[string]any, key string, items []any) {
 	}
 }
 
-// finishLinks resolves links by name where no id link resolved.
+// finishLinks resolves the links by name, email or domain: every value of a participants
+// field, else the first value that resolves where no id link (or earlier field) set the
+// target. A reference that resolves to no record is a warning naming its value: the record
+// moves without that link.
 func (b *builder) finishLinks() {
-	for _, f := range b.o.Fields {
-		if !hasTransform(f.Transforms, TLinkName) {
-			continue
-		}
-		for _, l := range b.byName {
-			if _, set := b.body[f.Target]; set {
+	for _, k := range b.keyed {
+		participants := b.kindOf(k.f) == kParticipants
+		for _, v := range k.values {
+			if _, set := b.body[k.f.Target]; set && !participants {
 				break
 			}
-			if err := b.resolve(f.Target, func() (any, error) { return b.refs.LinkByName(l.entity, l.name) }); err != nil {
-				b.problem(f, "%v", err)
+			id, err := b.refs.LinkBy(k.entity, k.by, v)
+			switch {
+			case err != nil:
+				b.warn(k.f, "%v; moved without this link", err)
+			case participants:
+				b.addParticipant(id)
+			default:
+				b.body[k.f.Target] = id
 			}
 		}
 	}
@@ -65,7 +72,7 @@ func (b *builder) finishLinks() {
 		for _, p := range b.linkErrs[target] {
 			if linked { // the link by name stood in: the failed id link is only advice
 				p.Warning = true
-				p.Message += "; linked by name instead"
+				p.Message += "; linked by " + linkedBy(b.keyed, target) + " instead"
 			}
 			b.problems = append(b.problems, p)
 		}
@@ -132,12 +139,40 @@ func (b *builder) finishDeal() {
 	}
 }
 
-// checkRequired reports a body missing a field its entity requires.
+// noteParents are the links of which a note needs one (Pipedrive refuses a note without).
+var noteParents = []string{"deal_id", "person_id", "org_id", "lead_id"}
+
+// checkRequired reports a body missing a field its entity requires, and a note attached to
+// nothing.
 func (b *builder) checkRequired() {
+	if b.entity == EntityNote && !b.anyOf(noteParents) {
+		b.problems = append(b.problems, Problem{Field: string(b.o.Source),
+			Message: "a Pipedrive note must be attached to a deal, person, organization or lead, and none of this note's references resolved"})
+	}
 	for _, r := range required[b.entity] {
 		if v, ok := b.body[r]; !ok || v == "" {
 			b.problems = append(b.problems, Problem{Field: string(b.o.Source) + "." + r,
 				Message: "no value for the required " + b.entity + " field " + r})
 		}
 	}
+}
+
+// anyOf reports whether the body sets one of keys.
+func (b *builder) anyOf(keys []string) bool {
+	for _, k := range keys {
+		if _, ok := b.body[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// linkedBy names the key of the keyed link that set target.
+func linkedBy(keyed []keyedRef, target string) string {
+	for _, k := range keyed {
+		if k.f.Target == target {
+			return k.by
+		}
+	}
+	return "another reference"
 }

@@ -2,6 +2,13 @@ package mapping
 
 import "strings"
 
+// Keys a record may be linked by (Resolver.LinkBy).
+const (
+	ByName   = "name"
+	ByEmail  = "email"
+	ByDomain = "domain"
+)
+
 // Resolver turns the names a mapping speaks in into Pipedrive ids. The migration engine's
 // resolver reads the schema setup (field codes, option ids), the id map (links) and the
 // decisions (owners, labels, stages, activity types); NameResolver gives readable
@@ -18,9 +25,12 @@ type Resolver interface {
 	// entity of the linked record (organization = Klipy company, person, deal, activity =
 	// Klipy interaction), sourceID its Klipy id.
 	LinkID(entity, sourceID string) (any, error)
-	// LinkByName returns the Pipedrive id of the migrated record of entity with that name
-	// (organizations by company name, for people without a company id).
-	LinkByName(entity, name string) (any, error)
+	// LinkBy returns the Pipedrive id of the migrated record of entity that value names by
+	// the key by (ByName: a company's name, legal suffixes, case and accents aside;
+	// ByEmail: a person's email in any common spelling; ByDomain: a company's registrable
+	// domain from any URL form). An error of a reference that names no record, or several,
+	// is reported as a warning and the record moves without the link.
+	LinkBy(entity, by, value string) (any, error)
 	// OwnerID returns the Pipedrive user id for a Klipy owner (id, email or name).
 	OwnerID(owner string) (any, error)
 	// LabelID returns the Pipedrive label id a tag merges into.
@@ -45,9 +55,9 @@ func (NameResolver) OptionID(_, field, label string) (any, error) { return field
 // LinkID returns "entity:sourceID".
 func (NameResolver) LinkID(entity, id string) (any, error) { return entity + ":" + id, nil }
 
-// LinkByName returns "entity:name=NAME".
-func (NameResolver) LinkByName(entity, name string) (any, error) {
-	return entity + ":name=" + name, nil
+// LinkBy returns "entity:BY=VALUE".
+func (NameResolver) LinkBy(entity, by, value string) (any, error) {
+	return entity + ":" + by + "=" + value, nil
 }
 
 // OwnerID returns "owner:OWNER".

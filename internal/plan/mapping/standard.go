@@ -22,23 +22,38 @@ var ownerRule = rule{target: "owner_id", transforms: []string{TOwner}, reason: "
 var tagsRule = rule{target: "label_ids", transforms: []string{TLabels}, reason: "tags become labels through the tag → label merge map (decisions.yaml)"}
 var idRule = rule{custom: "Klipy ID", ctype: "varchar", reason: klipyIDReason}
 
+// Rules of the reference fields exports name their records by (the harvest's person_email,
+// person_emails, company_name, company_domain): each resolves through the snapshot and the
+// id map after any id link of the same target; a value that names no record is a warning.
+var (
+	orgByName   = rule{target: "org_id", transforms: []string{TLinkName + ":" + EntityOrganization}, reason: "organization link by company name (case, accents and legal forms like GmbH or Inc. ignored) when no id link resolved"}
+	orgByDomain = rule{target: "org_id", transforms: []string{TLinkDomain + ":" + EntityOrganization}, reason: "organization link by registrable domain (any URL form or subdomain) when no other link resolved"}
+)
+
+// personByEmail links the person an email names, into target.
+func personByEmail(target, what string) rule {
+	return rule{target: target, transforms: []string{TLinkEmail + ":" + EntityPerson},
+		reason: what + " by email (any case, display name, mailto:) when no id link resolved; a merged duplicate links its survivor"}
+}
+
 // standardRules holds the proposal for every field of source.Standard.
 var standardRules = map[source.Kind]map[string]rule{
 	source.Person: {
-		"id":           idRule,
-		"first_name":   {target: "name", transforms: []string{TTrim, TJoinName + ":first"}, reason: "v2 persons take one name: first and last are joined"},
-		"last_name":    {target: "name", transforms: []string{TTrim, TJoinName + ":last"}, reason: "v2 persons take one name: first and last are joined"},
-		"email":        {target: "emails", transforms: []string{TNormalizeEmail}, reason: "primary email, lower-cased and checked"},
-		"phone":        {target: "phones", transforms: []string{TPhoneE164}, reason: "primary phone in E.164 (national numbers read with default_region)"},
-		"title":        {custom: "Job Title", ctype: "varchar", reason: "job_title is only writable with Contact Sync; kept in a custom field"},
-		"company_id":   {target: "org_id", transforms: []string{TLink + ":" + EntityOrganization}, reason: "organization link resolved through the id map"},
-		"company_name": {target: "org_id", transforms: []string{TLinkName + ":" + EntityOrganization}, reason: "fallback organization link by name when company_id is empty or unresolved"},
-		"linkedin_url": {custom: "LinkedIn", ctype: "varchar", transforms: []string{TNormalizeLinkedIn}, reason: "v2 persons have no LinkedIn field; canonical profile URL kept in a custom field"},
-		"owner":        ownerRule,
-		"tags":         tagsRule,
-		"notes":        {custom: "Klipy notes", ctype: "text", reason: "persons' notes field is only writable with Contact Sync; kept in a text custom field"},
-		"created_at":   {target: "add_time", transforms: []string{TParseDate + ":*"}, reason: "v2 POST /persons accepts add_time: original creation time kept"},
-		"updated_at":   {skip: "Pipedrive sets update_time itself; no API version accepts it on create"},
+		"company_domain": orgByDomain,
+		"id":             idRule,
+		"first_name":     {target: "name", transforms: []string{TTrim, TJoinName + ":first"}, reason: "v2 persons take one name: first and last are joined"},
+		"last_name":      {target: "name", transforms: []string{TTrim, TJoinName + ":last"}, reason: "v2 persons take one name: first and last are joined"},
+		"email":          {target: "emails", transforms: []string{TNormalizeEmail}, reason: "primary email, lower-cased and checked"},
+		"phone":          {target: "phones", transforms: []string{TPhoneE164}, reason: "primary phone in E.164 (national numbers read with default_region)"},
+		"title":          {custom: "Job Title", ctype: "varchar", reason: "job_title is only writable with Contact Sync; kept in a custom field"},
+		"company_id":     {target: "org_id", transforms: []string{TLink + ":" + EntityOrganization}, reason: "organization link resolved through the id map"},
+		"company_name":   {target: "org_id", transforms: []string{TLinkName + ":" + EntityOrganization}, reason: "fallback organization link by name when company_id is empty or unresolved"},
+		"linkedin_url":   {custom: "LinkedIn", ctype: "varchar", transforms: []string{TNormalizeLinkedIn}, reason: "v2 persons have no LinkedIn field; canonical profile URL kept in a custom field"},
+		"owner":          ownerRule,
+		"tags":           tagsRule,
+		"notes":          {custom: "Klipy notes", ctype: "text", reason: "persons' notes field is only writable with Contact Sync; kept in a text custom field"},
+		"created_at":     {target: "add_time", transforms: []string{TParseDate + ":*"}, reason: "v2 POST /persons accepts add_time: original creation time kept"},
+		"updated_at":     {skip: "Pipedrive sets update_time itself; no API version accepts it on create"},
 	},
 	source.Company: {
 		"id":             idRule,
@@ -55,6 +70,9 @@ var standardRules = map[source.Kind]map[string]rule{
 		"created_at":     {target: "add_time", transforms: []string{TParseDate + ":*"}, reason: "v2 POST /organizations accepts add_time: original creation time kept"},
 	},
 	source.Deal: {
+		"person_email":        personByEmail("person_id", "person link"),
+		"company_name":        orgByName,
+		"company_domain":      orgByDomain,
 		"id":                  idRule,
 		"name":                {target: "title", transforms: []string{TTrim}, reason: "deal title"},
 		"value":               {target: "value", transforms: []string{TParseNumber + ":*"}, reason: "deal value"},
@@ -73,6 +91,9 @@ var standardRules = map[source.Kind]map[string]rule{
 		"stage_history":       {custom: "Klipy stage history", ctype: "text", reason: "Pipedrive cannot backdate stage changes; the history is kept as text"},
 	},
 	source.Interaction: {
+		"person_emails":    personByEmail("participants", "participants"),
+		"company_name":     orgByName,
+		"company_domain":   orgByDomain,
 		"id":               {skip: "Pipedrive activities take no custom fields; the id map and a fingerprint identify them"},
 		"type":             {target: "type", transforms: []string{TActivityType}, reason: "activity type from the activity type map (decisions.yaml)"},
 		"channel":          {target: "type", transforms: []string{TActivityType}, reason: "with type, picks the activity type from the activity type map (DIRECT_MESSAGE/LinkedIn → task)"},
@@ -88,6 +109,9 @@ var standardRules = map[source.Kind]map[string]rule{
 		"duration_minutes": {target: "duration", transforms: []string{TDuration}, reason: "minutes as HH:MM"},
 	},
 	source.Note: {
+		"person_email":        personByEmail("person_id", "person link"),
+		"company_name":        orgByName,
+		"company_domain":      orgByDomain,
 		"id":                  {skip: "Pipedrive notes take no custom fields; the id map and a fingerprint identify them"},
 		"body":                {target: "content", transforms: []string{TSanitizeHTML}, reason: "note content (HTML, sanitised)"},
 		"person_id":           {target: "person_id", transforms: []string{TLink + ":" + EntityPerson}, reason: "person link resolved through the id map"},
@@ -99,16 +123,22 @@ var standardRules = map[source.Kind]map[string]rule{
 		"source_conversation": {target: "content", transforms: []string{TAppend + ":Source conversation"}, reason: "source conversation kept in the body (DESIGN.md §4)"},
 	},
 	source.Task: {
-		"id":         {skip: "Pipedrive activities take no custom fields; the id map and a fingerprint identify them"},
-		"title":      {target: "subject", transforms: []string{TTrim}, reason: "to-do subject"},
-		"due_date":   {target: "due_date", transforms: []string{TParseDate + ":*"}, reason: "due date (YYYY-MM-DD)"},
-		"done":       {target: "done", transforms: []string{TBoolean}, reason: "done flag"},
-		"person_id":  {target: "participants", transforms: []string{TLink + ":" + EntityPerson}, reason: "the person as primary participant"},
-		"deal_id":    {target: "deal_id", transforms: []string{TLink + ":" + EntityDeal}, reason: "deal link resolved through the id map"},
-		"owner":      ownerRule,
-		"created_at": {skip: "no API version accepts an activity add_time"},
+		"person_email":   personByEmail("participants", "the person as primary participant"),
+		"company_name":   orgByName,
+		"company_domain": orgByDomain,
+		"id":             {skip: "Pipedrive activities take no custom fields; the id map and a fingerprint identify them"},
+		"title":          {target: "subject", transforms: []string{TTrim}, reason: "to-do subject"},
+		"due_date":       {target: "due_date", transforms: []string{TParseDate + ":*"}, reason: "due date (YYYY-MM-DD)"},
+		"done":           {target: "done", transforms: []string{TBoolean}, reason: "done flag"},
+		"person_id":      {target: "participants", transforms: []string{TLink + ":" + EntityPerson}, reason: "the person as primary participant"},
+		"deal_id":        {target: "deal_id", transforms: []string{TLink + ":" + EntityDeal}, reason: "deal link resolved through the id map"},
+		"owner":          ownerRule,
+		"created_at":     {skip: "no API version accepts an activity add_time"},
 	},
 	source.Attachment: {
+		"person_email":   personByEmail("person_id", "person link"),
+		"company_name":   orgByName,
+		"company_domain": orgByDomain,
 		"id":             {skip: "Pipedrive files take no custom fields; matched by checksum after upload"},
 		"file_name":      {target: "file_name", transforms: []string{TTrim}, reason: "upload file name"},
 		"path":           {target: "file", transforms: []string{TFilePath}, reason: "the harvested file, uploaded with POST /v1/files"},

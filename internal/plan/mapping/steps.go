@@ -30,7 +30,12 @@ type (
 		entity string
 		ids    []string
 	}
-	linkName    struct{ entity, name string }
+	// keyedRef links by a key other than the id (keyedLinks); f is set by assign.
+	keyedRef struct {
+		f          Field
+		entity, by string
+		values     []string
+	}
 	ownerRef    string
 	tagsRef     []string
 	stageRef    string
@@ -98,8 +103,10 @@ func (b *builder) stepRef(f Field, name, arg, s string) (any, error) {
 		return mapSet(f, s)
 	case TLink:
 		return linkRef{arg, source.List(s)}, nil
-	case TLinkName:
-		return linkName{arg, s}, nil
+	case TLinkName, TLinkDomain:
+		return keyedRef{entity: arg, by: keyedLinks[name], values: []string{s}}, nil
+	case TLinkEmail:
+		return keyedRef{entity: arg, by: ByEmail, values: source.List(s)}, nil
 	case TOwner:
 		return ownerRef(s), nil
 	case TLabels:

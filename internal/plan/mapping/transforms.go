@@ -25,6 +25,8 @@ const (
 	TListToSet         = "list_to_set"
 	TLink              = "link"
 	TLinkName          = "link_name"
+	TLinkEmail         = "link_email"
+	TLinkDomain        = "link_domain"
 	TOwner             = "owner"
 	TLabels            = "labels"
 	TStage             = "stage"
@@ -74,6 +76,8 @@ var transforms = map[string]transformSpec{
 	TListToSet:         {feeds: []vkind{kSet}},
 	TLink:              {arg: argRequired, allowed: linkEntities, feeds: []vkind{kLink, kParticipants}},
 	TLinkName:          {arg: argRequired, allowed: []string{EntityOrganization}, feeds: []vkind{kLink}},
+	TLinkEmail:         {arg: argRequired, allowed: []string{EntityPerson}, feeds: []vkind{kLink, kParticipants}},
+	TLinkDomain:        {arg: argRequired, allowed: []string{EntityOrganization}, feeds: []vkind{kLink}},
 	TOwner:             {feeds: []vkind{kOwner}},
 	TLabels:            {feeds: []vkind{kLabels}},
 	TStage:             {feeds: []vkind{kStage}},
@@ -91,8 +95,8 @@ var transforms = map[string]transformSpec{
 // cannot reach such a target as plain text.
 var needs = map[vkind][]string{
 	kDate: {TParseDate, TSplitDateTime}, kTime: {TParseDate}, kNumber: {TParseNumber, TParseMoney},
-	kInt: {TParseNumber, TParseMoney}, kBool: {TBoolean}, kLink: {TLink, TLinkName},
-	kParticipants: {TLink}, kOwner: {TOwner}, kLabels: {TLabels}, kStage: {TStage, TPipeline},
+	kInt: {TParseNumber, TParseMoney}, kBool: {TBoolean}, kLink: {TLink, TLinkName, TLinkEmail, TLinkDomain},
+	kParticipants: {TLink, TLinkEmail}, kOwner: {TOwner}, kLabels: {TLabels}, kStage: {TStage, TPipeline},
 	kStatus: {TDealStatus}, kEnumID: {TMapEnum}, kActivityType: {TActivityType},
 	kDuration: {TDuration}, kFile: {TFilePath}, kMoney: {TParseMoney}, kEnum: {TMapEnum, TBoolean},
 	kSet: {TListToSet},
@@ -154,6 +158,23 @@ func inList(xs []string, x string) bool {
 func hasTransform(ts []string, name string) bool {
 	for _, t := range ts {
 		if n, _ := splitTransform(t); n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// keyedLinks are the transforms that link a record by a key other than its id; the key
+// each resolves by is the argument of Resolver.LinkBy.
+var keyedLinks = map[string]string{TLinkName: ByName, TLinkEmail: ByEmail, TLinkDomain: ByDomain}
+
+// isLink reports whether ts links to another record (by id or by a key).
+func isLink(ts []string) bool {
+	if hasTransform(ts, TLink) {
+		return true
+	}
+	for t := range keyedLinks {
+		if hasTransform(ts, t) {
 			return true
 		}
 	}

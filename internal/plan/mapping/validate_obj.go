@@ -53,7 +53,7 @@ func (c *checker) shared(o Object, fs []Field) bool {
 		}
 		return true
 	}
-	if all(func(f Field) bool { return hasTransform(f.Transforms, TLink) || hasTransform(f.Transforms, TLinkName) }) {
+	if all(func(f Field) bool { return isLink(f.Transforms) }) {
 		return true
 	}
 	plain := 0 // fields that set the whole value; parts and appended lines combine with one

@@ -1,0 +1,56 @@
+package decide
+
+import (
+	"testing"
+
+	"ferry/internal/source"
+)
+
+// TestOwnerForForms: an owner reference resolves by Klipy id, by email in any spelling and
+// by name with case, spacing and accents ignored; an unknown reference does not.
+func TestOwnerForForms(t *testing.T) {
+	d := Decisions{Owners: []Owner{
+		{Klipy: "Jürgen Weiß <juergen.weiss@kontorwerk.de>", ID: "1", Email: "juergen.weiss@kontorwerk.de", Resolution: OwnerMatched, Target: "juergen.weiss@kontorwerk.de"},
+		{Klipy: "Rachel Stone <rachel.stone@vantora.com>", ID: "81234567", Email: "rachel.stone@vantora.com", Resolution: OwnerMap, Target: "admin@vantora.com"},
+		{Klipy: "Björn Krüger", Resolution: OwnerOpen},
+	}}
+	cases := []struct{ ref, want string }{
+		{"1", "juergen.weiss@kontorwerk.de"},
+		{"Jürgen Weiß", "juergen.weiss@kontorwerk.de"},
+		{"jürgen  weiß", "juergen.weiss@kontorwerk.de"},
+		{"Jurgen Weiss", "juergen.weiss@kontorwerk.de"},
+		{"JUERGEN.WEISS@KONTORWERK.DE", "juergen.weiss@kontorwerk.de"},
+		{`"Jürgen" <juergen.weiss@kontorwerk.de>`, "juergen.weiss@kontorwerk.de"},
+		{"mailto:juergen.weiss@kontorwerk.de.", "juergen.weiss@kontorwerk.de"},
+		{"81234567", "admin@vantora.com"},
+		{" Rachel Stone ", "admin@vantora.com"},
+		{"Rachel Stone <rachel.stone@vantora.com>", "admin@vantora.com"},
+		{"Björn Krüger", ""},
+		{"Bjorn Kruger", ""},
+		{"someone@else.com", ""},
+		{"", ""},
+	}
+	for _, c := range cases {
+		got, ok := d.OwnerFor(c.ref)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("OwnerFor(%q) = %q, %v; want %q", c.ref, got, ok, c.want)
+		}
+	}
+}
+
+// TestOwnersFromAccentedReferences: references to one owner spelled with and without accents
+// or by email are one owner in the queue, counted together.
+func TestOwnersFromAccentedReferences(t *testing.T) {
+	sc := NewScan()
+	sc.Owners = nil
+	sc.OwnerRefs = map[string]int{"Jürgen Weiß": 3, "Jurgen Weiss": 2, "juergen.weiss@kontorwerk.de": 1}
+	sc.Add(ownerRecord("1", "Jürgen Weiß", "juergen.weiss@kontorwerk.de"))
+	got := resolveOwners(sc, Destination{}, "")
+	if len(got) != 1 || got[0].Records != 6 {
+		t.Fatalf("owners = %+v, want one owner with 6 records", got)
+	}
+}
+
+func ownerRecord(id, name, email string) source.Record {
+	return source.Record{Kind: source.Owner, ID: id, Fields: map[string]string{"id": id, "name": name, "email": email}}
+}
