@@ -38,7 +38,14 @@ deleted record stays in Pipedrive's trash for 30 days and rollback cannot bring 
 
 The first delta needs a valid confirmation lock: the snapshot the run migrated gives each
 record's migrated hash. Later deltas compare with the hash each record was last sent with.
-A delta with nothing changed makes no write.`,
+A delta with nothing changed makes no write.
+
+Like ferry run, it writes report/success-<object>.csv and report/error-<object>.csv and exits 0
+only when every source record is accounted for (created, merged, unchanged or skipped by an
+explicit decision); otherwise it prints what did not arrive, grouped by reason, and exits 6.
+
+Exit codes: 0 every record accounted for; 4 the first delta has no valid plan lock; 5 budget
+exhausted (--no-wait); 6 incomplete; 8 Klipy or Pipedrive unreachable; 130 stopped by Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDelta(cmd.Context(), g, opts)
@@ -56,9 +63,13 @@ func runDelta(ctx context.Context, g *globalOptions, opts DeltaOptions) error {
 		return err
 	}
 	defer st.Close()
-	rep, err := deltaWorkspace(ctx, g, ws, st, workspace.LoadEnv(), opts)
+	env := workspace.LoadEnv()
+	rep, err := deltaWorkspace(ctx, g, ws, st, env, opts)
 	printDeltaReport(g, rep)
-	return runError(err)
+	if err != nil {
+		return runError(err)
+	}
+	return accountOutcomes(ctx, g, ws, st, env, "ferry delta")
 }
 
 // deltaWorkspace is one delta step on ws: the baseline (first time, under a valid lock), a

@@ -66,7 +66,7 @@ func newDeltaFixture(t *testing.T, people int, seed int64) *deltaFixture {
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", f.dir); code != 0 {
 		t.Fatalf("confirm: %s", stderr)
 	}
-	if out, stderr, code := runFerry(t, "run", "-w", f.dir); code != 0 {
+	if out, stderr, code := runFerry(t, "run", "-w", f.dir); code != genRunExit {
 		t.Fatalf("run: exit %d\n%s%s", code, out, stderr)
 	}
 	return f

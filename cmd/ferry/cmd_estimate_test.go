@@ -51,7 +51,7 @@ func TestEstimateMatchesSandboxRun(t *testing.T) {
 			}
 			before := sb.Stats()
 			out, stderr, code := runFerry(t, "run", "-w", dir, "--json")
-			if code != 0 {
+			if code != genRunExit {
 				t.Fatalf("run: exit %d\n%s%s", code, out, stderr)
 			}
 			checkOutcomes(t, est, out)
@@ -80,12 +80,18 @@ func TestEstimateMatchesSandboxRun(t *testing.T) {
 // reconciliation ferry run --json reported.
 func checkOutcomes(t *testing.T, est estimate.Result, runOut string) {
 	t.Helper()
-	lines := strings.Split(strings.TrimSpace(runOut), "\n")
 	var done struct {
 		Phases []migrate.Reconciliation `json:"phases"`
 	}
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &done); err != nil {
-		t.Fatalf("run output: %v\n%s", err, runOut)
+	for _, line := range strings.Split(strings.TrimSpace(runOut), "\n") {
+		if strings.Contains(line, `"event":"done"`) {
+			if err := json.Unmarshal([]byte(line), &done); err != nil {
+				t.Fatalf("run output: %v\n%s", err, runOut)
+			}
+		}
+	}
+	if done.Phases == nil {
+		t.Fatalf("run output has no done event:\n%s", runOut)
 	}
 	type outcome struct{ Source, Created, Merged, Skipped, Quarantined, Held int }
 	got, want := map[source.Kind]outcome{}, map[source.Kind]outcome{}

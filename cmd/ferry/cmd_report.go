@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ferry/internal/report"
+	"ferry/internal/workspace"
 )
 
 // ReportOptions are the flags of `ferry report`.
@@ -33,12 +34,16 @@ workspace):
                  delta and rollback
   <table>.csv    one file per table, for spreadsheets (UTF-8 with BOM, RFC 4180)
   report.json    everything, for tools
+  success-<object>.csv  every record that arrived: Klipy id, Pipedrive id, its Pipedrive
+                 URL (from pipedrive.company_domain), action (created, merged, skipped)
+  error-<object>.csv    every record that did not: Klipy id, its source values, the reason;
+                 success + error rows add up to the object's source count
 
 Sections whose source does not exist yet say so ("no run yet", "not verified yet", "none
 yet"); nothing is invented. In the CSV files, a cell starting with =, +, -, @, tab or carriage
 return gets a leading ' so a spreadsheet shows it as text instead of running it (a cell that
 starts with ' gets one more). Report reads no environment variable: no secret can reach it.
-Nothing is sent to Pipedrive or Klipy.`,
+Nothing is sent to Pipedrive or Klipy. Every file is readable by its owner only (0600).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), g, opts)
@@ -70,6 +75,15 @@ func runReport(ctx context.Context, g *globalOptions, opts ReportOptions) error 
 	paths, err := report.WriteDir(out, r)
 	if err != nil {
 		return err
+	}
+	// Record URLs from ferry.yaml's company domain only: report reads no environment.
+	base, _ := workspace.Env{}.PipedriveURL(ws.Config)
+	outs, err := report.WriteOutcomes(ctx, st, report.RowOptions{Dir: out, BaseURL: base})
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		paths = append(paths, o.SuccessFile, o.ErrorFile)
 	}
 	if g.JSON {
 		return json.NewEncoder(g.stdout).Encode(map[string]any{"dir": out, "files": paths})

@@ -30,7 +30,7 @@ func TestRollbackCommand(t *testing.T) {
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
 		t.Fatalf("confirm: %s", stderr)
 	}
-	if out, stderr, code := runFerry(t, "run", "-w", dir); code != 0 || !strings.Contains(out, "merged") {
+	if out, stderr, code := runFerry(t, "run", "-w", dir); code != genRunExit || !strings.Contains(out, "merged") {
 		t.Fatalf("run: exit %d\n%s%s", code, out, stderr)
 	}
 	if cmp.Equal(before, liveView(sb)) {

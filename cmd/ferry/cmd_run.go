@@ -54,7 +54,17 @@ ferry run.
 --sample N migrates a representative slice first: N records chosen to cover every object kind,
 every interaction type, merged and new records, records with attachments and with custom
 fields, plus their parents; then it reads them back and prints a field-level diff against
-what was sent (exit code 3 on any difference). A later ferry run continues with the rest.`,
+what was sent (exit code 3 on any difference). A later ferry run continues with the rest.
+
+Outcomes: every source record is written to report/success-<object>.csv (Klipy id,
+Pipedrive id, the record's Pipedrive URL, action) or report/error-<object>.csv (Klipy id, the
+source values, reason); the two add up to the object's source count. ferry run exits 0 only
+when every record was created, merged or skipped by an explicit decision; otherwise it prints
+what did not arrive, grouped by reason ("457 interactions: ..."), and exits 6 (incomplete).
+
+Exit codes: 0 every record accounted for; 3 the sample differs from what was sent; 4 no valid
+plan lock; 5 budget exhausted (--no-wait); 6 incomplete (quarantined, held, refused or failed
+records, each listed in report/error-<object>.csv); 130 stopped by Ctrl-C (run again to resume).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRun(cmd.Context(), g, opts)
@@ -93,10 +103,13 @@ func runRun(ctx context.Context, g *globalOptions, opts RunOptions) error {
 	}
 	rep, err := eng.Run(ctx)
 	printRunReport(g, rep, time.Since(start))
-	if err != nil || opts.Sample == 0 {
+	if err != nil {
 		return runError(err)
 	}
-	return printSampleDiff(ctx, g, eng)
+	if opts.Sample > 0 {
+		return printSampleDiff(ctx, g, eng)
+	}
+	return accountOutcomes(ctx, g, ws, st, workspace.LoadEnv(), "ferry run")
 }
 
 // migrateWorkspace runs the engine on the confirmed plan of ws against the Pipedrive that

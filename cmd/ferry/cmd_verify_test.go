@@ -62,7 +62,7 @@ func confirmAndRun(t *testing.T, dir string) {
 		t.Fatalf("confirm: %s", stderr)
 	}
 	out, stderr, code := runFerry(t, "run", "-w", dir)
-	if code != 0 {
+	if code != genRunExit {
 		t.Fatalf("run: exit %d\n%s%s", code, out, stderr)
 	}
 	t.Logf("ferry run:\n%s", out)

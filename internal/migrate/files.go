@@ -32,10 +32,10 @@ var blockedTypes = map[string]bool{"application/x-msdownload": true, "applicatio
 func (e *Engine) fileAttempt(p phaseSpec, rec source.Record, r *resolver) (attempt, error) {
 	f := rec.Fields
 	if blockedTypes[strings.ToLower(f["content_type"])] || strings.HasSuffix(strings.ToLower(f["file_name"]), ".exe") {
-		return attempt{}, fmt.Errorf("%w: unsupported type %s; the file stays at %s", ErrSkip, f["content_type"], location(f))
+		return attempt{}, fmt.Errorf("%w: %w: unsupported type %s; the file stays at %s", ErrSkip, ErrCannotMove, f["content_type"], location(f))
 	}
 	if n, err := strconv.ParseInt(f["size_bytes"], 10, 64); err == nil && n > e.maxFileBytes {
-		return attempt{}, fmt.Errorf("%w: too large (%d bytes, limit %d); the file stays at %s", ErrSkip, n, e.maxFileBytes, location(f))
+		return attempt{}, fmt.Errorf("%w: %w: too large (%d bytes, limit %d); the file stays at %s", ErrSkip, ErrCannotMove, n, e.maxFileBytes, location(f))
 	}
 	data, err := e.readAttachment(f["path"])
 	if err != nil {

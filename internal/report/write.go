@@ -32,7 +32,7 @@ type outFile struct {
 // WriteDir writes report.md, report.json and one CSV per table into dir (created when
 // missing) and returns the paths written, in that order.
 func WriteDir(dir string, r *Report) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create report directory: %w", err)
 	}
 	js, err := JSON(r)
@@ -50,7 +50,7 @@ func WriteDir(dir string, r *Report) ([]string, error) {
 	var paths []string
 	for _, f := range files {
 		p := filepath.Join(dir, f.name)
-		if err := os.WriteFile(p, f.data, 0o644); err != nil {
+		if err := os.WriteFile(p, f.data, 0o600); err != nil {
 			return nil, fmt.Errorf("write report: %w", err)
 		}
 		paths = append(paths, p)

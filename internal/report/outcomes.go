@@ -1,0 +1,232 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ferry/internal/migrate"
+	"ferry/internal/source"
+	"ferry/internal/store"
+)
+
+// Row file names: one pair per object, in the report directory.
+const (
+	SuccessPrefix = "success-"
+	ErrorPrefix   = "error-"
+)
+
+// Outcome is the per-row accounting of one Klipy object: every source record (snapshot
+// records plus the rows extraction quarantined) is either a success row (created, merged,
+// or skipped by an explicit decision in mapping.yaml) or an error row (quarantined, held,
+// refused, failed, not sent yet), so Success + Errors == Source always.
+type Outcome struct {
+	Kind        source.Kind   `json:"kind"`
+	Source      int           `json:"source"`
+	Success     int           `json:"success"`
+	Errors      int           `json:"errors"`
+	Reasons     []ReasonCount `json:"reasons,omitempty"` // the error rows grouped by reason, most first
+	SuccessFile string        `json:"success_file"`
+	ErrorFile   string        `json:"error_file"`
+}
+
+// ReasonCount is how many error rows of an object share one reason.
+type ReasonCount struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+}
+
+// Complete reports whether every source record of every object is accounted for.
+func Complete(outs []Outcome) bool {
+	for _, o := range outs {
+		if o.Errors > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// RowOptions say where WriteOutcomes writes and how it links records.
+type RowOptions struct {
+	Dir string // the report directory; created 0700 when missing
+	// BaseURL is the Pipedrive web address ("https://acme.pipedrive.com"); record URLs of
+	// organizations, persons and deals are built on it. Empty: no URLs.
+	BaseURL string
+}
+
+// Headers of the row files.
+var (
+	successHeader = []string{"klipy_id", "pipedrive_id", "pipedrive_url", "action"}
+	errorHeader   = []string{"klipy_id", "source_values", "reason"}
+)
+
+// WriteOutcomes classifies every source record of every migrated object by its id-map
+// row and writes report/success-<object>.csv and report/error-<object>.csv (0600, cells
+// neutralised against CSV injection), returning the accounting per object. Rows that
+// extraction quarantined are error rows with the raw line as their source values.
+func WriteOutcomes(ctx context.Context, st store.Store, opts RowOptions) ([]Outcome, error) {
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create report directory: %w", err)
+	}
+	var out []Outcome
+	for _, kind := range migrate.Phases() {
+		o, err := writeKindOutcome(ctx, st, opts, kind)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// writeKindOutcome accounts for one object and writes its two files.
+func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind source.Kind) (Outcome, error) {
+	o := Outcome{Kind: kind,
+		SuccessFile: filepath.Join(opts.Dir, SuccessPrefix+string(kind)+".csv"),
+		ErrorFile:   filepath.Join(opts.Dir, ErrorPrefix+string(kind)+".csv")}
+	maps := map[string]store.Mapping{}
+	if err := st.EachMapping(ctx, kind, "", func(m store.Mapping) error {
+		maps[m.SourceID] = m
+		return nil
+	}); err != nil {
+		return o, fmt.Errorf("outcomes of %s: id map: %w", kind, err)
+	}
+	ok := Table{Name: SuccessPrefix + string(kind), Header: successHeader}
+	bad := Table{Name: ErrorPrefix + string(kind), Header: errorHeader}
+	reasons := map[string]int{}
+	err := st.EachRecord(ctx, kind, func(r source.Record) error {
+		o.Source++
+		m := maps[r.ID]
+		if action, good := migrate.Accounted(m); good {
+			o.Success++
+			ok.Rows = append(ok.Rows, []string{r.ID, destID(m), recordURL(opts.BaseURL, m), action})
+			return nil
+		}
+		reason := migrate.LossReason(m)
+		o.Errors++
+		reasons[ReasonClass(reason)]++
+		bad.Rows = append(bad.Rows, []string{r.ID, sourceValues(r), reason})
+		return nil
+	})
+	if err != nil {
+		return o, fmt.Errorf("outcomes of %s: records: %w", kind, err)
+	}
+	if err := addExtractRows(ctx, st, kind, &o, &bad, reasons); err != nil {
+		return o, err
+	}
+	o.Reasons = sortedReasons(reasons)
+	for _, t := range []struct {
+		path string
+		t    Table
+	}{{o.SuccessFile, ok}, {o.ErrorFile, bad}} {
+		if err := writeTable(t.path, t.t); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// addExtractRows adds the rows extraction quarantined (they never became records).
+func addExtractRows(ctx context.Context, st store.Store, kind source.Kind, o *Outcome, bad *Table, reasons map[string]int) error {
+	items, err := st.QuarantineItems(ctx, kind)
+	if err != nil {
+		return fmt.Errorf("outcomes of %s: quarantine: %w", kind, err)
+	}
+	for _, q := range items {
+		if migrate.MappingQuarantine(q) {
+			continue // the record itself is counted above
+		}
+		reason := "quarantined at extract (" + location(q) + "): " + q.Reason
+		o.Source++
+		o.Errors++
+		reasons[ReasonClass("quarantined at extract: "+q.Reason)]++
+		bad.Rows = append(bad.Rows, []string{"", q.Raw, reason})
+	}
+	return nil
+}
+
+// writeTable writes one CSV file readable by its owner only.
+func writeTable(path string, t Table) error {
+	var b bytes.Buffer
+	if err := WriteCSV(&b, t); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func destID(m store.Mapping) string {
+	if m.DestID <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(m.DestID, 10)
+}
+
+// recordURL is the Pipedrive web page of an organization, person or deal; other entities
+// have no page of their own.
+func recordURL(base string, m store.Mapping) string {
+	if base == "" || m.DestID <= 0 {
+		return ""
+	}
+	switch m.Entity {
+	case "organization", "person", "deal":
+		return strings.TrimRight(base, "/") + "/" + m.Entity + "/" + strconv.FormatInt(m.DestID, 10)
+	}
+	return ""
+}
+
+// sourceValues renders a record's fields as one JSON object, keys sorted.
+func sourceValues(r source.Record) string {
+	data, err := json.Marshal(r.Fields)
+	if err != nil {
+		return ""
+	}
+	return string(data)
+}
+
+// heldParent matches the engine's held reason, naming the parent record.
+var heldParent = regexp.MustCompile(`^(held: )?parent not migrated: (\w+) \S+ is (not migrated|\w+)(: quarantined)?`)
+
+// ReasonClass groups reasons that differ only by the record they name: a record held for
+// a missing parent is grouped by the parent's kind and state ("held: parent company not
+// migrated (failed)"), not by the parent's id. Other reasons are their own class.
+func ReasonClass(reason string) string {
+	if m := heldParent.FindStringSubmatch(reason); m != nil {
+		state := m[3]
+		switch {
+		case state == "not migrated":
+			state = "absent"
+		case m[4] != "":
+			state = "quarantined"
+		}
+		return fmt.Sprintf("held: parent %s not migrated (%s)", m[2], state)
+	}
+	return reason
+}
+
+func sortedReasons(m map[string]int) []ReasonCount {
+	out := make([]ReasonCount, 0, len(m))
+	for r, n := range m {
+		out = append(out, ReasonCount{Reason: r, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	return out
+}
