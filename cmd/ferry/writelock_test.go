@@ -99,8 +99,8 @@ func TestConcurrentRunsOneRefused(t *testing.T) {
 	if ra.code == exitLocked {
 		ran, refused = rb, ra
 	}
-	if ran.code != 0 || refused.code != exitLocked {
-		t.Fatalf("exit codes %d and %d, want 0 and %d\nA:\n%s\nB:\n%s", ra.code, rb.code, exitLocked, ra.stderr, rb.stderr)
+	if ran.code != genRunExit || refused.code != exitLocked {
+		t.Fatalf("exit codes %d and %d, want %d and %d\nA:\n%s\nB:\n%s", ra.code, rb.code, genRunExit, exitLocked, ra.stderr, rb.stderr)
 	}
 	if want := fmt.Sprintf("ferry run (pid %d on ", ran.pid); !strings.Contains(refused.stderr, want) {
 		t.Errorf("refusal does not name the holder %q:\n%s", want, refused.stderr)
@@ -138,7 +138,7 @@ func TestCrashStormTwoRunners(t *testing.T) {
 				killed++
 			case res.code == exitLocked:
 				refused++
-			case res.code == 0:
+			case res.code == genRunExit:
 				finished++
 			default:
 				t.Fatalf("round %d child %d: exit %d\n%s", round, i, res.code, res.stderr)
@@ -150,7 +150,7 @@ func TestCrashStormTwoRunners(t *testing.T) {
 		t.Fatalf("only %d kills and %d refusals: the storm proves little", killed, refused)
 	}
 	sb.SetFaults(sandbox.Faults{})
-	if out, stderr, code := runFerry(t, "run", "-w", dir); code != 0 {
+	if out, stderr, code := runFerry(t, "run", "-w", dir); code != genRunExit {
 		t.Fatalf("final run: exit %d\n%s%s", code, out, stderr)
 	}
 	checkOnce(t, sb, ref)
@@ -164,7 +164,7 @@ func referenceCounts(t *testing.T, people int, seed int64) map[string]int {
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
 		t.Fatalf("reference confirm: %s", stderr)
 	}
-	if out, stderr, code := runFerry(t, "run", "-w", dir); code != 0 {
+	if out, stderr, code := runFerry(t, "run", "-w", dir); code != genRunExit {
 		t.Fatalf("reference run: exit %d\n%s%s", code, out, stderr)
 	}
 	counts := map[string]int{}
