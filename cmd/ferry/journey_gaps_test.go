@@ -18,6 +18,7 @@ var journeyKnownGaps = map[string][]string{
 		"pipelines", "labels", "owners", "custom_fields",
 	},
 	"excel-eu": {
+		"step:run", // run exits 6: what the counts:* gaps lose is named as incomplete (issue 12)
 		"counts:persons", "counts:organizations", "counts:activities", "counts:notes", "counts:files",
 		"deals:person_email", "deals:org_name", "deals:close_date", "deals:pipeline", "deals:stage",
 		"activities:missing", "activities:type", "activities:participant_email", "activities:due",
