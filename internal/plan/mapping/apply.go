@@ -105,7 +105,11 @@ func (b *builder) field(f Field, v string) {
 					out, err = kept, nil
 					continue
 				}
-				b.problem(f, "%v", err)
+				if b.droppable(f, t) {
+					b.warn(f, "%v; the value is left out and the record moves without it", err)
+				} else {
+					b.problem(f, "%v", err)
+				}
 				break
 			}
 		}
@@ -129,6 +133,22 @@ func (b *builder) assignFailed(f Field, err error) {
 		return
 	}
 	b.problem(f, "%v", err)
+}
+
+// droppable says whether a value that transform t cannot read is left out with a warning
+// rather than stopping the record: any custom field's value, and the typed values of
+// standard fields (dates, amounts, numbers, flags, durations, option labels). Links, owners,
+// stages, names and emails stay errors: a record without them is not the record.
+func (b *builder) droppable(f Field, t string) bool {
+	if f.CustomField != "" {
+		return true
+	}
+	switch name, _ := splitTransform(t); name {
+	case TParseDate, TSplitDateTime, TParseNumber, TParseMoney, TBoolean, TDuration, TMapEnum,
+		TListToSet, TNormalizeLinkedIn, TRegistrableDomain:
+		return true
+	}
+	return false
 }
 
 // kindOf returns the value kind of a field's target.

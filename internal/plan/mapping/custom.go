@@ -108,10 +108,22 @@ func synonymField(entity, header string, f profile.Field, o profile.Object) (Fie
 		return synonym("address", header, []string{TJoinAddress}), true
 	case entity == EntityOrganization && hasWord(ws, "revenue") && f.Type == profile.TypeMoney:
 		return synonym("annual_revenue", header, []string{TParseMoney + ":" + locale(f)}), true
-	case entity == EntityDeal && hasWord(ws, "probability") && f.Type == profile.TypeNumber:
+	case entity == EntityDeal && probabilityHeader(ws) && (f.Type == profile.TypeNumber || f.Type == profile.TypePercent):
 		return synonym("probability", header, []string{TParseNumber + ":" + locale(f)}), true
 	}
 	return Field{}, false
+}
+
+// probabilityHeader recognises the deal's own probability ("Probability", "Deal
+// probability", "Win %"), not a forecast or score of another kind.
+func probabilityHeader(ws []string) bool {
+	ok := map[string]bool{"deal": true, "win": true, "probability": true, "prob": true, "chance": true}
+	for _, w := range ws {
+		if !ok[w] {
+			return false
+		}
+	}
+	return hasWord(ws, "probability", "prob", "chance", "win")
 }
 
 func synonym(target, header string, ts []string) Field {

@@ -53,6 +53,9 @@ func (c *checker) lintFields(m Mapping, o Object, po profile.Object, dest Schema
 		if f.Skip != "" {
 			continue
 		}
+		if f.Open != "" {
+			c.add(f.pos, name, "open decision: %s", f.Open)
+		}
 		c.lintValues(f, pf, name)
 		c.lintExamples(m, o, f, pf, name)
 		if f.CustomField != "" {

@@ -60,6 +60,10 @@ type Field struct {
 	Values      map[string]string `yaml:"values,omitempty"`       // source value → option label
 	Transforms  []string          `yaml:"transforms,omitempty"`   // name or name:argument
 	Skip        string            `yaml:"skip,omitempty"`         // why the field is not migrated
+	// Open is a question the data could not answer (a date column's day/month order):
+	// Lint reports it as an error, so confirmation waits until a person answers it by
+	// editing the field and deleting the open line.
+	Open string `yaml:"open,omitempty"`
 
 	Confidence float64 `yaml:"-"` // 0..1; written as a comment by Write, not read back
 	Reason     string  `yaml:"-"` // one line; written as a comment by Write, not read back

@@ -52,7 +52,37 @@ func proposeObject(o profile.Object, dest Schema) Object {
 		pf.Confidence = math.Round(pf.Confidence*100) / 100
 		out.Fields = append(out.Fields, pf)
 	}
+	if cf := countryField(o); cf != "" {
+		for i := range out.Fields {
+			phoneFromCountry(&out.Fields[i], cf)
+		}
+	}
 	return out
+}
+
+// countryField returns the field holding each record's country: the standard country field
+// when it is filled, else the first custom column detected as countries ("" when none).
+func countryField(o profile.Object) string {
+	if f, ok := o.Field("country"); ok && f.Filled > 0 {
+		return f.Name
+	}
+	for _, f := range o.Fields {
+		if f.Custom && f.Type == profile.TypeCountry {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+// phoneFromCountry makes a phone field read national numbers with the record's country.
+func phoneFromCountry(f *Field, country string) {
+	for i, t := range f.Transforms {
+		if name, arg := splitTransform(t); name == TPhoneE164 && arg == "" {
+			f.Transforms[i] = TPhoneE164 + ":@" + country
+			f.Reason += "; national numbers read with the record's " + strings.TrimPrefix(country, source.CustomPrefix) +
+				" (default_region when it has none)"
+		}
+	}
 }
 
 // proposeStandard applies the rule of a standard field, adapted to the data and schema.
@@ -70,6 +100,9 @@ func proposeStandard(entity string, f profile.Field, r rule, dest Schema) Field 
 	if f.Name == "value" && f.Type == profile.TypeMoney {
 		ts = []string{TParseMoney + ":" + locale(f)}
 	}
+	if r.target != "" && hasTransform(ts, TParseNumber) && !numericFits(f) {
+		return numberMisfit(entity, f, r, dest)
+	}
 	conf := 1.0
 	if dataTyped(ts) && f.Filled > 0 {
 		conf = f.Confidence
@@ -83,9 +116,60 @@ func proposeStandard(entity string, f profile.Field, r rule, dest Schema) Field 
 		cf := customField(entity, r.custom, r.ctype, f, dest)
 		cf.Transforms = append(ts, cf.Transforms...)
 		cf.Confidence, cf.Reason = conf, reason+cf.Reason
+		cf.Open = dateQuestion(ts, f)
 		return cf
 	}
-	return Field{Target: r.target, Transforms: ts, Confidence: conf, Reason: reason}
+	return Field{Target: r.target, Transforms: ts, Confidence: conf, Reason: reason, Open: dateQuestion(ts, f)}
+}
+
+// dateQuestion returns the day/month question of a field read with a date transform.
+func dateQuestion(ts []string, f profile.Field) string {
+	if hasTransform(ts, TParseDate) || hasTransform(ts, TSplitDateTime) {
+		return dayMonthQuestion(f)
+	}
+	return ""
+}
+
+// numericFits reports whether a field's values can go into a number target.
+func numericFits(f profile.Field) bool {
+	switch f.Type {
+	case profile.TypeNumber, profile.TypePercent, profile.TypeMoney, profile.TypeEmpty:
+		return true
+	}
+	return f.Filled == 0
+}
+
+// numberMisfit keeps a standard numeric field whose values are not numbers (a company size
+// written as 11-50) in a custom field typed from the data, rather than quarantining records.
+func numberMisfit(entity string, f profile.Field, r rule, dest Schema) Field {
+	name := humanName(f.Name)
+	if !customEntities[entity] {
+		return Field{Skip: fmt.Sprintf("values are %s, not numbers, and Pipedrive %ss take no custom fields", f.Type, entity),
+			Confidence: 0.8, Reason: "listed in the report" + fillNote(f)}
+	}
+	ctype, ts, why := customType(f)
+	cf := customField(entity, name, ctype, f, dest)
+	cf.Transforms = append(ts, cf.Transforms...)
+	cf.Confidence = 0.8 * f.Confidence
+	cf.Reason = fmt.Sprintf("values are %s (e.g. %s), not numbers: kept in a %s custom field instead of %s%s%s%s",
+		f.Type, firstExample(f), ctype, r.target, why, fillNote(f), cf.Reason)
+	return cf
+}
+
+// humanName turns a canonical field name into a label: employee_count → Employee count.
+func humanName(name string) string {
+	s := strings.ReplaceAll(strings.TrimPrefix(name, source.CustomPrefix), "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func firstExample(f profile.Field) string {
+	if len(f.Examples) == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%q", f.Examples[0])
 }
 
 // standardFor reports the standard field that replaces a custom one when the destination
@@ -108,10 +192,17 @@ func fillArgs(ts []string, f profile.Field) []string {
 			switch name {
 			case TParseDate, TSplitDateTime:
 				arg = layout(f)
+			case TLabels, TListToSet:
+				arg = listSep(f)
+			case TDuration:
+				arg = durationForm(f)
 			default:
 				arg = locale(f)
 			}
-			t = name + ":" + arg
+			t = name
+			if arg != "" {
+				t += ":" + arg
+			}
 		}
 		out[i] = t
 	}
@@ -124,6 +215,35 @@ func layout(f profile.Field) string {
 		return f.Layout
 	}
 	return time.RFC3339
+}
+
+// listSep returns the argument of list_to_set and labels: the profiled separator when it is
+// not the default ";".
+func listSep(f profile.Field) string {
+	if f.ListSep == ";" {
+		return ""
+	}
+	return f.ListSep
+}
+
+// durationForm returns the argument of minutes_to_duration: the profiled clock form, none
+// (minutes) otherwise.
+func durationForm(f profile.Field) string {
+	if f.Type == profile.TypeDuration {
+		return f.Layout
+	}
+	return ""
+}
+
+// dayMonthQuestion is the open decision of a date column whose day/month order no value
+// decides; "" when the profile found the order (or the layout has none).
+func dayMonthQuestion(f profile.Field) string {
+	if !f.DayMonthAmbiguous {
+		return ""
+	}
+	other := "02/01/" + strings.TrimPrefix(f.Layout, "01/02/")
+	return fmt.Sprintf("no value shows whether these dates are month/day or day/month (no number above 12): "+
+		"read as %s (month first); keep it or change the layout to %s (day first), then delete this line", f.Layout, other)
 }
 
 func locale(f profile.Field) string {
@@ -175,6 +295,7 @@ func proposeCustom(entity string, f profile.Field, o profile.Object, dest Schema
 	ctype, ts, why := customType(f)
 	cf := customField(entity, header, ctype, f, dest)
 	cf.Transforms = append(ts, cf.Transforms...)
+	cf.Open = dateQuestion(ts, f)
 	cf.Confidence = 0.9 * f.Confidence
 	cf.Reason = fmt.Sprintf("custom column detected as %s → %s custom field%s%s%s",
 		f.Type, ctype, why, fillNote(f), cf.Reason)
@@ -211,11 +332,18 @@ func customType(f profile.Field) (ctype string, ts []string, why string) {
 		return "date", []string{TParseDate + ":" + f.Layout}, " (time of day dropped: Pipedrive has no date-time custom type)"
 	case profile.TypeNumber:
 		return "double", []string{TParseNumber + ":" + locale(f)}, ""
+	case profile.TypePercent:
+		return "double", []string{TParseNumber + ":" + locale(f)}, " (percentages: 45% is 45)"
+	case profile.TypeDuration:
+		return "varchar", []string{TTrim}, " (Pipedrive has no duration custom type)"
 	case profile.TypeMoney:
 		return "monetary", []string{TParseMoney + ":" + locale(f)}, fmt.Sprintf(" (%s, %s locale)", f.Currency, locale(f))
 	case profile.TypeEnum:
 		return "enum", []string{TMapEnum}, ""
 	case profile.TypeSet:
+		if sep := listSep(f); sep != "" {
+			return "set", []string{TListToSet + ":" + sep}, fmt.Sprintf(" (items separated by %q)", sep)
+		}
 		return "set", []string{TListToSet}, ""
 	case profile.TypeBoolean:
 		return "enum", []string{TBoolean}, " (Pipedrive has no boolean type: Yes/No options)"

@@ -66,7 +66,8 @@ func (b *builder) step(f Field, t string, v any) (any, error) {
 	case TNormalizeEmail:
 		return check(normalize.Email(s))("not a valid email: %q", s)
 	case TPhoneE164:
-		return check(normalize.Phone(s, cmpOr(arg, b.m.DefaultRegion)))("not a valid phone number: %q", s)
+		region := b.phoneRegion(arg)
+		return check(normalize.Phone(s, region))("not a valid phone number: %q", s)
 	case TRegistrableDomain:
 		return check(normalize.Domain(s))("no registrable domain in %q", s)
 	case TNormalizeLinkedIn:
@@ -89,9 +90,9 @@ func (b *builder) step(f Field, t string, v any) (any, error) {
 		}
 		return money{a, cur}, nil
 	case TParseNumber:
-		return check(profile.ParseNumber(s, arg))("not a number: %q", s)
+		return check(profile.ParseNumeric(s, arg))("not a number: %q", s)
 	case TBoolean:
-		return check(profile.ParseBool(s))("not yes/no or true/false: %q", s)
+		return check(profile.ParseBool(s))("not yes/no, true/false, 1/0 or x (in English, German, French, Spanish, Dutch or Portuguese): %q", s)
 	}
 	return b.stepRef(f, name, arg, s)
 }
@@ -100,7 +101,7 @@ func (b *builder) step(f Field, t string, v any) (any, error) {
 func (b *builder) stepRef(f Field, name, arg, s string) (any, error) {
 	switch name {
 	case TListToSet:
-		return mapSet(f, s)
+		return mapSet(f, s, arg)
 	case TLink:
 		return linkRef{arg, source.List(s)}, nil
 	case TLinkName, TLinkDomain:
@@ -110,7 +111,7 @@ func (b *builder) stepRef(f Field, name, arg, s string) (any, error) {
 	case TOwner:
 		return ownerRef(s), nil
 	case TLabels:
-		return tagsRef(source.List(s)), nil
+		return tagsRef(profile.SplitList(s, arg)), nil
 	case TStage:
 		return stageRef(s), nil
 	case TPipeline:
@@ -124,11 +125,11 @@ func (b *builder) stepRef(f Field, name, arg, s string) (any, error) {
 	case TActivityType:
 		return typePart(s), nil
 	case TDuration:
-		n, ok := profile.ParseNumber(s, "")
-		if !ok || n < 0 || n > 24*60*7 {
-			return nil, fmt.Errorf("not a duration in minutes: %q", s)
+		d, ok := profile.ParseDuration(s, arg)
+		if !ok {
+			return nil, fmt.Errorf("not a duration (%s) of at most a week: %q", cmpOr(arg, profile.DurMinutes), s)
 		}
-		m := int(math.Round(n))
+		m := int(math.Round(d.Minutes()))
 		return durationVal(fmt.Sprintf("%02d:%02d", m/60, m%60)), nil
 	case TAppend:
 		return appendVal{arg, s}, nil
@@ -186,10 +187,23 @@ func mapEnum(f Field, s string) (any, error) {
 	return nil, fmt.Errorf("value %q has no option (options: %s; add it to options or values)", s, strings.Join(f.Options, ", "))
 }
 
-// mapSet maps each item of a list to its option label.
-func mapSet(f Field, s string) (any, error) {
+// phoneRegion returns the region a phone_e164 argument names: an ISO code, or "@field" for
+// the country (code or name) in that field of the same record; default_region otherwise.
+func (b *builder) phoneRegion(arg string) string {
+	field, ok := strings.CutPrefix(arg, "@")
+	if !ok {
+		return cmpOr(arg, b.m.DefaultRegion)
+	}
+	if r, ok := normalize.Region(b.rec.Fields[field]); ok {
+		return r
+	}
+	return b.m.DefaultRegion
+}
+
+// mapSet maps each item of a list (split at sep, ";" when empty) to its option label.
+func mapSet(f Field, s, sep string) (any, error) {
 	var out setLabels
-	for _, it := range source.List(s) {
+	for _, it := range profile.SplitList(s, sep) {
 		l, err := mapEnum(f, it)
 		if err != nil {
 			return nil, err

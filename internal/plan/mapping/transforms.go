@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"ferry/internal/plan/profile"
@@ -57,6 +58,12 @@ type transformSpec struct {
 	feeds   []vkind
 }
 
+// listSeps are the item separators list_to_set and labels accept (";" when none is given).
+var listSeps = []string{";", "|", ","}
+
+// durationForms are the forms minutes_to_duration accepts (minutes when none is given).
+var durationForms = []string{profile.DurMinutes, profile.DurHM, profile.DurMS, profile.DurHMS}
+
 var linkEntities = []string{EntityOrganization, EntityPerson, EntityDeal, EntityActivity}
 
 var transforms = map[string]transformSpec{
@@ -73,18 +80,18 @@ var transforms = map[string]transformSpec{
 	TParseMoney:        {arg: argRequired, allowed: []string{profile.LocaleUS, profile.LocaleEU}, feeds: []vkind{kMoney, kNumber, kInt}},
 	TParseNumber:       {arg: argOptional, allowed: []string{profile.LocaleUS, profile.LocaleEU}, feeds: []vkind{kNumber, kInt}},
 	TBoolean:           {feeds: []vkind{kBool, kEnum}},
-	TListToSet:         {feeds: []vkind{kSet}},
+	TListToSet:         {arg: argOptional, allowed: listSeps, feeds: []vkind{kSet}},
 	TLink:              {arg: argRequired, allowed: linkEntities, feeds: []vkind{kLink, kParticipants}},
 	TLinkName:          {arg: argRequired, allowed: []string{EntityOrganization}, feeds: []vkind{kLink}},
 	TLinkEmail:         {arg: argRequired, allowed: []string{EntityPerson}, feeds: []vkind{kLink, kParticipants}},
 	TLinkDomain:        {arg: argRequired, allowed: []string{EntityOrganization}, feeds: []vkind{kLink}},
 	TOwner:             {feeds: []vkind{kOwner}},
-	TLabels:            {feeds: []vkind{kLabels}},
+	TLabels:            {arg: argOptional, allowed: listSeps, feeds: []vkind{kLabels}},
 	TStage:             {feeds: []vkind{kStage}},
 	TPipeline:          {feeds: []vkind{kStage}},
 	TDealStatus:        {feeds: []vkind{kStatus}},
 	TActivityType:      {feeds: []vkind{kActivityType}},
-	TDuration:          {feeds: []vkind{kDuration}},
+	TDuration:          {arg: argOptional, allowed: durationForms, feeds: []vkind{kDuration}},
 	TAppend:            {arg: argRequired, feeds: []vkind{kString}},
 	TJoinAddress:       {feeds: []vkind{kAddress}},
 	TFilePath:          {feeds: []vkind{kFile}},
@@ -101,6 +108,9 @@ var needs = map[vkind][]string{
 	kDuration: {TDuration}, kFile: {TFilePath}, kMoney: {TParseMoney}, kEnum: {TMapEnum, TBoolean},
 	kSet: {TListToSet},
 }
+
+// rePhoneArg is a phone_e164 argument: an ISO region or @ and a source field.
+var rePhoneArg = regexp.MustCompile(`^([A-Z]{2}|@\S+)$`)
 
 // splitTransform splits "name:arg".
 func splitTransform(t string) (name, arg string) {
@@ -122,6 +132,8 @@ func checkTransform(t string, k vkind) error {
 		return fmt.Errorf("transform %s needs an argument (%s:...)", name, name)
 	case arg != "" && spec.allowed != nil && !inList(spec.allowed, arg):
 		return fmt.Errorf("transform %s: argument %q not allowed (allowed: %s)", name, arg, strings.Join(spec.allowed, ", "))
+	case name == TPhoneE164 && arg != "" && !rePhoneArg.MatchString(arg):
+		return fmt.Errorf("transform %s: argument %q is neither a region (DE) nor @field (@country)", name, arg)
 	case !feeds(spec, k):
 		return fmt.Errorf("transform %s cannot feed a %s field (it feeds: %s)", name, vkindName[k], kindList(spec.feeds))
 	}

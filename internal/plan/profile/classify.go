@@ -26,16 +26,21 @@ const (
 	cMultiline
 	cID
 	cList
+	cPercent
+	cRange   // a size band: 11-50, 1000+, <10
+	cClock   // a clock-style duration: 1:30, 04:30, 1:02:03
+	cCountry // an ISO 3166 code or a country name
 	numClasses
 )
-
-var className = [numClasses]string{"email", "phone", "url", "linkedin", "domain", "number",
-	"money", "boolean", "html", "multiline", "id", "list"}
 
 var (
 	reHTML = regexp.MustCompile(`<(/?[a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>`)
 	reHost = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$`)
 	reURL  = regexp.MustCompile(`^(?i)(https?://|www\.)\S+$`)
+	// reRange matches a band of two numbers ("11-50", "1,000 to 5,000", "10–20k"), an open
+	// band ("1000+", "<10", "> 500").
+	reRange = regexp.MustCompile(`^(?i)(\d[\d.,']*)\s*(?:-|–|—|to|bis|à|a)\s*(\d[\d.,']*)\s*[km]?$|^\d[\d.,']*\s*[km]?\s*\+$|^(?:[<>≤≥]|up to|bis)\s*\d[\d.,']*\s*[km]?$`)
+	reClock = regexp.MustCompile(`^\d{1,3}:\d\d(:\d\d)?$`)
 )
 
 // classify returns the classes a trimmed, non-empty value matches. Cheap character tests
@@ -59,8 +64,16 @@ func classify(v string) [numClasses]bool {
 			_, _, c[cMoney] = ParseMoney(v, "")
 		}
 		c[cPhone] = looksPhone(v)
+		if v[len(v)-1] == '%' {
+			_, c[cPercent] = ParsePercent(v, "")
+		}
+		c[cRange] = isRange(v)
+		c[cClock] = reClock.MatchString(v)
 	}
-	if len(v) <= 5 {
+	if !hasDigit && len(v) <= 40 {
+		_, c[cCountry] = normalize.Region(v)
+	}
+	if len(v) <= 8 {
 		_, c[cBool] = ParseBool(v)
 		if v == "1" || v == "0" {
 			c[cBool] = false // a 0/1 column is a number
@@ -71,8 +84,22 @@ func classify(v string) [numClasses]bool {
 	}
 	c[cMultiline] = strings.IndexByte(v, '\n') >= 0
 	c[cID] = strings.IndexByte(v, '_') > 0 && allIDs(v)
-	c[cList] = strings.IndexByte(v, ';') >= 0
+	c[cList] = listSep(v) != 0
 	return c
+}
+
+// isRange reports whether v is a band of numbers (the first below the second) or an open band.
+func isRange(v string) bool {
+	m := reRange.FindStringSubmatch(v)
+	if m == nil {
+		return false
+	}
+	if m[1] == "" {
+		return true
+	}
+	lo, ok1 := ParseNumber(m[1], "")
+	hi, ok2 := ParseNumber(m[2], "")
+	return ok1 && ok2 && lo < hi
 }
 
 // looksPhone reports whether v is written like a phone number: 7 to 15 digits with a

@@ -55,10 +55,18 @@ func details(f Field) string {
 	return strings.Join(parts, "; ")
 }
 
+// anomalies lists each anomaly with its first rows as id "value".
 func anomalies(f Field) string {
 	var out []string
 	for _, a := range f.Anomalies {
-		out = append(out, fmt.Sprintf("%s (%s)", a.Message, strings.Join(a.IDs, ", ")))
+		rows := make([]string, len(a.IDs))
+		for i, id := range a.IDs {
+			rows[i] = id
+			if i < len(a.Values) {
+				rows[i] += fmt.Sprintf(" %q", a.Values[i])
+			}
+		}
+		out = append(out, fmt.Sprintf("%s (%s)", a.Message, strings.Join(rows, ", ")))
 	}
 	return strings.Join(out, "; ")
 }

@@ -43,6 +43,10 @@ func (f *fieldAcc) merge(q *fieldAcc) {
 	}
 	f.itemsCapped = f.itemsCapped || q.itemsCapped
 	f.listItems += q.listItems
+	f.maxItemLen = max(f.maxItemLen, q.maxItemLen)
+	for i := range f.listSeps {
+		f.listSeps[i] += q.listSeps[i]
+	}
 	for c := range numClasses {
 		f.classCount[c] += q.classCount[c]
 		f.classMiss[c].merge(q.classMiss[c])
@@ -82,10 +86,11 @@ func (f *fieldAcc) mergeValues(q *fieldAcc) {
 
 func (m *miss) merge(q miss) {
 	m.count += q.count
-	for _, id := range q.ids {
+	for i, id := range q.ids {
 		if len(m.ids) >= maxAnomalyIDs {
 			break
 		}
 		m.ids = append(m.ids, id)
+		m.values = append(m.values, q.values[i])
 	}
 }

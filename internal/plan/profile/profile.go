@@ -30,6 +30,9 @@ const (
 	TypeDate     Type = "date"     // Layout has no time of day
 	TypeDateTime Type = "datetime" // Layout has a time of day
 	TypeNumber   Type = "number"
+	TypePercent  Type = "percent"  // numbers written with a trailing %: 45%
+	TypeDuration Type = "duration" // Layout is DurHM, DurMS or DurHMS
+	TypeCountry  Type = "country"  // ISO 3166 codes or country names
 	TypeMoney    Type = "money"
 	TypeEnum     Type = "enum"
 	TypeSet      Type = "set"
@@ -46,7 +49,7 @@ const DistinctCap = 1000
 // maxExamples and maxAnomalyIDs bound the samples kept per field.
 const (
 	maxExamples   = 5
-	maxAnomalyIDs = 5
+	maxAnomalyIDs = 10
 )
 
 // Profile describes a snapshot, kind by kind in source.Kinds order.
@@ -63,20 +66,25 @@ type Object struct {
 
 // Field is the profile of one source field.
 type Field struct {
-	Name           string       `json:"name"` // canonical name or source.CustomPrefix + header
-	Custom         bool         `json:"custom"`
-	Filled         int          `json:"filled"`
-	FillRate       float64      `json:"fill_rate"`
-	Distinct       int          `json:"distinct"`
-	DistinctCapped bool         `json:"distinct_capped"` // Distinct is a lower bound ("≥")
-	Type           Type         `json:"type"`
-	Confidence     float64      `json:"confidence"`       // share of filled values that fit Type
-	Layout         string       `json:"layout,omitempty"` // dates: the Go layout
-	Locale         string       `json:"locale,omitempty"` // numbers and money: LocaleUS or LocaleEU
-	Currency       string       `json:"currency,omitempty"`
-	Values         []ValueCount `json:"values,omitempty"` // enum values or set items, by count
-	Examples       []string     `json:"examples,omitempty"`
-	Anomalies      []Anomaly    `json:"anomalies,omitempty"`
+	Name           string  `json:"name"` // canonical name or source.CustomPrefix + header
+	Custom         bool    `json:"custom"`
+	Filled         int     `json:"filled"`
+	FillRate       float64 `json:"fill_rate"`
+	Distinct       int     `json:"distinct"`
+	DistinctCapped bool    `json:"distinct_capped"` // Distinct is a lower bound ("≥")
+	Type           Type    `json:"type"`
+	Confidence     float64 `json:"confidence"`       // share of filled values that fit Type
+	Layout         string  `json:"layout,omitempty"` // dates: the Go layout (or LayoutUnix/LayoutUnixMs); durations: the form
+	// DayMonthAmbiguous marks a slash-date column no value of which tells day-first from
+	// month-first (no number above 12 in either place): Layout is the month-first guess and
+	// the plan asks a person to confirm it.
+	DayMonthAmbiguous bool         `json:"day_month_ambiguous,omitempty"`
+	ListSep           string       `json:"list_sep,omitempty"` // sets: the item separator when it is not ";"
+	Locale            string       `json:"locale,omitempty"`   // numbers and money: LocaleUS or LocaleEU
+	Currency          string       `json:"currency,omitempty"`
+	Values            []ValueCount `json:"values,omitempty"` // enum values or set items, by count
+	Examples          []string     `json:"examples,omitempty"`
+	Anomalies         []Anomaly    `json:"anomalies,omitempty"`
 }
 
 // ValueCount is one enum value or set item and how many records hold it.
@@ -85,11 +93,13 @@ type ValueCount struct {
 	Count int    `json:"count"`
 }
 
-// Anomaly is a group of values that do not fit the field's detected type.
+// Anomaly is a group of values that do not fit the field's detected type. Those values are
+// left out when the records move (the record itself moves); the plan lists them by row.
 type Anomaly struct {
 	Message string   `json:"message"`
 	Count   int      `json:"count"`
-	IDs     []string `json:"ids"` // the first few source ids
+	IDs     []string `json:"ids"`              // the first few source ids
+	Values  []string `json:"values,omitempty"` // the value of each of IDs, in the same order
 }
 
 // DistinctString renders Distinct as "42" or "≥1000".

@@ -25,16 +25,18 @@ type valueInfo struct {
 	layouts uint32 // bit i: parses as DateLayouts[i]
 }
 
-// miss samples the values that do not match a class or layout.
+// miss samples the values that do not match a class or layout, with their record ids.
 type miss struct {
-	count int
-	ids   []string
+	count  int
+	ids    []string
+	values []string
 }
 
-func (m *miss) add(id string) {
+func (m *miss) add(id, v string) {
 	m.count++
 	if len(m.ids) < maxAnomalyIDs {
 		m.ids = append(m.ids, id)
+		m.values = append(m.values, shorten(v, 80))
 	}
 }
 
@@ -47,9 +49,11 @@ type fieldAcc struct {
 	filled      int
 	values      map[string]*valueInfo
 	capped      bool
-	items       map[string]int // up to itemsCap set items
-	itemsCapped bool           // more items than itemsCap: not a set; items stop counting
-	listItems   int            // total set items over all values
+	items       map[string]int     // up to itemsCap set items
+	itemsCapped bool               // more items than itemsCap: not a set; items stop counting
+	listItems   int                // total set items over all values
+	maxItemLen  int                // the longest set item
+	listSeps    [len(ListSeps)]int // values holding each of ListSeps first
 	classCount  [numClasses]int
 	classMiss   [numClasses]miss
 	layoutCount []int
@@ -122,14 +126,14 @@ func (f *fieldAcc) addClasses(id, v string, info *valueInfo) {
 		if info.classes[c] {
 			f.classCount[c]++
 		} else {
-			f.classMiss[c].add(id)
+			f.classMiss[c].add(id, v)
 		}
 	}
 	for i := range DateLayouts {
 		if info.layouts&(1<<i) != 0 {
 			f.layoutCount[i]++
 		} else {
-			f.layoutMiss[i].add(id)
+			f.layoutMiss[i].add(id, v)
 		}
 	}
 	if info.classes[cNumber] || info.classes[cMoney] {
@@ -157,13 +161,15 @@ func (f *fieldAcc) voteLocale(v string) {
 	}
 }
 
-// addItems counts the ;-separated items of a value.
+// addItems counts the items of a value, split at the first of ListSeps it holds.
 func (f *fieldAcc) addItems(v string) {
-	if strings.IndexByte(v, ';') < 0 {
+	sep := listSep(v)
+	if sep == 0 {
 		f.addItem(v)
 		return
 	}
-	for _, it := range source.List(v) {
+	f.listSeps[strings.IndexByte(ListSeps, sep)]++
+	for _, it := range SplitList(v, string(sep)) {
 		f.addItem(it)
 	}
 }
@@ -171,6 +177,7 @@ func (f *fieldAcc) addItems(v string) {
 // addItem counts one set item.
 func (f *fieldAcc) addItem(it string) {
 	f.listItems++
+	f.maxItemLen = max(f.maxItemLen, len(it))
 	if _, ok := f.items[it]; ok || len(f.items) < itemsCap {
 		f.items[it]++
 	} else {

@@ -1,0 +1,77 @@
+package mapping
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"ferry/internal/source"
+)
+
+// harvestFixtures returns the folder of the shared hand-made harvests (FERRY_HARVEST_FIXTURES
+// overrides ../shared/fixtures/harvests), skipping loudly without it and failing under CI=true.
+func harvestFixtures(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("FERRY_HARVEST_FIXTURES")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "..", "shared", "fixtures", "harvests")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
+		msg := "hand-made harvest fixtures not found in " + dir + " (set FERRY_HARVEST_FIXTURES)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip("SKIPPED: " + msg)
+	}
+	return dir
+}
+
+// TestFixtureCustomFieldTypes profiles the three shared hand-made exports' columns and checks
+// the proposed Pipedrive type of every custom field their expected.json names.
+func TestFixtureCustomFieldTypes(t *testing.T) {
+	root := harvestFixtures(t)
+	for _, folder := range []string{"sheets-export", "excel-eu", "crm-dump"} {
+		t.Run(folder, func(t *testing.T) {
+			dir := filepath.Join(root, folder)
+			raw, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var exp struct {
+				CustomFields map[string]string `json:"custom_fields"`
+			}
+			if err := json.Unmarshal(raw, &exp); err != nil {
+				t.Fatalf("%s/expected.json: %v", folder, err)
+			}
+			if len(exp.CustomFields) == 0 {
+				t.Fatalf("%s/expected.json names no custom_fields", folder)
+			}
+			p := profileCSVDir(t, dir)
+			m := Propose(p, Schema{}, Options{})
+			for col, want := range exp.CustomFields {
+				f, kind := findCustom(m, source.CustomPrefix+col)
+				if kind == "" {
+					t.Errorf("column %q: in no harvest file", col)
+					continue
+				}
+				if f.CustomField == "" || f.Type != want {
+					t.Errorf("%s column %q: proposed %s custom field %q (target %q, skip %q; %s), want %s",
+						kind, col, f.Type, f.CustomField, f.Target, f.Skip, f.Reason, want)
+				}
+			}
+		})
+	}
+}
+
+// findCustom finds the proposed field of a source column in any object.
+func findCustom(m Mapping, name string) (Field, source.Kind) {
+	for _, o := range m.Objects {
+		for _, f := range o.Fields {
+			if f.Source == name {
+				return f, o.Source
+			}
+		}
+	}
+	return Field{}, ""
+}
