@@ -236,6 +236,9 @@ func (f *fixture) checkRecord(kind source.Kind, r source.Record, got map[string]
 	} else {
 		have, _ = got["add_time"].(string)
 	}
+	if _, err := time.Parse(time.RFC3339, created); err != nil && have == "" {
+		return // an unreadable creation time is left out (with a warning); the record moves
+	}
 	if !existing && !sameInstant(have, created) {
 		f.t.Errorf("%s %s: original creation time %q, want %q", kind, r.ID, have, created)
 	}
