@@ -4,166 +4,167 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
-	"time"
+	"os"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+	"golang.org/x/sys/unix"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrations is the embedded schema history; loadMigrations checks it at start-up.
-var migrations = mustLoad(migrationFiles)
+// versionTable is goose's version table in the state database.
+const versionTable = "goose_db_version"
 
-// dirtyWait is how long Migrate waits for a dirty mark to clear (another process migrating the
-// same file) before treating it as left behind by a crash.
-var dirtyWait = busyTimeoutMS * time.Millisecond
-
-func mustLoad(fsys fs.FS) []migration {
-	ms, err := loadMigrations(fsys)
+// migrationsFS is the embedded schema history: migrations/NNNNN_name.sql files in goose's
+// format (-- +goose Up / -- +goose Down), each applied in one transaction.
+func migrationsFS() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
-		panic(err) // the embedded files are part of the binary; tests catch this
+		panic(err) // the embedded directory is part of the binary
 	}
-	return ms
+	return sub
 }
 
-func latest() int { return len(migrations) }
-
-// Migrate moves the schema up or down, one version at a time, to target (0 drops every table;
-// the newest version is what Open migrates to). Each step follows golang-migrate's protocol:
-// mark the version dirty, then apply the step's SQL and clear the mark in one transaction. It
-// returns an error when target is out of range, when the database is newer than this ferry, or
-// when a step fails (that step is rolled back and the version stays at the last good step).
-func (s *Store) Migrate(ctx context.Context, target int) error {
-	return migrate(ctx, s.w, migrations, target)
-}
-
-// Version returns the schema version and whether a migration to it stopped halfway (dirty).
-func (s *Store) Version(ctx context.Context) (int, bool, error) {
-	if err := ensureVersionTable(ctx, s.w); err != nil {
-		return 0, false, err
+// latest is the newest schema version this ferry knows: the highest NNNNN of the embedded
+// migration files.
+func latest() int64 {
+	names, err := fs.Glob(migrationsFS(), "*.sql")
+	if err != nil {
+		panic(err)
 	}
-	v, err := readVersion(ctx, s.w)
-	return v.version, v.dirty, err
-}
-
-type versionRow struct {
-	version, from int
-	dirty         bool
-}
-
-func migrate(ctx context.Context, db *sql.DB, ms []migration, target int) error {
-	if target < 0 || target > len(ms) {
-		return fmt.Errorf("migrate: target version %d out of range; allowed 0 to %d", target, len(ms))
+	var v int64
+	for _, name := range names {
+		n, err := goose.NumericComponent(name)
+		if err != nil {
+			panic(fmt.Sprintf("migration %s: %v", name, err)) // tests catch a misnamed file
+		}
+		v = max(v, n)
 	}
-	if err := ensureVersionTable(ctx, db); err != nil {
+	return v
+}
+
+// provider returns the goose provider of the store's schema, migrating through the writer
+// connection and serialized across processes by a file lock beside the database.
+func (s *Store) provider() (*goose.Provider, error) {
+	return goose.NewProvider(goose.DialectSQLite3, s.w, migrationsFS(),
+		goose.WithDisableGlobalRegistry(true),
+		goose.WithLocker(&fileLocker{path: s.path + ".migrate.lock"}))
+}
+
+// Migrate moves the schema up or down to target (0 drops every table; latest() is what Open
+// migrates to) through goose, one migration per transaction, so a crash leaves the schema at
+// the last complete version. It returns an error when target is out of range, when the
+// database is newer than this ferry, or when a step fails.
+func (s *Store) Migrate(ctx context.Context, target int64) error {
+	if target < 0 || target > latest() {
+		return fmt.Errorf("migrate: target version %d out of range; allowed 0 to %d", target, latest())
+	}
+	if err := s.adoptLegacyVersion(ctx); err != nil {
 		return err
 	}
-	for {
-		v, err := cleanVersion(ctx, db)
-		if err != nil {
-			return err
-		}
-		if v > len(ms) {
-			return fmt.Errorf("migrate: schema version %d is newer than this ferry knows (%d); use a newer ferry", v, len(ms))
-		}
-		if v == target {
-			return nil
-		}
-		if v < target {
-			err = step(ctx, db, v, v+1, ms[v].up)
-		} else {
-			err = step(ctx, db, v, v-1, ms[v-1].down)
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func ensureVersionTable(ctx context.Context, db *sql.DB) error {
-	_, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
-		only_row     INTEGER PRIMARY KEY CHECK (only_row = 1),
-		version      INTEGER NOT NULL,
-		dirty        INTEGER NOT NULL,
-		from_version INTEGER NOT NULL);
-		INSERT OR IGNORE INTO schema_version VALUES (1, 0, 0, 0);`)
+	p, err := s.provider()
 	if err != nil {
-		return fmt.Errorf("migrate: create schema_version table: %w", err)
+		return fmt.Errorf("migrate: %w", err)
+	}
+	cur, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: read schema version: %w", err)
+	}
+	switch {
+	case cur > latest():
+		return fmt.Errorf("migrate: schema version %d is newer than this ferry knows (%d); use a newer ferry", cur, latest())
+	case cur < target:
+		_, err = p.UpTo(ctx, target)
+	case cur > target:
+		_, err = p.DownTo(ctx, target)
+	}
+	if err != nil {
+		return fmt.Errorf("migrate %d to %d: %w", cur, target, err)
 	}
 	return nil
 }
 
-func readVersion(ctx context.Context, db *sql.DB) (versionRow, error) {
-	var v versionRow
-	err := db.QueryRowContext(ctx, `SELECT version, dirty, from_version FROM schema_version`).
-		Scan(&v.version, &v.dirty, &v.from)
+// Version returns the schema version.
+func (s *Store) Version(ctx context.Context) (int64, error) {
+	p, err := s.provider()
 	if err != nil {
-		return v, fmt.Errorf("migrate: read schema version: %w", err)
+		return 0, err
 	}
-	return v, nil
+	return p.GetDBVersion(ctx)
 }
 
-// cleanVersion returns the current version once it is not dirty. A dirty mark that outlives
-// dirtyWait was left by a process that died mid-step. Because a step's SQL and the clearing of
-// the mark commit in one transaction, a surviving mark proves the SQL did not commit, so the
-// schema is still at from_version and the mark can be reset to it safely.
-func cleanVersion(ctx context.Context, db *sql.DB) (int, error) {
-	deadline := time.Now().Add(dirtyWait)
-	for {
-		v, err := readVersion(ctx, db)
-		if err != nil || !v.dirty {
-			return v.version, err
+// adoptLegacyVersion converts the version table of ferry's earlier hand-written migrator
+// (schema_version: one row, version and a dirty mark) into goose's: the same versions, applied.
+// A dirty mark means the step never committed (its SQL and the clearing of the mark were one
+// transaction), so the schema is at from_version. Done once, in one transaction.
+func (s *Store) adoptLegacyVersion(ctx context.Context) error {
+	var n int
+	err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&n)
+	if err != nil || n == 0 {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var version, dirty, from int64
+		if err := tx.QueryRowContext(ctx, `SELECT version, dirty, from_version FROM schema_version`).Scan(&version, &dirty, &from); err != nil {
+			return fmt.Errorf("migrate: read the legacy schema_version: %w", err)
 		}
-		if time.Now().After(deadline) {
-			_, err := db.ExecContext(ctx, `UPDATE schema_version SET version = from_version, dirty = 0
-				WHERE dirty = 1 AND version = ? AND from_version = ?`, v.version, v.from)
-			if err != nil {
-				return 0, fmt.Errorf("migrate: reset dirty version %d to %d: %w", v.version, v.from, err)
+		if dirty != 0 {
+			version = from
+		}
+		st, err := database.NewStore(database.DialectSQLite3, versionTable)
+		if err != nil {
+			return err
+		}
+		if err := st.CreateVersionTable(ctx, tx); err != nil {
+			return fmt.Errorf("migrate: create %s: %w", versionTable, err)
+		}
+		for v := int64(0); v <= version; v++ {
+			if err := st.Insert(ctx, tx, database.InsertRequest{Version: v}); err != nil {
+				return fmt.Errorf("migrate: adopt legacy version %d: %w", v, err)
 			}
-			continue
 		}
-		select {
-		case <-ctx.Done():
-			return 0, fmt.Errorf("migrate: waiting for dirty version %d to clear: %w", v.version, ctx.Err())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+		_, err = tx.ExecContext(ctx, `DROP TABLE schema_version`)
+		return err
+	})
 }
 
-// step moves the schema from one version to the next (up or down).
-func step(ctx context.Context, db *sql.DB, from, to int, sqlText string) error {
-	res, err := db.ExecContext(ctx, `UPDATE schema_version SET version = ?, dirty = 1, from_version = ?
-		WHERE version = ? AND dirty = 0`, to, from, from)
+// fileLocker is goose's lock.Locker as a blocking flock(2) on a file beside the database:
+// two processes opening a new workspace at once migrate one after the other. flock and
+// SQLite's own (fcntl) locks are independent, and the kernel frees a dead process's flock.
+type fileLocker struct {
+	path string
+	f    *os.File
+}
+
+func (l *fileLocker) Lock(ctx context.Context, _ *sql.DB) error {
+	f, err := os.OpenFile(l.path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return fmt.Errorf("migrate %d to %d: mark dirty: %w", from, to, err)
+		return fmt.Errorf("migration lock %s: %w", l.path, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // another process moved the version first; the caller re-reads it
+	for {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
 	}
-	err = applyStep(ctx, db, sqlText)
-	if err == nil {
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("migration lock %s: %w", l.path, err)
+	}
+	l.f = f
+	return nil
+}
+
+func (l *fileLocker) Unlock(context.Context, *sql.DB) error {
+	if l.f == nil {
 		return nil
 	}
-	// The step's transaction rolled back, so the schema is still at from.
-	if _, rerr := db.ExecContext(ctx, `UPDATE schema_version SET version = ?, dirty = 0 WHERE version = ?`, from, to); rerr != nil {
-		return fmt.Errorf("migrate %d to %d: %w (and resetting the dirty mark failed: %v)", from, to, err, rerr)
-	}
-	return fmt.Errorf("migrate %d to %d: %w", from, to, err)
-}
-
-func applyStep(ctx context.Context, db *sql.DB, sqlText string) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, sqlText); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET dirty = 0`); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	f := l.f
+	l.f = nil
+	return f.Close() // closing the descriptor releases the flock
 }

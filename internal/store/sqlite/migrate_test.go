@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -17,7 +15,7 @@ import (
 func schemaObjects(t *testing.T, s *Store) []string {
 	t.Helper()
 	rows, err := s.w.Query(`SELECT type || ' ' || name FROM sqlite_master
-		WHERE name NOT LIKE 'sqlite_%' AND name <> 'schema_version' ORDER BY type, name`)
+		WHERE name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version' ORDER BY type, name`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +31,11 @@ func schemaObjects(t *testing.T, s *Store) []string {
 	return out
 }
 
-func wantVersion(t *testing.T, s *Store, want int) {
+func wantVersion(t *testing.T, s *Store, want int64) {
 	t.Helper()
-	v, dirty, err := s.Version(t.Context())
-	if err != nil || v != want || dirty {
-		t.Fatalf("Version() = %d, dirty %v, %v; want %d, clean", v, dirty, err, want)
+	v, err := s.Version(t.Context())
+	if err != nil || v != want {
+		t.Fatalf("Version() = %d, %v; want %d", v, err, want)
 	}
 }
 
@@ -53,7 +51,7 @@ func TestMigrateDownAndUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := []struct {
-		target int
+		target int64
 		gone   string // an object absent at target
 	}{{1, "index id_map_state"}, {0, "table records"}, {latest(), ""}, {0, "table runs"}, {2, ""}}
 	for _, st := range steps {
@@ -76,56 +74,64 @@ func TestMigrateDownAndUp(t *testing.T) {
 	if err != nil || n != 0 {
 		t.Errorf("records after migrating down and up: %d, %v; want 0 (tables were dropped)", n, err)
 	}
-	for _, bad := range []int{-1, latest() + 1} {
+	for _, bad := range []int64{-1, latest() + 1} {
 		if err := s.Migrate(ctx, bad); err == nil {
 			t.Errorf("migrate to %d: no error", bad)
 		}
 	}
 }
 
-func TestMigrateHealsDirtyMark(t *testing.T) {
-	s := newTemp(t)
-	ctx := t.Context()
-	if err := s.Migrate(ctx, 1); err != nil {
+// legacyVersion rewrites a store's version bookkeeping into the form ferry's earlier
+// hand-written migrator left: a one-row schema_version table and no goose table.
+func legacyVersion(t *testing.T, s *Store, version, dirty, from int) {
+	t.Helper()
+	_, err := s.w.Exec(`DROP TABLE goose_db_version;
+		CREATE TABLE schema_version (only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+			version INTEGER NOT NULL, dirty INTEGER NOT NULL, from_version INTEGER NOT NULL);
+		INSERT INTO schema_version VALUES (1, ?, ?, ?)`, version, dirty, from)
+	if err != nil {
 		t.Fatal(err)
-	}
-	// A process died after marking step 1→2 dirty; the step's transaction never committed.
-	if _, err := s.w.Exec(`UPDATE schema_version SET version = 2, dirty = 1, from_version = 1`); err != nil {
-		t.Fatal(err)
-	}
-	if v, dirty, _ := s.Version(ctx); v != 2 || !dirty {
-		t.Fatalf("Version() = %d, %v after the simulated crash; want 2, dirty", v, dirty)
-	}
-	defer func(d time.Duration) { dirtyWait = d }(dirtyWait)
-	dirtyWait = 10 * time.Millisecond
-	if err := s.Migrate(ctx, latest()); err != nil {
-		t.Fatal(err)
-	}
-	wantVersion(t, s, latest())
-	if !strings.Contains(strings.Join(schemaObjects(t, s), ","), "index id_map_state") {
-		t.Error("step 1→2 was not applied after healing the dirty mark")
 	}
 }
 
-func TestMigrateFailedStepRollsBack(t *testing.T) {
-	s := newTemp(t)
-	ctx := t.Context()
-	bad := append(append([]migration(nil), migrations...), migration{version: latest() + 1, name: "bad",
-		up: "CREATE TABLE half (a); INSERT INTO no_such_table VALUES (1);", down: "DROP TABLE half;"})
-	err := migrate(ctx, s.w, bad, latest()+1)
-	if err == nil || !strings.Contains(err.Error(), "no_such_table") {
-		t.Fatalf("migrate with a failing step: %v; want the step's error", err)
-	}
-	wantVersion(t, s, latest())
-	if objs := strings.Join(schemaObjects(t, s), ","); strings.Contains(objs, "half") {
-		t.Errorf("the failed step left table half behind: %s", objs)
+// TestOpenAdoptsLegacyVersions opens workspaces made by the earlier migrator: a clean
+// version 2, and a version 1 whose step to 2 died halfway (dirty). Data stays; goose takes over.
+func TestOpenAdoptsLegacyVersions(t *testing.T) {
+	for _, c := range []struct {
+		name                     string
+		at, version, dirty, from int
+	}{{"clean", 2, 2, 0, 0}, {"dirty step 1 to 2", 1, 2, 1, 1}} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.db")
+			s, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(t.Context(), int64(c.at)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.PutRecords(t.Context(), []source.Record{{Kind: source.Person, ID: "p1"}}); err != nil {
+				t.Fatal(err)
+			}
+			legacyVersion(t, s, c.version, c.dirty, c.from)
+			s.Close()
+			s = openPath(t, path)
+			wantVersion(t, s, latest())
+			objs := strings.Join(schemaObjects(t, s), ",")
+			if strings.Contains(objs, "schema_version") || !strings.Contains(objs, "index id_map_state") {
+				t.Errorf("schema after adopting the legacy version: %s", objs)
+			}
+			if _, err := s.GetRecord(t.Context(), source.Person, "p1"); err != nil {
+				t.Errorf("record after adopting the legacy version: %v", err)
+			}
+		})
 	}
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	s := openPath(t, path)
-	if _, err := s.w.Exec(`UPDATE schema_version SET version = 99`); err != nil {
+	if _, err := s.w.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (99, 1)`); err != nil {
 		t.Fatal(err)
 	}
 	_, err := Open(path)
@@ -134,33 +140,30 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 }
 
-func TestLoadMigrations(t *testing.T) {
-	file := func(body string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(body)} }
-	cases := []struct {
-		name  string
-		files fstest.MapFS
-		want  string // error substring, "" for success
-	}{
-		{"ok", fstest.MapFS{"migrations/0001_a.up.sql": file("x"), "migrations/0001_a.down.sql": file("y"),
-			"migrations/0002_b.up.sql": file("x"), "migrations/0002_b.down.sql": file("y")}, ""},
-		{"bad name", fstest.MapFS{"migrations/1_a.up.sql": file("x")}, "name must look like"},
-		{"gap", fstest.MapFS{"migrations/0002_a.up.sql": file("x"), "migrations/0002_a.down.sql": file("y")}, "without gaps"},
-		{"no down", fstest.MapFS{"migrations/0001_a.up.sql": file("x")}, "no down file"},
-		{"empty up", fstest.MapFS{"migrations/0001_a.up.sql": file(""), "migrations/0001_a.down.sql": file("y")}, "no up file"},
-		{"two names", fstest.MapFS{"migrations/0001_a.up.sql": file("x"), "migrations/0001_b.down.sql": file("y")}, "already named"},
+// TestConcurrentOpensMigrateOnce opens one new file from several goroutines at once: the
+// migration lock makes one migrate and the others find the schema current.
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() {
+			s, err := Open(path)
+			if err == nil {
+				err = s.Close()
+			}
+			errs <- err
+		}()
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			ms, err := loadMigrations(c.files)
-			if c.want == "" {
-				if err != nil || len(ms) != 2 || ms[1].version != 2 || ms[1].name != "b" {
-					t.Errorf("loadMigrations = %+v, %v; want versions 1 and 2", ms, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("loadMigrations error %v; want one containing %q", err, c.want)
-			}
-		})
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent open: %v", err)
+		}
+	}
+	wantVersion(t, openPath(t, path), latest())
+}
+
+func TestLatestMatchesFiles(t *testing.T) {
+	if latest() != 2 {
+		t.Errorf("latest() = %d, want 2 (migrations/00001_init.sql, 00002_indexes.sql)", latest())
 	}
 }

@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0002: secondary indexes for the walks that filter by something other than the key.
 
 -- EachMapping and CountMappings by state: "every in_flight row" after a crash.
@@ -8,3 +9,9 @@ CREATE INDEX journal_run ON journal (run_id, seq);
 
 -- QuarantineItems and ClearQuarantine by kind and file.
 CREATE INDEX quarantine_kind_file ON quarantine (kind, file);
+
+-- +goose Down
+-- 0002 down: drop the secondary indexes.
+DROP INDEX quarantine_kind_file;
+DROP INDEX journal_run;
+DROP INDEX id_map_state;

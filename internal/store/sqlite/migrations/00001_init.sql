@@ -1,3 +1,4 @@
+-- +goose Up
 -- 0001: every table of the state store. Times are UTC nanoseconds since the Unix epoch
 -- (NULL when unset); kinds, states and ids are TEXT compared byte by byte.
 
@@ -88,3 +89,15 @@ CREATE TABLE cursors (
     name  TEXT NOT NULL PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- +goose Down
+-- 0001 down: drop every table of the state store.
+DROP TABLE cursors;
+DROP TABLE ledger;
+DROP TABLE events;
+DROP TABLE decisions;
+DROP TABLE quarantine;
+DROP TABLE journal;
+DROP TABLE id_map;
+DROP TABLE runs;
+DROP TABLE records;
