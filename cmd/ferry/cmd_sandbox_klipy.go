@@ -29,6 +29,14 @@ type SandboxKlipyOptions struct {
 	Limits        string
 	WebhookURL    string
 	WebhookSecret string
+	PagingStyle   string
+	FieldCase     string
+	TimeFormat    string
+}
+
+// sandboxOptions are the sandbox.Options the flags ask for (without source and keys).
+func (o SandboxKlipyOptions) sandboxOptions() sandbox.Options {
+	return sandbox.Options{API: o.API, PagingStyle: o.PagingStyle, FieldCase: o.FieldCase, TimeFormat: o.TimeFormat}
 }
 
 // newSandboxKlipyCommand builds `ferry sandbox klipy`.
@@ -55,6 +63,12 @@ companies:read, interactions:read); other routes answer 403.
 With --limits=on (default) Klipy's limits hold: 200 requests a minute per key and 1,000 per
 organisation, X-RateLimit-Limit/-Remaining/-Reset headers, and 429 with Retry-After.
 
+Where Klipy's docs leave the wire shape open, flags pick it, so ferry can be tried against
+each reading: --paging-style (page_info, meta, camel, cursor-only, in-data, none; default
+page_info for new, in-data for old; "none" serves one page only, which ferry must refuse
+to take as the whole list), --field-case (camel or snake) and --time-format (ms or iso;
+default ms for new, iso for old as the old reference shows).
+
 With --webhook-url the sandbox also delivers the workspace's live deal events there, signed
 (Svix style) with --webhook-secret (whsec_…), as Klipy's webhooks would.
 
@@ -65,7 +79,8 @@ so scripts can eval them. Traffic counters: GET /_sandbox/stats. Stop with Ctrl-
 		Example: `  ferry sandbox klipy --people 5000 --seed 42
   ferry sandbox klipy --api old --limits=off > klipy.env &
   sleep 1; export $(head -2 klipy.env)
-  ferry sandbox klipy --scopes people:read,interactions:read   # a key without companies:read`,
+  ferry sandbox klipy --scopes people:read,interactions:read   # a key without companies:read
+  ferry sandbox klipy --field-case snake --paging-style meta --time-format iso`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandboxKlipy(cmd.Context(), g, opts)
@@ -81,6 +96,9 @@ so scripts can eval them. Traffic counters: GET /_sandbox/stats. Stop with Ctrl-
 	f.StringVar(&opts.Limits, "limits", opts.Limits, "rate limits: on or off")
 	f.StringVar(&opts.WebhookURL, "webhook-url", "", "deliver the live deal webhook events to this URL")
 	f.StringVar(&opts.WebhookSecret, "webhook-secret", "", "signing secret of the webhook deliveries (whsec_…)")
+	f.StringVar(&opts.PagingStyle, "paging-style", "", "list paging shape: "+strings.Join(sandbox.PagingStyles, ", ")+" (default page_info for new, in-data for old)")
+	f.StringVar(&opts.FieldCase, "field-case", "camel", "object field names: camel or snake")
+	f.StringVar(&opts.TimeFormat, "time-format", "", "times: ms or iso (default ms for new, iso for old)")
 	return cmd
 }
 
@@ -112,6 +130,9 @@ func (o *SandboxKlipyOptions) check() (limits bool, err error) {
 			return false, usageErrorf("--scopes %q: allowed values are ALL, people:read, companies:read, interactions:read", s)
 		}
 	}
+	if err := o.sandboxOptions().Check(); err != nil {
+		return false, usageErrorf("%v", err)
+	}
 	if (o.WebhookURL == "") != (o.WebhookSecret == "") {
 		return false, usageErrorf("--webhook-url and --webhook-secret go together")
 	}
@@ -129,9 +150,11 @@ func runSandboxKlipy(ctx context.Context, g *globalOptions, opts SandboxKlipyOpt
 		fmt.Fprintf(g.stderr, "ferry: generating and encoding %d people with their interactions (about %d s)…\n",
 			opts.People, max(1, opts.People/4000))
 	}
-	srv := sandbox.New(sandbox.Options{API: opts.API, Source: gen.New(gen.Config{People: opts.People, Seed: opts.Seed}),
-		Keys: []sandbox.Key{{Value: opts.Key, Scopes: opts.Scopes}}, Limits: limits,
-		WebhookURL: opts.WebhookURL, WebhookSecret: opts.WebhookSecret})
+	so := opts.sandboxOptions()
+	so.Source = gen.New(gen.Config{People: opts.People, Seed: opts.Seed})
+	so.Keys, so.Limits = []sandbox.Key{{Value: opts.Key, Scopes: opts.Scopes}}, limits
+	so.WebhookURL, so.WebhookSecret = opts.WebhookURL, opts.WebhookSecret
+	srv := sandbox.New(so)
 	if err := srv.Err(); err != nil {
 		return err
 	}
@@ -173,6 +196,8 @@ func describeKlipySandbox(g *globalOptions, srv *sandbox.Server, base string, op
 	} else {
 		g.printf("Rate limits off\n")
 	}
+	so := srv.Options()
+	g.printf("Wire shape: paging %s, %s-case fields, times as %s\n", so.PagingStyle, so.FieldCase, so.TimeFormat)
 	g.printf("Key scopes: %s\nStats: %s\n", strings.Join(opts.Scopes, ", "), stats)
 	if opts.WebhookURL != "" {
 		g.printf("Webhooks: live deal events go to %s\n", opts.WebhookURL)

@@ -4,64 +4,103 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"ferry/internal/source"
 )
 
 // The API's object shapes. NOTES.md §1 gives the interaction read shape (id, companies[],
 // contacts[], direction, sentiment, source, summary, title, type, createdBy, creationTime,
-// interactionDate as Unix ms) but no official person or company schema, so those follow what
-// NOTES.md does say, in the API's camelCase: the person of the unofficial TypeScript client
-// {id, email, firstName, lastName, title, phone, companyId, createdAt, updatedAt} plus the
-// linkedin of the lead.captured payload; the company of the interaction.captured payload
-// {id, name, domain, industry, employee_count, estimated_revenue, city, state, country,
-// linkedin} in camelCase, plus website (the company import template's column) and createdAt.
-// Times are accepted as Unix milliseconds (as interactionDate is documented) or as strings.
-// API fields with no canonical name are kept as source.CustomPrefix + the API name.
+// interactionDate) but no official person or company schema, so those follow what NOTES.md
+// does say: the person of the unofficial TypeScript client {id, email, firstName, lastName,
+// title, phone, companyId, createdAt, updatedAt} plus the linkedin of lead.captured; the
+// company of interaction.captured {id, name, domain, industry, employee_count,
+// estimated_revenue, city, state, country, linkedin}, plus website and createdAt.
+//
+// Klipy's API examples spell fields in camelCase, its webhooks in snake_case, and neither is
+// promised for the other: every field name is read in either case (firstName, first_name and
+// FIRST_NAME are one field). Times are accepted as Unix milliseconds (as interactionDate is
+// documented for create) or as ISO strings (as the old reference's examples show). A field the
+// decoder does not know is kept, never dropped, as source.CustomPrefix + its snake_case name
+// (so both spellings give one custom field), its value as text (objects and arrays as JSON).
 
-type apiPerson struct {
-	ID        flexString `json:"id"`
-	FirstName string     `json:"firstName"`
-	LastName  string     `json:"lastName"`
-	Email     string     `json:"email"`
-	Phone     flexString `json:"phone"`
-	Title     string     `json:"title"`
-	CompanyID flexString `json:"companyId"`
-	LinkedIn  string     `json:"linkedin"`
-	CreatedAt flexTime   `json:"createdAt"`
-	UpdatedAt flexTime   `json:"updatedAt"`
+// fieldKind says how a known API field is read.
+type fieldKind int
+
+const (
+	asText    fieldKind = iota // a string or number, verbatim
+	asTime                     // canonicalTime
+	asIDs                      // a list of ids (strings, numbers or {id} objects), ;-joined
+	asCompany                  // a company id, or a company object {id, name, …}
+)
+
+// apiField maps one API field (its normalized name) onto a canonical field.
+type apiField struct {
+	canonical string
+	kind      fieldKind
 }
 
-type apiCompany struct {
-	ID               flexString `json:"id"`
-	Name             string     `json:"name"`
-	Domain           string     `json:"domain"`
-	Website          string     `json:"website"`
-	Industry         string     `json:"industry"`
-	EmployeeCount    flexString `json:"employeeCount"`
-	EstimatedRevenue flexString `json:"estimatedRevenue"`
-	City             string     `json:"city"`
-	State            string     `json:"state"`
-	Country          string     `json:"country"`
-	LinkedIn         string     `json:"linkedin"`
-	CreatedAt        flexTime   `json:"createdAt"`
+// apiFieldsByKind holds, per kind, the API fields the decoder knows, by normalized name
+// (lower case, without underscores or dashes: see normKey).
+var apiFieldsByKind = map[source.Kind]map[string]apiField{
+	source.Person: {
+		"id": {"id", asText}, "firstname": {"first_name", asText}, "lastname": {"last_name", asText},
+		"email": {"email", asText}, "phone": {"phone", asText}, "title": {"title", asText},
+		"companyid": {"company_id", asText}, "company": {"company_id", asCompany},
+		"companyname": {"company_name", asText}, "linkedin": {"linkedin_url", asText},
+		"linkedinurl": {"linkedin_url", asText}, "createdat": {"created_at", asTime},
+		"creationtime": {"created_at", asTime}, "updatedat": {"updated_at", asTime},
+	},
+	source.Company: {
+		"id": {"id", asText}, "name": {"name", asText}, "domain": {"domain", asText},
+		"website": {"website", asText}, "industry": {"industry", asText},
+		"employeecount": {"employee_count", asText}, "city": {"city", asText},
+		"country": {"country", asText}, "linkedin": {"linkedin_url", asText},
+		"linkedinurl": {"linkedin_url", asText}, "createdat": {"created_at", asTime},
+		"creationtime": {"created_at", asTime},
+	},
+	source.Interaction: {
+		"id": {"id", asText}, "type": {"type", asText}, "direction": {"direction", asText},
+		"source": {"channel", asText}, "title": {"title", asText}, "summary": {"summary", asText},
+		"interactiondate": {"interaction_date", asTime}, "creationtime": {"created_at", asTime},
+		"createdat": {"created_at", asTime}, "contacts": {"person_ids", asIDs},
+		"people": {"person_ids", asIDs}, "companies": {"company_ids", asIDs},
+		"company": {"company_ids", asCompany}, "createdby": {"created_by", asText},
+	},
 }
 
-type apiInteraction struct {
-	ID              flexString `json:"id"`
-	Type            string     `json:"type"`
-	Direction       string     `json:"direction"`
-	Source          string     `json:"source"`
-	Title           string     `json:"title"`
-	Summary         string     `json:"summary"`
-	Sentiment       string     `json:"sentiment"`
-	CreatedBy       flexString `json:"createdBy"`
-	CreationTime    flexTime   `json:"creationTime"`
-	InteractionDate flexTime   `json:"interactionDate"`
-	Companies       flexIDs    `json:"companies"`
-	Contacts        flexIDs    `json:"contacts"`
+// normKey folds an API field name for matching: lower case without '_' and '-'.
+func normKey(k string) string {
+	var b strings.Builder
+	for _, r := range k {
+		if r == '_' || r == '-' {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// snakeKey writes an API field name in snake_case: estimatedRevenue → estimated_revenue.
+func snakeKey(k string) string {
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range k {
+		if unicode.IsUpper(r) {
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(r))
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
 }
 
 // fieldSet builds a Fields map, leaving out empty values.
@@ -73,81 +112,111 @@ func (f fieldSet) set(k, v string) {
 	}
 }
 
-// decodeObject unmarshals one API object of kind and maps it to a record from origin.
+// decodeObject maps one API object of kind onto a record from origin (the endpoint, for
+// errors). It fails, wrapping ErrProtocol, when raw is not an object, a known field has a
+// value of the wrong shape, or the record lacks what ferry needs: an id, and for a person
+// something to know them by (an email, a name, a phone or a LinkedIn URL).
 func decodeObject(kind source.Kind, raw json.RawMessage, origin string) (source.Record, error) {
-	var (
-		f   = fieldSet{}
-		err error
-	)
-	switch kind {
-	case source.Person:
-		var p apiPerson
-		if err = json.Unmarshal(raw, &p); err == nil {
-			p.fields(f)
-		}
-	case source.Company:
-		var c apiCompany
-		if err = json.Unmarshal(raw, &c); err == nil {
-			c.fields(f)
-		}
-	case source.Interaction:
-		var in apiInteraction
-		if err = json.Unmarshal(raw, &in); err == nil {
-			in.fields(f)
-		}
-	default:
+	known, ok := apiFieldsByKind[kind]
+	if !ok {
 		return source.Record{}, fmt.Errorf("klipy api has no %s objects", kind)
 	}
-	if err != nil {
-		return source.Record{}, fmt.Errorf("%w: %s object from %s: %v", ErrProtocol, kind, origin, err)
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return source.Record{}, fmt.Errorf("%w: %s object from %s is not a JSON object: %s", ErrProtocol, kind, origin, snippet(raw))
+	}
+	f := fieldSet{}
+	for _, k := range sortedKeys(obj) {
+		v := obj[k]
+		af, isKnown := known[normKey(k)]
+		if !isKnown {
+			f.set(source.CustomPrefix+snakeKey(k), customText(v))
+			continue
+		}
+		if err := af.read(f, v); err != nil {
+			return source.Record{}, fmt.Errorf("%w: %s object from %s: field %q: %v", ErrProtocol, kind, origin, k, err)
+		}
 	}
 	if f["id"] == "" {
-		return source.Record{}, fmt.Errorf("%w: %s object from %s has no id", ErrProtocol, kind, origin)
+		return source.Record{}, fmt.Errorf("%w: %s object from %s has no id (fields seen: %s)", ErrProtocol, kind, origin, strings.Join(sortedKeys(obj), ", "))
+	}
+	if kind == source.Person && f["email"] == "" && f["first_name"] == "" && f["last_name"] == "" &&
+		f["phone"] == "" && f["linkedin_url"] == "" {
+		return source.Record{}, fmt.Errorf("%w: person %s from %s has no email, name, phone or linkedin the client can read (fields seen: %s)",
+			ErrProtocol, f["id"], origin, strings.Join(sortedKeys(obj), ", "))
 	}
 	return source.Record{Kind: kind, ID: f["id"], Channel: source.API, Origin: "api:" + origin, Fields: f}, nil
 }
 
-func (p apiPerson) fields(f fieldSet) {
-	f.set("id", string(p.ID))
-	f.set("first_name", p.FirstName)
-	f.set("last_name", p.LastName)
-	f.set("email", p.Email)
-	f.set("phone", string(p.Phone))
-	f.set("title", p.Title)
-	f.set("company_id", string(p.CompanyID))
-	f.set("linkedin_url", p.LinkedIn)
-	f.set("created_at", string(p.CreatedAt))
-	f.set("updated_at", string(p.UpdatedAt))
+// read decodes v into f according to the field's kind.
+func (af apiField) read(f fieldSet, v json.RawMessage) error {
+	switch af.kind {
+	case asTime:
+		var t flexTime
+		if err := t.UnmarshalJSON(v); err != nil {
+			return err
+		}
+		f.set(af.canonical, string(t))
+	case asIDs:
+		var ids flexIDs
+		if err := ids.UnmarshalJSON(v); err != nil {
+			return err
+		}
+		f.set(af.canonical, source.JoinList(ids))
+	case asCompany:
+		if t := bytes.TrimSpace(v); len(t) > 0 && t[0] == '{' {
+			var c struct {
+				ID   flexString `json:"id"`
+				Name string     `json:"name"`
+			}
+			if err := json.Unmarshal(t, &c); err != nil {
+				return err
+			}
+			f.set(af.canonical, string(c.ID))
+			if af.canonical == "company_id" {
+				f.set("company_name", c.Name)
+			}
+			return nil
+		}
+		var s flexString
+		if err := s.UnmarshalJSON(v); err != nil {
+			return err
+		}
+		f.set(af.canonical, string(s))
+	default:
+		var s flexString
+		if err := s.UnmarshalJSON(v); err != nil {
+			return err
+		}
+		f.set(af.canonical, string(s))
+	}
+	return nil
 }
 
-func (c apiCompany) fields(f fieldSet) {
-	f.set("id", string(c.ID))
-	f.set("name", c.Name)
-	f.set("domain", c.Domain)
-	f.set("website", c.Website)
-	f.set("industry", c.Industry)
-	f.set("employee_count", string(c.EmployeeCount))
-	f.set("city", c.City)
-	f.set("country", c.Country)
-	f.set("linkedin_url", c.LinkedIn)
-	f.set("created_at", string(c.CreatedAt))
-	f.set(source.CustomPrefix+"state", c.State)
-	f.set(source.CustomPrefix+"estimatedRevenue", string(c.EstimatedRevenue))
+// customText is the text of an unknown field: a scalar as text, null as "", an object or
+// array as compact JSON.
+func customText(v json.RawMessage) string {
+	var s flexString
+	if err := s.UnmarshalJSON(v); err == nil {
+		return string(s)
+	}
+	if string(bytes.TrimSpace(v)) == "true" || string(bytes.TrimSpace(v)) == "false" {
+		return string(bytes.TrimSpace(v))
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, v) == nil {
+		return buf.String()
+	}
+	return string(v)
 }
 
-func (in apiInteraction) fields(f fieldSet) {
-	f.set("id", string(in.ID))
-	f.set("type", in.Type)
-	f.set("channel", in.Source)
-	f.set("direction", in.Direction)
-	f.set("title", in.Title)
-	f.set("summary", in.Summary)
-	f.set("interaction_date", string(in.InteractionDate))
-	f.set("created_at", string(in.CreationTime))
-	f.set("person_ids", source.JoinList(in.Contacts))
-	f.set("company_ids", source.JoinList(in.Companies))
-	f.set("created_by", string(in.CreatedBy))
-	f.set(source.CustomPrefix+"sentiment", in.Sentiment)
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // flexTime decodes a time given as Unix milliseconds (a number or a numeric string) into

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"ferry/internal/source"
 )
@@ -64,9 +65,14 @@ func (c *Client) query(ctx context.Context, kind source.Kind, path string, body 
 	if err != nil {
 		return Page{}, err
 	}
-	l, err := decodeList(g, env)
+	l, err := decodeList(g, env, resourceOf(path))
 	if err != nil {
 		return Page{}, fmt.Errorf("klipy POST %s: %w", path, err)
+	}
+	if !l.Paged && body.Limit > 0 && len(l.Items) >= body.Limit {
+		return Page{}, fmt.Errorf("klipy POST %s: %w: a full page (%d of limit %d) came back without paging fields the client knows "+
+			"(page_info/pageInfo {has_more, next_cursor} at the top, in meta or in data, or next_cursor/has_more in data); "+
+			"seen: %s; stopping rather than taking this as the last page", path, ErrProtocol, len(l.Items), body.Limit, strings.Join(l.Seen, ", "))
 	}
 	if l.HasMore && l.Next == body.Cursor {
 		return Page{}, fmt.Errorf("klipy POST %s: %w: next cursor repeats the current one", path, ErrProtocol)
@@ -83,6 +89,12 @@ func (c *Client) query(ctx context.Context, kind source.Kind, path string, body 
 		p.Records = append(p.Records, r)
 	}
 	return p, nil
+}
+
+// resourceOf names the resource of a query path: "/people/query" → "people".
+func resourceOf(path string) string {
+	r, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return r
 }
 
 func (c *Client) get(ctx context.Context, kind source.Kind, prefix, id string) (source.Record, error) {

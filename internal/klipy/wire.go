@@ -4,20 +4,24 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // envelope is the union of both generations' top-level shapes (NOTES.md §3): new
 // {object, data, meta, page_info}, old {success, data}, errors {code, message, details} either
 // under "error" or at the top, and the old /authenticate answer {team_name}.
 type envelope struct {
-	Object   string          `json:"object"`
-	Data     json.RawMessage `json:"data"`
-	Meta     *meta           `json:"meta"`
-	PageInfo *pageInfo       `json:"page_info"`
-	Success  *bool           `json:"success"`
-	Error    json.RawMessage `json:"error"`
+	Object    string          `json:"object"`
+	Data      json.RawMessage `json:"data"`
+	Meta      *meta           `json:"meta"`
+	PageInfo  *pageInfo       `json:"page_info"`
+	PageInfoC *pageInfo       `json:"pageInfo"`
+	Success   *bool           `json:"success"`
+	Error     json.RawMessage `json:"error"`
 	apiErrorBody
 	TeamName string `json:"team_name"`
+
+	keys []string // the top-level keys, for error messages
 }
 
 type meta struct {
@@ -25,16 +29,24 @@ type meta struct {
 	APIVersion string    `json:"api_version"`
 	Timestamp  string    `json:"timestamp"`
 	PageInfo   *pageInfo `json:"page_info"`
+	PageInfoC  *pageInfo `json:"pageInfo"`
 }
 
-// pageInfo is the cursor of a list. The snake_case names are the new generation's; the
-// camelCase ones are accepted because the old reference uses camelCase for everything else.
+// pageInfo is the cursor of a list. Klipy documents only that the new generation pages "via
+// page_info (cursor-based)" (https://klipy.ai/docs/api/introduction) and shows no paging at
+// all for the old one, so both spellings of the usual names are read: next_cursor /
+// nextCursor / cursor and has_more / hasMore.
 type pageInfo struct {
 	NextCursor  *string `json:"next_cursor"`
 	NextCursorC *string `json:"nextCursor"`
 	Cursor      *string `json:"cursor"`
 	HasMore     *bool   `json:"has_more"`
 	HasMoreC    *bool   `json:"hasMore"`
+}
+
+// present reports whether any paging field was given (even null or false).
+func (p *pageInfo) present() bool {
+	return p != nil && (p.NextCursor != nil || p.NextCursorC != nil || p.Cursor != nil || p.HasMore != nil || p.HasMoreC != nil)
 }
 
 // apiErrorBody is Klipy's documented error object.
@@ -44,40 +56,36 @@ type apiErrorBody struct {
 	Details json.RawMessage `json:"details"`
 }
 
-// oldList is the old generation's list data: {items|records|data: [...], nextCursor, hasMore}.
-type oldList struct {
-	Items   []json.RawMessage `json:"items"`
-	Records []json.RawMessage `json:"records"`
-	Data    []json.RawMessage `json:"data"`
-	pageInfo
-	PageInfo *pageInfo `json:"page_info"`
-}
-
 // list is one decoded page of raw objects.
 type list struct {
 	Items   []json.RawMessage
 	Next    string
 	HasMore bool
+	Paged   bool     // the answer carried paging fields the client knows
+	Seen    []string // where the items and keys were found, for error messages
 }
 
 // decodeEnvelope parses a 2xx body of generation g and returns it, or an error wrapping
-// ErrProtocol when it is not g's envelope or reports a failure.
+// ErrProtocol, naming the keys it saw, when it is not g's envelope or reports a failure.
 func decodeEnvelope(g Generation, body []byte) (envelope, error) {
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return env, fmt.Errorf("%w: body is not a JSON object: %v", ErrProtocol, err)
+		return env, fmt.Errorf("%w: body is not a JSON object: %v (starts %q)", ErrProtocol, err, snippet(body))
 	}
+	var top map[string]json.RawMessage
+	_ = json.Unmarshal(body, &top)
+	env.keys = sortedKeys(top)
 	switch g {
 	case GenNew:
 		if env.Object == "error" {
 			return env, fmt.Errorf("%w: error envelope with a success status", ErrProtocol)
 		}
 		if env.Object == "" || len(env.Data) == 0 {
-			return env, fmt.Errorf("%w: want the {object, data, meta} envelope of the current api", ErrProtocol)
+			return env, fmt.Errorf("%w: want the {object, data, meta} envelope of the current api, got keys %v", ErrProtocol, env.keys)
 		}
 	case GenOld:
 		if env.Success == nil || len(env.Data) == 0 {
-			return env, fmt.Errorf("%w: want the {success, data} envelope of the old api", ErrProtocol)
+			return env, fmt.Errorf("%w: want the {success, data} envelope of the old api, got keys %v", ErrProtocol, env.keys)
 		}
 		if !*env.Success {
 			return env, fmt.Errorf("%w: success is false with a success status", ErrProtocol)
@@ -86,49 +94,74 @@ func decodeEnvelope(g Generation, body []byte) (envelope, error) {
 	return env, nil
 }
 
-// decodeList extracts the items and the cursor of a list envelope.
-func decodeList(g Generation, env envelope) (list, error) {
+// listKeys are the names a list's array may have inside a data object, after the resource's
+// own name (the old reference's {data: {interactions: […]}}).
+var listKeys = []string{"items", "records", "results", "data"}
+
+// decodeList extracts the items and the cursor of a list envelope of resource ("people",
+// "interactions"). The items are data itself when it is an array, else the array under the
+// resource's name or one of listKeys in the data object; any other shape is an error naming
+// the keys seen. The cursor is read from page_info / pageInfo at the top, in meta or in the
+// data object, or from next_cursor / has_more (either case) in the data object.
+func decodeList(g Generation, env envelope, resource string) (list, error) {
 	var l list
-	var pi *pageInfo
+	pis := []*pageInfo{env.PageInfo, env.PageInfoC}
+	if env.Meta != nil {
+		pis = append(pis, env.Meta.PageInfo, env.Meta.PageInfoC)
+	}
 	data := bytes.TrimSpace(env.Data)
 	switch {
 	case len(data) > 0 && data[0] == '[':
 		if err := json.Unmarshal(data, &l.Items); err != nil {
 			return l, fmt.Errorf("%w: list data: %v", ErrProtocol, err)
 		}
-		pi = env.PageInfo
-		if pi == nil && env.Meta != nil {
-			pi = env.Meta.PageInfo
-		}
-	case g == GenOld && len(data) > 0 && data[0] == '{':
-		var ol oldList
-		if err := json.Unmarshal(data, &ol); err != nil {
+		l.Seen = append(l.Seen, "data[]", fmt.Sprintf("top-level keys %v", env.keys))
+	case len(data) > 0 && data[0] == '{':
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(data, &obj); err != nil {
 			return l, fmt.Errorf("%w: list data: %v", ErrProtocol, err)
 		}
-		l.Items = firstNonNil(ol.Items, ol.Records, ol.Data)
-		pi = &ol.pageInfo
-		if ol.PageInfo != nil {
-			pi = ol.PageInfo
+		found := ""
+		for _, k := range append([]string{resource}, listKeys...) {
+			if raw, ok := obj[k]; ok {
+				if err := json.Unmarshal(raw, &l.Items); err != nil {
+					return l, fmt.Errorf("%w: list data.%s is not an array: %v", ErrProtocol, k, err)
+				}
+				found = k
+				break
+			}
 		}
+		if found == "" {
+			return l, fmt.Errorf("%w: list data holds none of %s, %s: keys seen in data %v",
+				ErrProtocol, resource, strings.Join(listKeys, ", "), sortedKeys(obj))
+		}
+		var in struct {
+			pageInfo
+			PageInfo  *pageInfo `json:"page_info"`
+			PageInfoC *pageInfo `json:"pageInfo"`
+		}
+		if err := json.Unmarshal(data, &in); err != nil {
+			return l, fmt.Errorf("%w: paging fields of list data: %v", ErrProtocol, err)
+		}
+		pis = append(pis, &in.pageInfo, in.PageInfo, in.PageInfoC)
+		l.Seen = append(l.Seen, "data."+found+"[]", fmt.Sprintf("top-level keys %v", env.keys), fmt.Sprintf("data keys %v", sortedKeys(obj)))
 	default:
-		return l, fmt.Errorf("%w: list data must be an array", ErrProtocol)
+		return l, fmt.Errorf("%w: list data is neither an array nor an object (top-level keys %v)", ErrProtocol, env.keys)
 	}
-	if pi != nil {
-		l.Next, l.HasMore = pi.next()
+	if l.Items == nil {
+		l.Items = []json.RawMessage{}
+	}
+	for _, pi := range pis {
+		if pi.present() {
+			l.Paged = true
+			l.Next, l.HasMore = pi.next()
+			break
+		}
 	}
 	if l.HasMore && l.Next == "" {
 		return l, fmt.Errorf("%w: page_info says has_more but gives no next_cursor", ErrProtocol)
 	}
 	return l, nil
-}
-
-func firstNonNil(xs ...[]json.RawMessage) []json.RawMessage {
-	for _, x := range xs {
-		if x != nil {
-			return x
-		}
-	}
-	return nil
 }
 
 // next returns the next cursor and whether there is a next page.
@@ -187,12 +220,14 @@ func snippet(body []byte) string {
 // flexString decodes a JSON string or number (ids may be either) as a string; null is "".
 type flexString string
 
-// UnmarshalJSON accepts a string, a number or null.
+// UnmarshalJSON accepts a string, a number, a boolean or null.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
 	case bytes.Equal(b, []byte("null")):
 		*f = ""
+	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")):
+		*f = flexString(b)
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {

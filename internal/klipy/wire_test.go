@@ -21,34 +21,41 @@ func TestDecodeListShapes(t *testing.T) {
 		err  bool
 	}{
 		{"new page", GenNew, `{"object":"list","data":[{"id":"a"}],"page_info":{"has_more":true,"next_cursor":"c2"},"meta":{"request_id":"r"}}`,
-			list{Items: raws(`{"id":"a"}`), Next: "c2", HasMore: true}, false},
+			list{Items: raws(`{"id":"a"}`), Next: "c2", HasMore: true, Paged: true}, false},
 		{"new last page", GenNew, `{"object":"list","data":[],"page_info":{"has_more":false,"next_cursor":null},"meta":{}}`,
-			list{Items: raws()}, false},
+			list{Items: raws(), Paged: true}, false},
 		{"new page_info in meta", GenNew, `{"object":"list","data":[],"meta":{"page_info":{"next_cursor":"x"}}}`,
-			list{Items: raws(), Next: "x", HasMore: true}, false},
+			list{Items: raws(), Next: "x", HasMore: true, Paged: true}, false},
+		{"new camelCase pageInfo", GenNew, `{"object":"list","data":[],"pageInfo":{"hasMore":true,"nextCursor":"y"},"meta":{}}`,
+			list{Items: raws(), Next: "y", HasMore: true, Paged: true}, false},
+		{"new list under the resource name", GenNew, `{"object":"list","data":{"people":[{"id":"p"}],"next_cursor":"z"},"meta":{}}`,
+			list{Items: raws(`{"id":"p"}`), Next: "z", HasMore: true, Paged: true}, false},
+		{"old documented example", GenOld, `{"success":true,"data":{"people":[{"id":"a"}]}}`,
+			list{Items: raws(`{"id":"a"}`)}, false},
 		{"old items", GenOld, `{"success":true,"data":{"items":[{"id":1}],"nextCursor":"n","hasMore":true}}`,
-			list{Items: raws(`{"id":1}`), Next: "n", HasMore: true}, false},
+			list{Items: raws(`{"id":1}`), Next: "n", HasMore: true, Paged: true}, false},
 		{"old records without hasMore", GenOld, `{"success":true,"data":{"records":[],"cursor":""}}`,
-			list{Items: raws()}, false},
+			list{Items: raws(), Paged: true}, false},
 		{"old bare array", GenOld, `{"success":true,"data":[{"id":"z"}]}`, list{Items: raws(`{"id":"z"}`)}, false},
+		{"old list under an unknown name", GenOld, `{"success":true,"data":{"contacts":[{"id":"z"}],"next":"n"}}`, list{}, true},
 		{"has_more without cursor", GenNew, `{"object":"list","data":[],"page_info":{"has_more":true}}`, list{}, true},
 		{"new envelope to old client", GenOld, `{"object":"list","data":[],"meta":{}}`, list{}, true},
 		{"old envelope to new client", GenNew, `{"success":true,"data":[]}`, list{}, true},
 		{"old failure with 200", GenOld, `{"success":false,"data":{}}`, list{}, true},
-		{"new list as object", GenNew, `{"object":"list","data":{"items":[]},"meta":{}}`, list{}, true},
+		{"new list as a string", GenNew, `{"object":"list","data":"x","meta":{}}`, list{}, true},
 		{"not json", GenNew, `<html>`, list{}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env, err := decodeEnvelope(tc.gen, []byte(tc.body))
 			var l list
 			if err == nil {
-				l, err = decodeList(tc.gen, env)
+				l, err = decodeList(tc.gen, env, "people")
 			}
 			if (err != nil) != tc.err {
 				t.Fatalf("error %v, want error: %v", err, tc.err)
 			}
 			if err == nil {
-				if d := cmp.Diff(tc.want, l); d != "" {
+				if d := cmp.Diff(tc.want, l, cmpopts.IgnoreFields(list{}, "Seen")); d != "" {
 					t.Errorf("list (-want +got):\n%s", d)
 				}
 			}
@@ -79,7 +86,16 @@ func TestDecodeObjectFlexibleValues(t *testing.T) {
 			map[string]string{"id": "p", "first_name": "Zoë", "company_id": "77", "phone": "4922112345",
 				"created_at": "2023-11-14T22:13:20Z", "updated_at": "last tuesday"}},
 		{source.Company, `{"id":"c","employeeCount":"50-100","state":"NRW","estimatedRevenue":1.5e6}`,
-			map[string]string{"id": "c", "employee_count": "50-100", "custom.state": "NRW", "custom.estimatedRevenue": "1.5e6"}},
+			map[string]string{"id": "c", "employee_count": "50-100", "custom.state": "NRW", "custom.estimated_revenue": "1.5e6"}},
+		{source.Company, `{"id":"c","employee_count":12,"estimated_revenue":1.5e6,"linkedin_url":"l","created_at":"2024-01-02T03:04:05.000Z","isPrivate":true,"tags":["a","b"]}`,
+			map[string]string{"id": "c", "employee_count": "12", "custom.estimated_revenue": "1.5e6", "linkedin_url": "l",
+				"created_at": "2024-01-02T03:04:05Z", "custom.is_private": "true", "custom.tags": `["a","b"]`}},
+		{source.Person, `{"id":"p","first_name":"Zoë","last_name":"Ng","email":"z@x.io","company_id":"c9","created_at":1700000000000,"remarks":"vip"}`,
+			map[string]string{"id": "p", "first_name": "Zoë", "last_name": "Ng", "email": "z@x.io", "company_id": "c9",
+				"created_at": "2023-11-14T22:13:20Z", "custom.remarks": "vip"}},
+		{source.Interaction, `{"id":"i","interaction_date":"2023-11-07T05:31:56Z","creation_time":"2023-11-07T05:31:56Z","people":[{"id":"h7"}],"company":{"id":"cmp"},"created_by":"u"}`,
+			map[string]string{"id": "i", "interaction_date": "2023-11-07T05:31:56Z", "created_at": "2023-11-07T05:31:56Z",
+				"person_ids": "h7", "company_ids": "cmp", "created_by": "u"}},
 	} {
 		r, err := decodeObject(tc.kind, json.RawMessage(tc.body), "/x")
 		if err != nil {
@@ -89,7 +105,7 @@ func TestDecodeObjectFlexibleValues(t *testing.T) {
 			t.Errorf("%s fields (-want +got):\n%s", tc.kind, d)
 		}
 	}
-	for _, bad := range []string{`{"firstName":"no id"}`, `{"id":{"nested":1}}`, `[]`, `{"id":"x","companies":"c1"}`} {
+	for _, bad := range []string{`{"firstName":"no id"}`, `{"id":{"nested":1}}`, `[]`, `{"id":"x","companies":"c1"}`, `null`} {
 		if _, err := decodeObject(source.Interaction, json.RawMessage(bad), "/x"); err == nil {
 			t.Errorf("decodeObject(%s): no error", bad)
 		}
@@ -164,7 +180,7 @@ func FuzzDecodePage(f *testing.F) {
 		if err != nil {
 			return
 		}
-		l, err := decodeList(g, env)
+		l, err := decodeList(g, env, "interactions")
 		if err != nil {
 			return
 		}

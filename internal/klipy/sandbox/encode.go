@@ -1,106 +1,159 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"ferry/internal/source"
 )
 
 // The sandbox's API objects, written from a canonical record. Klipy documents the interaction
-// read shape (NOTES.md §1); for people and companies it documents no schema, so the sandbox
-// serves the camelCase names NOTES.md suggests (the unofficial client's person, the
-// interaction.captured company) and, like the documented interactionDate, times as Unix
-// milliseconds. Canonical fields the API does not carry (a person's owner, tags, notes,
-// company_name, custom fields; a company's owner and tags; an interaction's deal and
-// duration) are not served: they come only from the harvest folder. Empty fields are omitted.
+// read shape (NOTES.md §1; the old reference's example:
+// https://developer.klipycrm.com/api-reference/interactions/query-interaction-records); for
+// people and companies it documents no schema, so the sandbox serves the names NOTES.md
+// suggests (the unofficial client's person, the interaction.captured company). The spelling
+// of the names (Options.FieldCase: camelCase as the API examples, or snake_case as the
+// webhooks) and the form of the times (Options.TimeFormat: Unix milliseconds, as
+// interactionDate is documented for create, or ISO 8601, as the old reference's examples
+// show) are not fixed by the docs and are options. Canonical fields the API does not carry
+// (a person's owner, tags, notes, company_name, custom fields; a company's owner and tags; an
+// interaction's deal and duration) are not served: they come only from the harvest folder.
+// Empty fields are omitted.
 
-type person struct {
-	ID        string `json:"id"`
-	FirstName string `json:"firstName,omitempty"`
-	LastName  string `json:"lastName,omitempty"`
-	Email     string `json:"email,omitempty"`
-	Phone     string `json:"phone,omitempty"`
-	Title     string `json:"title,omitempty"`
-	CompanyID string `json:"companyId,omitempty"`
-	LinkedIn  string `json:"linkedin,omitempty"`
-	CreatedAt *int64 `json:"createdAt,omitempty"`
-	UpdatedAt *int64 `json:"updatedAt,omitempty"`
+// encoder writes API objects in one field case and time format.
+type encoder struct {
+	snake bool // snake_case field names (default camelCase)
+	iso   bool // ISO 8601 times (default Unix milliseconds)
 }
 
-type company struct {
-	ID            string       `json:"id"`
-	Name          string       `json:"name,omitempty"`
-	Domain        string       `json:"domain,omitempty"`
-	Website       string       `json:"website,omitempty"`
-	Industry      string       `json:"industry,omitempty"`
-	EmployeeCount *json.Number `json:"employeeCount,omitempty"`
-	City          string       `json:"city,omitempty"`
-	Country       string       `json:"country,omitempty"`
-	LinkedIn      string       `json:"linkedin,omitempty"`
-	CreatedAt     *int64       `json:"createdAt,omitempty"`
+// obj builds a JSON object with its keys in insertion order.
+type obj struct {
+	enc *encoder
+	b   bytes.Buffer
 }
 
-type interaction struct {
-	ID              string   `json:"id"`
-	Type            string   `json:"type,omitempty"`
-	Direction       string   `json:"direction,omitempty"`
-	Source          string   `json:"source,omitempty"`
-	Title           string   `json:"title,omitempty"`
-	Summary         string   `json:"summary,omitempty"`
-	CreatedBy       string   `json:"createdBy,omitempty"`
-	CreationTime    *int64   `json:"creationTime,omitempty"`
-	InteractionDate *int64   `json:"interactionDate,omitempty"`
-	Companies       []string `json:"companies"`
-	Contacts        []string `json:"contacts"`
+func (e *encoder) object() *obj {
+	o := &obj{enc: e}
+	o.b.WriteByte('{')
+	return o
+}
+
+func (o *obj) key(camel string) {
+	if o.b.Len() > 1 {
+		o.b.WriteByte(',')
+	}
+	k := camel
+	if o.enc.snake {
+		k = snake(camel)
+	}
+	o.b.WriteString(strconv.Quote(k))
+	o.b.WriteByte(':')
+}
+
+// str adds a string field, left out when empty.
+func (o *obj) str(camel, v string) {
+	if v == "" {
+		return
+	}
+	o.key(camel)
+	b, _ := json.Marshal(v)
+	o.b.Write(b)
+}
+
+// num adds an integer field, left out when v is not an integer.
+func (o *obj) num(camel, v string) {
+	if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+		return
+	}
+	o.key(camel)
+	o.b.WriteString(v)
+}
+
+// time adds a time field from an RFC 3339 value, in the encoder's format; anything else is
+// left out, as Klipy keeps its timestamps as times.
+func (o *obj) time(camel, v string) {
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return
+	}
+	o.key(camel)
+	if o.enc.iso {
+		o.b.WriteString(strconv.Quote(t.UTC().Format("2006-01-02T15:04:05.999Z07:00")))
+		return
+	}
+	o.b.WriteString(strconv.FormatInt(t.UnixMilli(), 10))
+}
+
+// list adds a string array field, always present (Klipy's example shows [] for none).
+func (o *obj) list(camel string, xs []string) {
+	o.key(camel)
+	if xs == nil {
+		xs = []string{}
+	}
+	b, _ := json.Marshal(xs)
+	o.b.Write(b)
+}
+
+func (o *obj) bytes() []byte {
+	o.b.WriteByte('}')
+	return o.b.Bytes()
+}
+
+// snake writes a camelCase name in snake_case.
+func snake(k string) string {
+	var b strings.Builder
+	for _, r := range k {
+		if unicode.IsUpper(r) {
+			b.WriteByte('_')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // encode writes the API object of a canonical record.
-func encode(r source.Record) ([]byte, error) {
+func (e *encoder) encode(r source.Record) ([]byte, error) {
 	f := r.Fields
-	var v any
+	o := e.object()
+	o.str("id", r.ID)
 	switch r.Kind {
 	case source.Person:
-		v = person{ID: r.ID, FirstName: f["first_name"], LastName: f["last_name"], Email: f["email"],
-			Phone: f["phone"], Title: f["title"], CompanyID: f["company_id"], LinkedIn: f["linkedin_url"],
-			CreatedAt: millis(f["created_at"]), UpdatedAt: millis(f["updated_at"])}
+		o.str("firstName", f["first_name"])
+		o.str("lastName", f["last_name"])
+		o.str("email", f["email"])
+		o.str("phone", f["phone"])
+		o.str("title", f["title"])
+		o.str("companyId", f["company_id"])
+		o.str("linkedin", f["linkedin_url"])
+		o.time("createdAt", f["created_at"])
+		o.time("updatedAt", f["updated_at"])
 	case source.Company:
-		v = company{ID: r.ID, Name: f["name"], Domain: f["domain"], Website: f["website"],
-			Industry: f["industry"], EmployeeCount: number(f["employee_count"]), City: f["city"],
-			Country: f["country"], LinkedIn: f["linkedin_url"], CreatedAt: millis(f["created_at"])}
+		o.str("name", f["name"])
+		o.str("domain", f["domain"])
+		o.str("website", f["website"])
+		o.str("industry", f["industry"])
+		o.num("employeeCount", f["employee_count"])
+		o.str("city", f["city"])
+		o.str("country", f["country"])
+		o.str("linkedin", f["linkedin_url"])
+		o.time("createdAt", f["created_at"])
 	default:
-		v = interaction{ID: r.ID, Type: f["type"], Direction: f["direction"], Source: f["channel"],
-			Title: f["title"], Summary: f["summary"], CreatedBy: f["created_by"],
-			CreationTime: millis(f["created_at"]), InteractionDate: millis(f["interaction_date"]),
-			Companies: nonNil(source.List(f["company_ids"])), Contacts: nonNil(source.List(f["person_ids"]))}
+		o.list("companies", source.List(f["company_ids"]))
+		o.list("contacts", source.List(f["person_ids"]))
+		o.str("direction", f["direction"])
+		o.str("sentiment", f[source.CustomPrefix+"sentiment"])
+		o.str("source", f["channel"])
+		o.str("summary", f["summary"])
+		o.str("title", f["title"])
+		o.str("type", f["type"])
+		o.str("createdBy", f["created_by"])
+		o.time("creationTime", f["created_at"])
+		o.time("interactionDate", f["interaction_date"])
 	}
-	return json.Marshal(v)
-}
-
-// millis converts an RFC 3339 time to Unix milliseconds; anything else is left out, as
-// Klipy keeps its timestamps as numbers.
-func millis(s string) *int64 {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return nil
-	}
-	ms := t.UnixMilli()
-	return &ms
-}
-
-// number is s as a JSON number when it is an integer, else left out.
-func number(s string) *json.Number {
-	if _, err := strconv.ParseInt(s, 10, 64); err != nil {
-		return nil
-	}
-	n := json.Number(s)
-	return &n
-}
-
-func nonNil(xs []string) []string {
-	if xs == nil {
-		return []string{}
-	}
-	return xs
+	return o.bytes(), nil
 }

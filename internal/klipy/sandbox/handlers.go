@@ -99,6 +99,9 @@ func (s *Server) handleGet(kind source.Kind, object string) func(http.ResponseWr
 	}
 }
 
+// resourceName is the list name of a queried kind in the old generation's data object.
+var resourceName = map[source.Kind]string{source.Person: "people", source.Interaction: "interactions"}
+
 // queryBody is the body of a query route.
 type queryBody struct {
 	Cursor string `json:"cursor"`
@@ -131,10 +134,10 @@ func (s *Server) handleQuery(kind source.Kind) func(http.ResponseWriter, *http.R
 			return errorf(http.StatusInternalServerError, "internal_error", "%v", err)
 		}
 		cursor := ""
-		if next >= 0 {
+		if next >= 0 && s.opts.PagingStyle != "none" {
 			cursor = encodeCursor(kind, next)
 		}
-		s.writeList(w, items, cursor)
+		s.writeList(w, resourceName[kind], items, cursor)
 		return nil
 	}
 }

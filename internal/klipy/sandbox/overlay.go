@@ -49,7 +49,7 @@ func (s *Server) upsert(kind source.Kind, r source.Record) error {
 		return fmt.Errorf("sandbox: upsert %s: record has no id", kind)
 	}
 	r.Kind = kind
-	if _, err := encode(r); err != nil {
+	if _, err := s.enc.encode(r); err != nil {
 		return fmt.Errorf("sandbox: upsert %s %s: %w", kind, r.ID, err)
 	}
 	pos, err := s.tables[kind].find(r.ID)
@@ -108,7 +108,7 @@ func (s *Server) objectAt(kind source.Kind, pos int, rd *reader) ([]byte, error)
 		if gone {
 			return nil, nil
 		}
-		return encode(r)
+		return s.enc.encode(r)
 	}
 	clean := o.empty()
 	s.mu.RUnlock()
@@ -131,7 +131,7 @@ func (s *Server) overlaid(kind source.Kind, obj []byte) ([]byte, error) {
 	case gone:
 		return nil, nil
 	case changed:
-		return encode(r)
+		return s.enc.encode(r)
 	}
 	return obj, nil
 }
@@ -147,7 +147,7 @@ func (s *Server) lookup(kind source.Kind, id string) ([]byte, error) {
 	case gone:
 		return nil, nil
 	case changed:
-		return encode(r)
+		return s.enc.encode(r)
 	}
 	t := s.tables[kind]
 	pos, err := t.find(id)

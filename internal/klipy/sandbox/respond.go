@@ -54,25 +54,60 @@ func (s *Server) writeObject(w http.ResponseWriter, object string, data []byte) 
 	s.write(w, http.StatusOK, b.Bytes())
 }
 
-// writeList answers a page of objects; next is "" on the last page.
-func (s *Server) writeList(w http.ResponseWriter, items [][]byte, next string) {
+// writeList answers a page of resource ("people", "interactions") in the generation's
+// envelope and the configured paging style; next is "" on the last page. The old generation
+// puts the list under the resource's name inside data, as its reference shows
+// ({success, data: {interactions: […]}}); the new one makes data the array.
+func (s *Server) writeList(w http.ResponseWriter, resource string, items [][]byte, next string) {
 	var b bytes.Buffer
 	cursor := "null"
 	if next != "" {
 		cursor = strconv.Quote(next)
 	}
 	more := strconv.FormatBool(next != "")
+	style := s.opts.PagingStyle
+	nextKey, moreKey := "next_cursor", "has_more"
+	if style == "camel" || (style == "in-data" && s.opts.FieldCase == "camel") {
+		nextKey, moreKey = "nextCursor", "hasMore"
+	}
+	paging := fmt.Sprintf(`{%q:%s,%q:%s}`, moreKey, more, nextKey, cursor)
+	if style == "cursor-only" {
+		paging = fmt.Sprintf(`{%q:%s}`, nextKey, cursor)
+	}
 	if s.opts.API == "old" {
-		b.WriteString(`{"success":true,"data":{"items":`)
-		writeArray(&b, items)
-		fmt.Fprintf(&b, `,"nextCursor":%s,"hasMore":%s}}`, cursor, more)
+		b.WriteString(`{"success":true,"data":`)
 	} else {
 		b.WriteString(`{"object":"list","data":`)
-		writeArray(&b, items)
-		fmt.Fprintf(&b, `,"page_info":{"has_more":%s,"next_cursor":%s},"meta":`, more, cursor)
-		b.Write(s.meta())
-		b.WriteString("}")
 	}
+	if s.opts.API == "old" || style == "in-data" {
+		fmt.Fprintf(&b, `{%q:`, resource)
+		writeArray(&b, items)
+		if style == "in-data" {
+			fmt.Fprintf(&b, `,%q:%s,%q:%s`, nextKey, cursor, moreKey, more)
+		}
+		b.WriteString("}")
+	} else {
+		writeArray(&b, items)
+	}
+	switch style {
+	case "page_info", "cursor-only":
+		fmt.Fprintf(&b, `,"page_info":%s`, paging)
+	case "camel":
+		fmt.Fprintf(&b, `,"pageInfo":%s`, paging)
+	}
+	if s.opts.API != "old" {
+		b.WriteString(`,"meta":`)
+		if style == "meta" {
+			m := s.meta()
+			b.Write(m[:len(m)-1])
+			fmt.Fprintf(&b, `,"page_info":%s}`, paging)
+		} else {
+			b.Write(s.meta())
+		}
+	} else if style == "meta" {
+		fmt.Fprintf(&b, `,"meta":{"page_info":%s}`, paging)
+	}
+	b.WriteString("}")
 	s.write(w, http.StatusOK, b.Bytes())
 }
 

@@ -1,23 +1,51 @@
 // Package sandbox is a local stand-in for Klipy CRM's beta REST API (ref/klipy/NOTES.md §3),
-// serving a dataset (normally internal/gen's) through either API generation:
+// serving a dataset (normally internal/gen's) through either API generation, in the shapes
+// Klipy documents:
 //
-//   - new: {object, data, meta{request_id, api_version, timestamp}}, lists paged with
-//     page_info{has_more, next_cursor}, key in X-Klipy-Api-Key or Authorization: Bearer,
-//     keys klipy_api_…; errors {object:"error", error{code, message, details}, meta};
-//   - old: {success, data}, lists as data{items, nextCursor, hasMore}, key in X-KLIPY-API-KEY
-//     only, keys klipy_pk_…; errors {success:false, error{code, message, details}};
-//     GET /authenticate answers the bare {team_name} the old docs show.
+//   - new (https://klipy.ai/docs/api/introduction): {object, data, meta{request_id,
+//     api_version, timestamp}}, key in X-Klipy-Api-Key or Authorization: Bearer, keys
+//     klipy_api_…; errors {object:"error", error{code, message, details}, meta};
+//   - old (https://developer.klipycrm.com/api-reference/interactions/query-interaction-records):
+//     {success, data}, a list as data{interactions|people: […]} exactly as the reference's
+//     example, ISO 8601 times, key in X-KLIPY-API-KEY only, keys klipy_pk_…; errors
+//     {success:false, error{code, message, details}}; GET /authenticate answers the bare
+//     {team_name} the old docs show.
+//
+// The documented examples themselves live in internal/klipy/docs; TestServesDocumentedOldExamples
+// checks the old generation answers them byte for byte (as JSON).
+//
+// Where the docs are silent the sandbox makes a choice and lets it be switched, so the client
+// is tested against every plausible reading rather than one guess:
+//
+//   - paging (Options.PagingStyle, see PagingStyles): the new generation documents only
+//     "page_info (cursor-based)", the old one no paging at all. Default page_info{has_more,
+//     next_cursor} at the top (new) and next_cursor/has_more inside data (old);
+//   - field names (Options.FieldCase): the API's examples are camelCase, the webhooks'
+//     snake_case; default camel;
+//   - times (Options.TimeFormat): Unix milliseconds (as create's interactionDate is
+//     documented) or ISO 8601 (as the old reference's read examples); default ms for new,
+//     iso for old;
+//   - person and company fields: no official schema; NOTES.md's names are served;
+//   - limits: Klipy documents a default of 20 and no maximum; the sandbox refuses limits above
+//     MaxLimit with a 400 naming the allowed range.
 //
 // Routes, under /api/v1: GET /authenticate; POST /people/query, GET /people/{id};
 // GET /companies/{id} (Klipy has no company list); POST /interactions/query (body
 // {cursor, limit, filter{companyId, contactId}}), GET /interactions/{id}. Write routes answer
-// 501. Queries return DefaultLimit objects unless limit says otherwise; limit must be 1 to
-// MaxLimit (400 otherwise); cursors are opaque. Keys carry scopes (ALL, people:read,
-// companies:read, interactions:read): a route whose scope the key lacks answers 403. With
-// Options.Limits, each key may make KeyLimit requests per window and the organisation
-// OrgLimit (Klipy: 200 and 1,000 per minute); answers carry X-RateLimit-Limit, -Remaining and
+// 501. Keys carry scopes (ALL, people:read, companies:read, interactions:read): a route whose
+// scope the key lacks answers 403. With Options.Limits, each key may make KeyLimit requests
+// per window and the organisation OrgLimit (Klipy: 200 and 1,000 per minute,
+// https://klipy.ai/docs/guides/klipy-api); answers carry X-RateLimit-Limit, -Remaining and
 // -Reset (Unix seconds), and an exceeded limit answers 429 with Retry-After (seconds).
 // GET /_sandbox/stats (no key) reports what was served.
+//
+// Webhooks (webhooks.go) go out as Svix delivers them
+// (https://docs.svix.com/receiving/verifying-payloads/how-manual): svix-id "msg_" + a KSUID
+// made when the event happened and kept by every retry, svix-timestamp of the attempt,
+// svix-signature "v1,<base64>"; payloads as documented per type
+// (https://klipy.ai/docs/webhooks/event-types): deal.contact_added is {deal_id, contact_id,
+// association_type, supervisor_id}, and no event carries an event time but deal.created's
+// deal_creation_date (data.occurred_at only with SendOptions.AddEventTime, off by default).
 //
 // Records are encoded once at start into compressed blocks (see table); UpsertPerson and
 // friends overlay changes for delta tests.
@@ -29,6 +57,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,6 +96,11 @@ type Options struct {
 	Window   time.Duration // default one minute
 	Now      func() time.Time
 
+	// Choices the docs leave open (see the package comment); "" takes the default.
+	FieldCase   string // "camel" (default) or "snake": the spelling of object field names
+	TimeFormat  string // "ms" (default for new) or "iso" (default for old): how times are written
+	PagingStyle string // one of PagingStyles; default "page_info" (new) or "in-data" (old)
+
 	// Webhook sender settings, used by the sender in webhooks*.go (see Run).
 	WebhookURL    string
 	WebhookSecret string
@@ -74,6 +109,7 @@ type Options struct {
 // Server is the sandbox: an http.Handler.
 type Server struct {
 	opts    Options
+	enc     *encoder
 	mux     *http.ServeMux
 	tables  map[source.Kind]*table
 	loadErr error
@@ -88,16 +124,16 @@ type Server struct {
 // served lists the kinds Klipy's API exposes.
 var served = []source.Kind{source.Person, source.Company, source.Interaction}
 
-// New builds the server, encoding every record of opts.Source. It panics when opts.API is
-// neither "", "new" nor "old" (a programming error); a Source failure is kept in Err and
-// every request then answers 500.
+// New builds the server, encoding every record of opts.Source. It panics when opts.API or one
+// of the choices is not an allowed value (a programming error: callers check user input with
+// Options.Check); a Source failure is kept in Err and every request then answers 500.
 func New(opts Options) *Server {
 	opts = withDefaults(opts)
 	s := &Server{opts: opts, tables: map[source.Kind]*table{}, over: map[source.Kind]*overlay{},
-		limits: newLimiter(opts)}
+		limits: newLimiter(opts), enc: &encoder{snake: opts.FieldCase == "snake", iso: opts.TimeFormat == "iso"}}
 	for _, k := range served {
 		s.over[k] = newOverlay()
-		t, err := buildTable(opts.Source, k)
+		t, err := buildTable(opts.Source, k, s.enc)
 		if err != nil {
 			s.loadErr = err
 			t = &table{}
@@ -115,6 +151,9 @@ func withDefaults(o Options) Options {
 	case "new", "old":
 	default:
 		panic(fmt.Sprintf("sandbox: API %q: allowed values are new and old", o.API))
+	}
+	if err := o.checkChoices(); err != nil {
+		panic("sandbox: " + err.Error())
 	}
 	if o.Source == nil {
 		o.Source = emptySource{}
@@ -200,4 +239,59 @@ func NewKey(api string) string {
 		return "klipy_pk_" + hex.EncodeToString(b)
 	}
 	return "klipy_api_" + hex.EncodeToString(b)
+}
+
+// PagingStyles are the list paging shapes the sandbox can serve. Klipy documents only that the
+// new generation pages "via page_info (cursor-based)" and shows no paging for the old one, so
+// the field names and places are a choice:
+//
+//	page_info    top-level page_info{has_more, next_cursor} (default of the new generation)
+//	meta         meta.page_info{has_more, next_cursor}
+//	camel        top-level pageInfo{hasMore, nextCursor}
+//	cursor-only  top-level page_info{next_cursor}, no has_more (null on the last page)
+//	in-data      next_cursor/has_more (camelCase with FieldCase camel) inside the data object
+//	             beside the list (default of the old generation)
+//	none         no paging fields at all: only the first page is ever served; a client must
+//	             not take a full page of it as the end
+var PagingStyles = []string{"page_info", "meta", "camel", "cursor-only", "in-data", "none"}
+
+// Check reports the first option value that is not allowed, naming the allowed ones.
+func (o Options) Check() error {
+	if o.API == "" {
+		o.API = "new"
+	}
+	if o.API != "new" && o.API != "old" {
+		return fmt.Errorf("api %q: allowed values are new, old", o.API)
+	}
+	return o.checkChoices()
+}
+
+func (o *Options) checkChoices() error {
+	switch o.FieldCase {
+	case "":
+		o.FieldCase = "camel"
+	case "camel", "snake":
+	default:
+		return fmt.Errorf("field case %q: allowed values are camel, snake", o.FieldCase)
+	}
+	switch o.TimeFormat {
+	case "":
+		o.TimeFormat = map[string]string{"old": "iso"}[o.API]
+		if o.TimeFormat == "" {
+			o.TimeFormat = "ms"
+		}
+	case "ms", "iso":
+	default:
+		return fmt.Errorf("time format %q: allowed values are ms, iso", o.TimeFormat)
+	}
+	if o.PagingStyle == "" {
+		o.PagingStyle = map[string]string{"old": "in-data"}[o.API]
+		if o.PagingStyle == "" {
+			o.PagingStyle = "page_info"
+		}
+	}
+	if !slices.Contains(PagingStyles, o.PagingStyle) {
+		return fmt.Errorf("paging style %q: allowed values are %s", o.PagingStyle, strings.Join(PagingStyles, ", "))
+	}
+	return nil
 }

@@ -84,6 +84,8 @@ func TestEnvelopes(t *testing.T) {
 	n := testServer("new", src, nil)
 	o := testServer("old", src, nil)
 	person := map[string]any{"id": "per_001", "firstName": "Ann", "lastName": "1", "companyId": "cmp_1", "createdAt": 1704164645000.0}
+	// The old generation writes times as ISO strings, as its reference's examples do.
+	personOld := map[string]any{"id": "per_001", "firstName": "Ann", "lastName": "1", "companyId": "cmp_1", "createdAt": "2024-01-02T03:04:05Z"}
 	for _, tc := range []struct {
 		name   string
 		srv    *Server
@@ -101,7 +103,7 @@ func TestEnvelopes(t *testing.T) {
 		{"new get", n, "GET", "/api/v1/people/per_001", map[string]string{"Authorization": "Bearer " + newKey}, "", 200,
 			map[string]any{"object": "person", "data": person}},
 		{"old get", o, "GET", "/api/v1/people/per_001", key(oldKey), "", 200,
-			map[string]any{"success": true, "data": person}},
+			map[string]any{"success": true, "data": personOld}},
 		{"company get", n, "GET", "/api/v1/companies/cmp_1", key(newKey), "", 200,
 			map[string]any{"data": map[string]any{"id": "cmp_1", "name": "Acme", "employeeCount": 12.0}}},
 		{"interaction get", n, "GET", "/api/v1/interactions/int_per_002", key(newKey), "", 200,
@@ -110,8 +112,8 @@ func TestEnvelopes(t *testing.T) {
 		{"new list", n, "POST", "/api/v1/people/query", key(newKey), `{"limit":2}`, 200,
 			map[string]any{"object": "list", "page_info": map[string]any{"has_more": true, "next_cursor": "cGVyc29uOjI"}}},
 		{"old list", o, "POST", "/api/v1/people/query", key(oldKey), `{"limit":2,"cursor":"cGVyc29uOjI"}`, 200,
-			map[string]any{"success": true, "data": map[string]any{"items": []any{map[string]any{"id": "per_002",
-				"firstName": "Ann", "lastName": "2", "companyId": "cmp_1", "createdAt": 1704164645000.0}}, "nextCursor": nil, "hasMore": false}}},
+			map[string]any{"success": true, "data": map[string]any{"people": []any{map[string]any{"id": "per_002",
+				"firstName": "Ann", "lastName": "2", "companyId": "cmp_1", "createdAt": "2024-01-02T03:04:05Z"}}, "nextCursor": nil, "hasMore": false}}},
 		{"new not found", n, "GET", "/api/v1/companies/nope", key(newKey), "", 404,
 			map[string]any{"object": "error", "error": map[string]any{"code": "not_found", "message": `no company with id "nope"`}}},
 		{"old not found", o, "GET", "/api/v1/companies/nope", key(oldKey), "", 404,

@@ -36,7 +36,7 @@ type idEntry struct {
 
 // buildTable encodes every record src gives for kind. Blocks of records are encoded and
 // compressed by one worker per CPU while src goes on generating.
-func buildTable(src Source, kind source.Kind) (*table, error) {
+func buildTable(src Source, kind source.Kind, enc *encoder) (*table, error) {
 	t := &table{seed: maphash.MakeSeed()}
 	type job struct {
 		n    int
@@ -52,7 +52,7 @@ func buildTable(src Source, kind source.Kind) (*table, error) {
 	for range runtime.NumCPU() {
 		wg.Go(func() {
 			for j := range jobs {
-				b, err := compressBlock(j.recs)
+				b, err := compressBlock(j.recs, enc)
 				mu.Lock()
 				blocks[j.n] = b
 				if err != nil && workErr == nil {
@@ -92,10 +92,10 @@ func buildTable(src Source, kind source.Kind) (*table, error) {
 }
 
 // compressBlock encodes records as newline-separated API objects and compresses them.
-func compressBlock(recs []source.Record) ([]byte, error) {
+func compressBlock(recs []source.Record, enc *encoder) ([]byte, error) {
 	var raw, zb bytes.Buffer
 	for _, r := range recs {
-		b, err := encode(r)
+		b, err := enc.encode(r)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.ID, err)
 		}
