@@ -20,6 +20,12 @@ type expectedExport struct {
 	CustomFields map[string]string           `json:"custom_fields"`
 	Refused      map[string]string           `json:"refused"`
 	Duplicates   [][]string                  `json:"duplicates"`
+
+	// ExitCodes and Mentions are optional (the cases in testdata/exports use them): the
+	// exit codes allowed per step (steps not named must exit 0, or 0 or 6 when something is
+	// to be refused) and strings a step's output must contain.
+	ExitCodes map[string][]int    `json:"exit_codes"`
+	Mentions  map[string][]string `json:"mentions"`
 }
 
 // expectedCount is one object's expected Pipedrive count and the counts also accepted.

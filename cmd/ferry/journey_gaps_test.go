@@ -8,8 +8,17 @@ package main
 // masked by an earlier gap: a deal that is missing has no status to compare).
 //
 // The deals:* and activities:* field checks are listed where deals:missing or
-// activities:missing hides them today.
+// activities:missing hides them today. Keys are the folder names: the shared ones
+// (../shared/fixtures/harvests) and the hand-made cases in testdata/exports.
 var journeyKnownGaps = map[string][]string{
+	// testdata/exports: extract aborts on the unreadable notes.csv instead of loading the
+	// rest; deals:pipeline because plan collapses Klipy's "Sales" into the sandbox's default
+	// "Pipeline" where the answer (like the shared folders') wants it created.
+	"unreadable-file": {
+		"step:extract", "mentions:extract", "step:plan", "step:decide", "step:lint", "step:confirm", "step:run", "step:verify",
+		"counts:persons", "counts:organizations", "counts:deals", "counts:activities",
+		"deals:missing", "deals:pipeline", "activities:missing", "owners",
+	},
 	"sheets-export": {
 		"step:extract", "step:plan", "step:decide", "step:lint", "step:confirm", "step:run", "step:verify",
 		"counts:persons", "counts:organizations", "counts:deals", "counts:activities", "counts:notes", "counts:files",

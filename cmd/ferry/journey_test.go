@@ -28,16 +28,33 @@ var handMadeFolders = []string{"sheets-export", "excel-eu", "crm-dump"}
 // closes them lands. The folders are read from ../shared at test time (FERRY_SHARED_DIR
 // overrides): skipped without them, failed under CI=true.
 func TestJourneyHandMadeExports(t *testing.T) {
-	root := sharedtest.Require(t, "fixtures/harvests")
 	logKnownGaps(t)
-	for _, name := range handMadeFolders {
-		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join(root, name)
-			exp := readExpected(t, dir)
-			diffs := runHandMadeJourney(t, dir, exp)
-			reportJourney(t, name, diffs, journeyKnownGaps[name])
-		})
-	}
+	t.Run("testdata", func(t *testing.T) {
+		cases, err := filepath.Glob(filepath.Join("testdata", "exports", "*", "expected.json"))
+		if err != nil || len(cases) == 0 {
+			t.Fatalf("no hand-made cases in testdata/exports: %v", err)
+		}
+		for _, c := range cases {
+			dir, err := filepath.Abs(filepath.Dir(c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Run(filepath.Base(dir), func(t *testing.T) { journeyFolder(t, dir, filepath.Base(dir)) })
+		}
+	})
+	t.Run("shared", func(t *testing.T) {
+		root := sharedtest.Require(t, "fixtures/harvests")
+		for _, name := range handMadeFolders {
+			t.Run(name, func(t *testing.T) { journeyFolder(t, filepath.Join(root, name), name) })
+		}
+	})
+}
+
+// journeyFolder runs the journey on one folder and reports its differences.
+func journeyFolder(t *testing.T, dir, name string) {
+	exp := readExpected(t, dir)
+	diffs := runHandMadeJourney(t, dir, exp)
+	reportJourney(t, name, diffs, journeyKnownGaps[name])
 }
 
 // logKnownGaps prints the known-gaps list at the top of the test's output.
@@ -45,7 +62,7 @@ func logKnownGaps(t *testing.T) {
 	t.Helper()
 	n := 0
 	var b strings.Builder
-	for _, name := range handMadeFolders {
+	for _, name := range journeyKeys(journeyKnownGaps) {
 		gaps := journeyKnownGaps[name]
 		n += len(gaps)
 		fmt.Fprintf(&b, "\n  %s (%d): %s", name, len(gaps), strings.Join(gaps, ", "))
@@ -86,14 +103,16 @@ func reportJourney(t *testing.T, name string, diffs []journeyDiff, gaps []string
 // journeyRun is one journey's state: the workspace, its sandbox, what it saw.
 type journeyRun struct {
 	t     *testing.T
+	exp   expectedExport
 	ws    string
 	diffs []journeyDiff
 	facts journeyFacts
 	codes map[string]int // step → exit code
 }
 
-// step runs one ferry command, records its exit code and, when the code is not one of ok,
-// a difference naming the step with the end of its output.
+// step runs one ferry command, records its exit code and, when the code is not one of ok
+// (or of expected.json's exit_codes for the step), a difference naming the step with the end
+// of its output; so does a string of expected.json's mentions the output lacks.
 func (j *journeyRun) step(name string, ok []int, args ...string) string {
 	j.t.Helper()
 	out, stderr, code := runFerry(j.t, args...)
@@ -101,9 +120,18 @@ func (j *journeyRun) step(name string, ok []int, args ...string) string {
 	if code == exitIncomplete {
 		j.facts.exit6 = true
 	}
+	if want, set := j.exp.ExitCodes[name]; set {
+		ok = want
+	}
 	if !slices.Contains(ok, code) {
 		j.diffs = append(j.diffs, journeyDiff{"step:" + name,
 			fmt.Sprintf("ferry %s exited %d, want %v:\n%s", strings.Join(args, " "), code, ok, indentTail(out+stderr, 12))})
+	}
+	for _, m := range j.exp.Mentions[name] {
+		if !strings.Contains(out+stderr, m) {
+			j.diffs = append(j.diffs, journeyDiff{"mentions:" + name,
+				fmt.Sprintf("ferry %s does not mention %q:\n%s", strings.Join(args, " "), m, indentTail(out+stderr, 12))})
+		}
 	}
 	return out + stderr
 }
@@ -135,7 +163,7 @@ func runHandMadeJourney(t *testing.T, dir string, exp expectedExport) []journeyD
 	t.Setenv("FERRY_PIPEDRIVE_BURST", "1000")
 	before := treeDigest(t, dir)
 
-	j := &journeyRun{t: t, ws: filepath.Join(t.TempDir(), "ws"), codes: map[string]int{},
+	j := &journeyRun{t: t, exp: exp, ws: filepath.Join(t.TempDir(), "ws"), codes: map[string]int{},
 		facts: journeyFacts{dir: dir, fallbackOwners: map[string]bool{}}}
 	ok := []int{exitOK}
 	if len(exp.Refused) > 0 {
