@@ -25,6 +25,7 @@ func (p *Plan) WriteReport(w io.Writer) error {
 	r.writeDedupe(p.Dedupe)
 	r.writeDecisions(p.Decisions)
 	r.writeMapping(p.Mapping)
+	r.writeValues(p.Mapping, p.Profile)
 	return r.err
 }
 

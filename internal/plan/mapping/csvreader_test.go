@@ -22,9 +22,10 @@ var fileKinds = map[string]source.Kind{"people.csv": source.Person, "companies.c
 	"tasks.csv": source.Task}
 
 // readCSVCustom is this test's own small reader of a hand-made CSV: UTF-8 (with or without
-// BOM) or Windows-1252, the delimiter the header line uses most (, ; tab |). Every column
-// becomes a custom.<Header> field, so the values reach the profiler exactly as written,
-// whatever the harvest reader makes of the headers. Record ids are file:row.
+// BOM) or Windows-1252, the delimiter the header line uses most (, ; tab |). A header that
+// is a canonical field name of kind (value, interaction_date) is that field; every other
+// column becomes a custom.<Header> field, so the values reach the profiler exactly as
+// written, whatever the harvest reader makes of the headers. Record ids are file:row.
 func readCSVCustom(t *testing.T, path string, kind source.Kind) []source.Record {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -55,12 +56,22 @@ func readCSVCustom(t *testing.T, path string, kind source.Kind) []source.Record 
 		rec := source.Record{Kind: kind, ID: fmt.Sprintf("%s:%d", filepath.Base(path), i+2), Fields: map[string]string{}}
 		for j, h := range rows[0] {
 			if j < len(row) {
-				rec.Fields[source.CustomPrefix+strings.TrimSpace(h)] = row[j]
+				rec.Fields[fieldName(kind, strings.TrimSpace(h))] = row[j]
 			}
 		}
 		recs = append(recs, rec)
 	}
 	return recs
+}
+
+// fieldName is a header's field: the canonical field of that name, else custom.<Header>.
+func fieldName(kind source.Kind, h string) string {
+	for _, n := range source.Standard[kind] {
+		if n == h {
+			return h
+		}
+	}
+	return source.CustomPrefix + h
 }
 
 // profileCSVDir profiles every harvest file of dir that fileKinds knows, read by readCSVCustom.

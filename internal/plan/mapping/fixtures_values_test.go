@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"ferry/internal/plan/profile"
 	"ferry/internal/source"
 )
 
@@ -59,6 +60,9 @@ func TestFixtureCustomFieldTypes(t *testing.T) {
 					t.Errorf("%s column %q: proposed %s custom field %q (target %q, skip %q; %s), want %s",
 						kind, col, f.Type, f.CustomField, f.Target, f.Skip, f.Reason, want)
 				}
+				if want == "monetary" {
+					checkCurrencies(t, m, kind, dir, col)
+				}
 			}
 		})
 	}
@@ -74,4 +78,28 @@ func findCustom(m Mapping, name string) (Field, source.Kind) {
 		}
 	}
 	return Field{}, ""
+}
+
+// checkCurrencies applies the mapping to every row of a monetary column and checks that each
+// amount carries the currency its symbol or code names.
+func checkCurrencies(t *testing.T, m Mapping, kind source.Kind, dir, col string) {
+	t.Helper()
+	for name, k := range fileKinds {
+		if k != kind {
+			continue
+		}
+		for _, r := range readCSVCustom(t, filepath.Join(dir, name), kind) {
+			v := r.Fields[source.CustomPrefix+col]
+			if v == "" {
+				continue
+			}
+			body, ps := Apply(m, kind, r, NameResolver{})
+			cf, _ := body["custom_fields"].(map[string]any)
+			got, _ := cf[col].(map[string]any)
+			_, cur, _ := profile.ParseMoney(v, "")
+			if got == nil || cur == "" || got["currency"] != cur {
+				t.Errorf("%s %s %q: custom field %v (problems %v), want an amount in %q", r.ID, col, v, cf[col], ps, cur)
+			}
+		}
+	}
 }

@@ -19,7 +19,7 @@ const (
 )
 
 var ownerRule = rule{target: "owner_id", transforms: []string{TOwner}, reason: "owner resolved through the owner decisions (decisions.yaml)"}
-var tagsRule = rule{target: "label_ids", transforms: []string{TLabels}, reason: "tags become labels through the tag → label merge map (decisions.yaml)"}
+var tagsRule = rule{target: "label_ids", transforms: []string{TLabels + ":*"}, reason: "tags become labels through the tag → label merge map (decisions.yaml)"}
 var idRule = rule{custom: "Klipy ID", ctype: "varchar", reason: klipyIDReason}
 
 // Rules of the reference fields exports name their records by (the harvest's person_email,
@@ -106,7 +106,7 @@ var standardRules = map[source.Kind]map[string]rule{
 		"company_ids":      {target: "org_id", transforms: []string{TLink + ":" + EntityOrganization}, reason: "organization link (the first company)"},
 		"deal_id":          {target: "deal_id", transforms: []string{TLink + ":" + EntityDeal}, reason: "deal link resolved through the id map"},
 		"created_by":       {target: "owner_id", transforms: []string{TOwner}, reason: "the Klipy user who logged it, through the owner decisions"},
-		"duration_minutes": {target: "duration", transforms: []string{TDuration}, reason: "minutes as HH:MM"},
+		"duration_minutes": {target: "duration", transforms: []string{TDuration + ":*"}, reason: "minutes as HH:MM"},
 	},
 	source.Note: {
 		"person_email":        personByEmail("person_id", "person link"),

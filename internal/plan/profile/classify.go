@@ -125,6 +125,7 @@ type layoutShape struct {
 	minLen, maxLen int
 	fixed          []sepAt // separators of numeric layouts
 	named          bool    // month names: needs a letter
+	digits         bool    // epoch timestamps: digits only
 }
 
 // sepAt is a separator byte at a position.
@@ -141,6 +142,13 @@ func buildShapes() []layoutShape {
 	ref := time.Date(2006, 1, 22, 15, 4, 5, 0, time.UTC)
 	out := make([]layoutShape, len(DateLayouts))
 	for i, l := range DateLayouts {
+		if l == LayoutUnix || l == LayoutUnixMs {
+			out[i] = layoutShape{minLen: 10, maxLen: 10, digits: true}
+			if l == LayoutUnixMs {
+				out[i].minLen, out[i].maxLen = 13, 13
+			}
+			continue
+		}
 		s := ref.Format(l)
 		sh := layoutShape{minLen: len(s) - 2, maxLen: len(s) + 2}
 		if strings.Contains(l, "Jan") {
@@ -148,7 +156,7 @@ func buildShapes() []layoutShape {
 		} else {
 			sh.minLen, sh.maxLen = len(s), len(s)
 			if l == time.RFC3339 {
-				sh.maxLen = len(s) + 6 // +01:00 instead of Z
+				sh.maxLen = len(s) + 15 // +01:00 instead of Z, fractions of a second
 			}
 			for j := 0; j < len(s) && j < 19; j++ {
 				if c := s[j]; c < '0' || c > '9' {
@@ -168,6 +176,9 @@ func (sh layoutShape) fits(v string, month func() bool) bool {
 	}
 	if sh.named {
 		return month()
+	}
+	if sh.digits {
+		return strings.Trim(v, "0123456789") == ""
 	}
 	for _, f := range sh.fixed {
 		if v[f.pos] != f.c {

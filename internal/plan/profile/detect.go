@@ -112,7 +112,7 @@ func (f *fieldAcc) detect(out *Field, words map[string]bool) {
 	case f.classCount[cRange] == 0 && f.fits(f.classCount[cNumber]):
 		f.set(out, TypeNumber, cNumber, "not a number")
 		out.Locale = f.locale()
-	case f.share(cCountry) >= threshold && (hasAny(words, countryHeaderWords) || f.isoCodes()):
+	case f.fits(f.classCount[cCountry]) && (hasAny(words, countryHeaderWords) || f.isoCodes()):
 		f.set(out, TypeCountry, cCountry, "not a country")
 	default:
 		f.text(out, words)
@@ -156,7 +156,7 @@ func (f *fieldAcc) isoCodes() bool {
 			return false
 		}
 	}
-	return len(f.values) > 0
+	return len(f.values) > 1
 }
 
 // set fills the type, its confidence and the anomaly of values missing class c.
@@ -287,7 +287,8 @@ func (f *fieldAcc) isEnum(words map[string]bool) bool {
 
 // setHeaderWords mark headers of multi-value columns.
 var setHeaderWords = map[string]bool{"tags": true, "tag": true, "labels": true,
-	"categories": true, "interests": true, "skills": true, "topics": true}
+	"categories": true, "interests": true, "skills": true, "topics": true, "products": true,
+	"features": true, "modules": true, "services": true, "languages": true, "channels": true}
 
 // isSet reports whether the column holds ;-separated items from a small vocabulary: fewer
 // distinct items than distinct values, or items that repeat (the header breaks a tie).
@@ -296,7 +297,7 @@ func (f *fieldAcc) isSet(words map[string]bool) bool {
 		return false
 	}
 	return len(f.items)*3 <= f.listItems || len(f.items) < len(f.values) ||
-		hasAny(words, setHeaderWords)
+		hasAny(words, setHeaderWords) || (f.listItems > len(f.items) && f.share(cList) >= 0.2 && f.listSep() != ",")
 }
 
 // listSep returns the separator most list values use when it is not ";" ("" otherwise).

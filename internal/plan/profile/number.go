@@ -85,7 +85,9 @@ func isCode(s string) bool {
 const thinGroups = " \u00a0\u202f'’"
 
 // ParseNumber parses a plain number written in locale (LocaleUS: "1,200.5"; LocaleEU:
-// "1.200,5"; "" accepts either when the value is unambiguous, US when it is not). Thousands
+// "1.200,5"; "" accepts either when the value is unambiguous, US when it is not). A value
+// holding both '.' and ',' is read by its own marks (the last is the decimal mark), so one
+// "$12,500.00" in an EU column is not read as 12.5. Thousands
 // may also be grouped with a space, a no-break space or an apostrophe, in which case the one
 // '.' or ',' left is the decimal mark whatever the locale; a whole amount may end in ",-" or
 // ".-" ("1.500,-"). Groups must have three digits; exponents, NaN and Inf are refused.
@@ -100,8 +102,8 @@ func ParseNumber(s, locale string) (float64, bool) {
 	if strings.ContainsAny(s, thinGroups) {
 		return parseThinGrouped(s)
 	}
-	if locale == "" {
-		locale = NumberLocale(s)
+	if locale == "" || strings.Contains(s, ".") && strings.Contains(s, ",") {
+		locale = NumberLocale(s) // both marks: the last one is the decimal mark, whatever the column says
 	}
 	group, dec := ",", "."
 	if locale == LocaleEU {

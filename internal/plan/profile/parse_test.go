@@ -70,6 +70,8 @@ func TestParseMoneyForms(t *testing.T) {
 		{"1 23,5 €", "", 0, "EUR", false}, // a group of two digits
 		{"1  234 €", "", 0, "EUR", false}, // doubled mark
 		{"12,500.00", LocaleUS, 0, "", false},
+		{"$12,500.00", LocaleEU, 12500, "USD", true}, // its own marks, not the column's locale
+		{"1.234,56 €", LocaleUS, 1234.56, "EUR", true},
 	}
 	for _, tt := range tests {
 		a, c, ok := ParseMoney(tt.in, tt.locale)

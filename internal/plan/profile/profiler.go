@@ -136,8 +136,8 @@ func (f *fieldAcc) addClasses(id, v string, info *valueInfo) {
 			f.layoutMiss[i].add(id, v)
 		}
 	}
-	if info.classes[cNumber] || info.classes[cMoney] {
-		f.voteLocale(v)
+	if info.classes[cNumber] || info.classes[cMoney] || info.classes[cPercent] {
+		f.voteLocale(strings.TrimSpace(strings.TrimSuffix(v, "%")))
 	}
 	if info.classes[cMoney] {
 		if _, cur, ok := ParseMoney(v, ""); ok && len(f.currencies) < 20 {

@@ -1,0 +1,198 @@
+package mapping
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"ferry/internal/plan/profile"
+	"ferry/internal/source"
+)
+
+// valueFiles are the hand-written CSV snippets of testdata/values and the kind of their rows.
+var valueFiles = map[string]source.Kind{"companies-bands.csv": source.Company, "people-eu.csv": source.Person,
+	"deals-eu.csv": source.Deal, "interactions-epoch.tsv": source.Interaction, "tasks-de.csv": source.Task}
+
+// proposeValueFiles profiles the hand-written snippets and proposes their mapping.
+func proposeValueFiles(t *testing.T, files map[string]source.Kind) (Mapping, map[string][]source.Record) {
+	t.Helper()
+	pr := profile.NewProfiler()
+	recs := map[string][]source.Record{}
+	for name, kind := range files {
+		for _, r := range readCSVCustom(t, filepath.Join("testdata", "values", name), kind) {
+			pr.Add(r)
+			recs[name] = append(recs[name], r)
+		}
+	}
+	return Propose(pr.Profile(), Schema{}, Options{DefaultRegion: "US"}), recs
+}
+
+// TestProposeValueClasses checks the proposal for each class of value on hand-written
+// columns: the target or custom type, the transforms with their arguments, an open question.
+func TestProposeValueClasses(t *testing.T) {
+	m, _ := proposeValueFiles(t, valueFiles)
+	tests := []struct {
+		kind       source.Kind
+		field      string
+		target     string // standard target, or "custom:TYPE"
+		transforms []string
+		open       bool
+	}{
+		{source.Company, "custom.Size", "custom:enum", []string{TMapEnum}, false},                            // bands: options, never a number
+		{source.Company, "employee_count", "custom:varchar", []string{TTrim}, false},                         // 120, 35, 50-100: not numbers
+		{source.Company, "custom.Revenue", "annual_revenue", []string{TParseMoney + ":us"}, false},           // $1,200,000.00
+		{source.Company, "custom.Portal", "custom:varchar", []string{TTrim}, false},                          // URL with a query string
+		{source.Company, "custom.Founded", "custom:double", []string{TParseNumber + ":us"}, false},           // plain numbers
+		{source.Person, "custom.Renewal Date", "custom:date", []string{TParseDate + ":2006-01-02"}, false},   // one "someday" listed, not text
+		{source.Person, "custom.Preferred Language", "custom:enum", []string{TMapEnum}, false},               // three values
+		{source.Person, "custom.Langue", "custom:enum", []string{TMapEnum}, false},                           // French header
+		{source.Person, "custom.Newsletter", "custom:enum", []string{TBoolean}, false},                       // Ja/Nein
+		{source.Person, "custom.Score", "custom:double", []string{TParseNumber + ":eu"}, false},              // 45%, 12,5 %: comma decimals
+		{source.Person, "custom.Interests", "custom:set", []string{TListToSet + ":|"}, false},                // Golf|Tennis
+		{source.Person, "custom.Birthday", "custom:date", []string{TParseDate + ":02/01/2006"}, false},       // a 31/01 makes it day-first
+		{source.Person, "custom.Last Contact", "custom:date", []string{TParseDate + ":01/02/2006"}, true},    // no day above 12: asked
+		{source.Person, "phone", "phones", []string{TPhoneE164 + ":@custom.Land"}, false},                    // Land DE/AT/FR/NL
+		{source.Deal, "value", "value", []string{TParseMoney + ":eu"}, false},                                // 18.750,00 €
+		{source.Deal, "closed_at", "close_time", []string{TParseDate + ":02.01.2006"}, false},                // 14.03.2024
+		{source.Deal, "created_at", "custom:date", []string{TParseDate + ":02.01.2006 15:04"}, false},        // 31.01.2024 09:15
+		{source.Deal, "custom.Forecast Probability", "custom:double", []string{TParseNumber + ":us"}, false}, // 45%, one n/a listed
+		{source.Deal, "custom.Products", "custom:set", []string{TListToSet}, false},                          // CRM;Analytics
+		{source.Interaction, "interaction_date", "due_date", []string{TSplitDateTime + ":unixms"}, false},    // epoch milliseconds
+		{source.Interaction, "duration_minutes", "duration", []string{TDuration + ":h:mm"}, false},           // 1:30
+		{source.Task, "due_date", "due_date", []string{TParseDate + ":02.01.2006"}, false},                   // 08.03.2024
+		{source.Task, "done", "done", []string{TBoolean}, false},                                             // Ja/Nein
+	}
+	for _, tt := range tests {
+		f := proposedField(t, m, tt.kind, tt.field)
+		target := f.Target
+		if f.CustomField != "" {
+			target = "custom:" + f.Type
+		}
+		if target != tt.target || !cmp.Equal(f.Transforms[:min(len(f.Transforms), len(tt.transforms))], tt.transforms) ||
+			(f.Open != "") != tt.open {
+			t.Errorf("%s.%s: %s %v open %q (%s); want %s %v open %v", tt.kind, tt.field, target, f.Transforms,
+				f.Open, f.Reason, tt.target, tt.transforms, tt.open)
+		}
+	}
+}
+
+// TestProposeUnixSeconds reads ten-digit timestamps of a date field as Unix seconds.
+func TestProposeUnixSeconds(t *testing.T) {
+	m, _ := proposeValueFiles(t, map[string]source.Kind{"tasks-unix.csv": source.Task})
+	f := proposedField(t, m, source.Task, "due_date")
+	if want := []string{TParseDate + ":unix"}; !cmp.Equal(f.Transforms, want) {
+		t.Errorf("due_date transforms %v, want %v (%s)", f.Transforms, want, f.Reason)
+	}
+}
+
+// TestApplyValueClasses runs the proposed mapping over the hand-written rows and checks the
+// bodies: every value form read, misfits left out with a warning and the record kept.
+func TestApplyValueClasses(t *testing.T) {
+	m, recs := proposeValueFiles(t, valueFiles)
+	body := func(file string, row int) (map[string]any, []Problem) {
+		r := recs[file][row]
+		b, ps := Apply(m, r.Kind, r, NameResolver{})
+		if b == nil {
+			t.Fatalf("%s row %d: no body (%v)", file, row, ps)
+		}
+		return b, ps
+	}
+	custom := func(b map[string]any, name string) any {
+		cf, _ := b["custom_fields"].(map[string]any)
+		return cf[name]
+	}
+	phone := func(b map[string]any) any {
+		ps, _ := b["phones"].([]any)
+		if len(ps) == 0 {
+			return nil
+		}
+		return ps[0].(map[string]any)["value"]
+	}
+
+	b, ps := body("people-eu.csv", 0)
+	expectValue(t, "phone with Land DE", phone(b), "+49301234567")
+	expectValue(t, "Newsletter Ja", custom(b, "Newsletter"), "Newsletter=Yes")
+	expectValue(t, "Score 45%", custom(b, "Score"), 45.0)
+	expectValue(t, "Interests Golf|Tennis", custom(b, "Interests"), []any{"Interests=Golf", "Interests=Tennis"})
+	expectValue(t, "Birthday 31/01/1980", custom(b, "Birthday"), "1980-01-31")
+	checkNoErrors(t, "people row 2", ps)
+
+	b, ps = body("people-eu.csv", 1)
+	expectValue(t, "Score 12,5 %", custom(b, "Score"), 12.5)
+	checkNoErrors(t, "people row 3", ps)
+
+	b, ps = body("people-eu.csv", 2) // Renewal Date "someday", Land AT
+	expectValue(t, "Renewal someday left out", custom(b, "Renewal Date"), nil)
+	expectValue(t, "phone with Land AT", phone(b), "+4315123456")
+	expectValue(t, "email kept", b["emails"].([]any)[0].(map[string]any)["value"], "thomas@elbtal.example")
+	if !hasWarning(ps, "person.custom.Renewal Date", "someday") {
+		t.Errorf("no warning naming the left-out Renewal Date: %v", ps)
+	}
+	checkNoErrors(t, "people row 4", ps)
+
+	b, _ = body("people-eu.csv", 4)
+	expectValue(t, "phone with Land FR", phone(b), "+33472123456")
+	b, _ = body("people-eu.csv", 6) // no Land: default_region US cannot read it, but +34 can
+	expectValue(t, "international phone without Land", phone(b), "+34912345678")
+	b, ps = body("people-eu.csv", 7) // unparseable phone kept as written
+	expectValue(t, "phone kept as written", phone(b), "not a number")
+	checkNoErrors(t, "people row 9", ps)
+
+	b, ps = body("deals-eu.csv", 0)
+	expectValue(t, "deal value 18.750,00 €", b["value"], 18750.0)
+	expectValue(t, "deal currency from €", b["currency"], "EUR")
+	expectValue(t, "won_time from 14.03.2024", b["won_time"], "2024-03-14T00:00:00Z")
+	expectValue(t, "created 31.01.2024 09:15", custom(b, "Klipy created at"), "2024-01-31")
+	expectValue(t, "Products CRM;Analytics", custom(b, "Products"), []any{"Products=CRM", "Products=Analytics"})
+	checkNoErrors(t, "deals row 2", ps)
+	b, _ = body("deals-eu.csv", 2)
+	expectValue(t, "deal value 45.000,- €", b["value"], 45000.0)
+	b, _ = body("deals-eu.csv", 3)
+	expectValue(t, "deal value 1 234,56 €", b["value"], 1234.56)
+	expectValue(t, "Forecast n/a left out", custom(b, "Forecast Probability"), nil)
+
+	b, ps = body("interactions-epoch.tsv", 0)
+	expectValue(t, "epoch ms due_date", b["due_date"], "2024-02-05")
+	expectValue(t, "epoch ms due_time", b["due_time"], "08:30")
+	expectValue(t, "duration 1:30", b["duration"], "01:30")
+	checkNoErrors(t, "interactions row 2", ps)
+
+	b, _ = body("tasks-de.csv", 0)
+	expectValue(t, "done Nein", b["done"], false)
+	expectValue(t, "due 08.03.2024", b["due_date"], "2024-03-08")
+	b, _ = body("tasks-de.csv", 3)
+	expectValue(t, "done JA", b["done"], true)
+
+	b, ps = body("companies-bands.csv", 3) // employee_count 50-100
+	expectValue(t, "Size 201-500", custom(b, "Size"), "Size=201-500")
+	expectValue(t, "employee count band kept as text", custom(b, "Employee count"), "50-100")
+	checkNoErrors(t, "companies row 5", ps)
+}
+
+func expectValue(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", what, diff)
+	}
+}
+
+// checkNoErrors fails on any problem that would quarantine the record.
+func checkNoErrors(t *testing.T, what string, ps []Problem) {
+	t.Helper()
+	for _, p := range ps {
+		if !p.Warning {
+			t.Errorf("%s: error %s: %s", what, p.Field, p.Message)
+		}
+	}
+}
+
+func hasWarning(ps []Problem, field, value string) bool {
+	for _, p := range ps {
+		if p.Warning && p.Field == field && strings.Contains(p.Message, value) && strings.Contains(p.Message, "left out") {
+			return true
+		}
+	}
+	return false
+}
