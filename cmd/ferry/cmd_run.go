@@ -56,6 +56,11 @@ every interaction type, merged and new records, records with attachments and wit
 fields, plus their parents; then it reads them back and prints a field-level diff against
 what was sent (exit code 3 on any difference). A later ferry run continues with the rest.
 
+A request Pipedrive would refuse is not sent (a note without a deal, person or organization;
+an organization without a name, a deal without a title). A create Pipedrive answers with a 4xx
+is recorded as failed with Pipedrive's message and is not sent again by a later run until the
+record's input changes.
+
 Outcomes: every source record is written to report/success-<object>.csv (Klipy id,
 Pipedrive id, the record's Pipedrive URL, action) or report/error-<object>.csv (Klipy id, the
 source values, reason); the two add up to the object's source count. ferry run exits 0 only

@@ -86,7 +86,7 @@ func copyDir(t *testing.T, src, dst string) {
 // harvest exits 6, names each reason with its count and the file listing every row, and
 // the success and error files add up to each object's source count.
 func TestRunIncompleteHandHarvest(t *testing.T) {
-	dir, _ := handWorkspace(t)
+	dir, sb := handWorkspace(t)
 	out, stderr, code := runFerry(t, "run", "-w", dir)
 	if code != exitIncomplete {
 		t.Fatalf("run: exit %d, want %d (incomplete)\n%s%s", code, exitIncomplete, out, stderr)
@@ -109,6 +109,16 @@ func TestRunIncompleteHandHarvest(t *testing.T) {
 	}
 	if got := rows["error-note"]; len(got) != 1 || got[0][0] != "n2" {
 		t.Errorf("error-note.csv rows = %v, want n2 only", got)
+	}
+	if got := sb.Stats().Endpoints["POST /api/v1/notes"]; got == nil || got.Status["201"]+got.Status["200"] != 1 || got.Requests != 1 {
+		t.Errorf("POST /api/v1/notes: %+v, want exactly one request (n1): n2 has no parent and must not be sent", got)
+	}
+	posts := recordPosts(sb)
+	if _, _, code := runFerry(t, "run", "-w", dir); code != exitIncomplete {
+		t.Errorf("second run: exit %d, want %d: nothing changed", code, exitIncomplete)
+	}
+	if n := recordPosts(sb) - posts; n != 0 {
+		t.Errorf("second run sent %d record POSTs, want 0", n)
 	}
 }
 

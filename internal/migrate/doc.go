@@ -16,6 +16,16 @@
 // journaled with what undoes it before the id map says done: a crash between the two leaves
 // at most a repeated journal entry for the same id, which a rollback treats as already undone.
 //
+// Refusals. A body Pipedrive's own rules refuse (a note without content or without a deal,
+// person, organization or lead; an organization without a name, a deal without a title, a
+// person without a name) is never sent: the record is quarantined wrapping ErrRefused. A
+// create answered with another 4xx is stored failed with Pipedrive's message and its
+// fingerprint, and is not sent again until its request body changes.
+//
+// Outcomes. Accounted tells an id-map row that accounts for its record (created, merged,
+// skipped by an explicit decision) from a loss (quarantined, failed, held, open, or
+// ErrCannotMove); LossReason words the loss.
+//
 // Merges. Dedupe members are never created: they are marked merged with their survivor's
 // Pipedrive id. A survivor planned into an existing Pipedrive record is an update (fill
 // blanks by default) whose pre-image is journaled first.

@@ -87,6 +87,9 @@ func (e *Engine) settleAttempt(ctx context.Context, p phaseSpec, m store.Mapping
 	case err != nil:
 		return err
 	}
+	if stillRefused(a.fp, m.Fingerprint, m.Reason, m.State == store.Failed) {
+		return nil // refused with this very body before: not sent again until its input changes
+	}
 	if m.State == store.InFlight {
 		id, err := a.lookup(ctx)
 		if err != nil {
@@ -111,6 +114,9 @@ func (e *Engine) entityAttempt(ctx context.Context, p phaseSpec, m store.Mapping
 			err = fmt.Errorf("%w: %w", ErrUnmappable, err)
 		}
 		return attempt{}, err
+	}
+	if why := refusal(p.entity, body); why != "" {
+		return attempt{}, refusedErr(why)
 	}
 	e.stamp(p, rec, body, r.schema)
 	if into, ok := e.merges[p.kind].intoOf(rec.ID); ok {
@@ -185,6 +191,10 @@ func (e *Engine) create(ctx context.Context, p phaseSpec, m store.Mapping, a att
 			_ = e.settle(context.WithoutCancel(ctx), m, store.Pending, "")
 			return err
 		default:
+			if ae, ok := clientRefused(err); ok {
+				return e.settle(ctx, m, store.Failed, fmt.Sprintf("%s%d %s (%s); not sent again until the record changes",
+					refusedPrefix, ae.Status, ae.Message, ae.Endpoint))
+			}
 			return e.settle(ctx, m, store.Failed, err.Error())
 		}
 	}
