@@ -3,22 +3,32 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"ferry/internal/delta"
+	"ferry/internal/extract"
 	"ferry/internal/migrate"
 	"ferry/internal/plan/lock"
+	"ferry/internal/source"
 	"ferry/internal/store"
 	"ferry/internal/workspace"
 )
 
 // DeltaOptions are the flags of `ferry delta`.
 type DeltaOptions struct {
-	Delete bool
-	NoWait bool
+	Delete    bool
+	NoWait    bool
+	Yes       bool // confirm the deletions without a prompt (needs MaxDelete)
+	MaxDelete int  // with Yes: the most records --delete may delete
+	Force     bool // allow deleting more than the threshold share of a kind (and a shrinking extract)
+
+	in io.Reader // answers to the prompt (tests); nil: the terminal
 
 	// extract is passed to the fresh extract; the demo and tests turn Klipy pacing off.
 	extract ExtractOptions
@@ -44,8 +54,21 @@ Like ferry run, it writes report/success-<object>.csv and report/error-<object>.
 only when every source record is accounted for (created, merged, unchanged or skipped by an
 explicit decision); otherwise it prints what did not arrive, grouped by reason, and exits 6.
 
-Exit codes: 0 every record accounted for; 4 the first delta has no valid plan lock; 5 budget
-exhausted (--no-wait); 6 incomplete; 8 Klipy or Pipedrive unreachable; 130 stopped by Ctrl-C.`,
+Deleting is never an accident. The fresh extract refuses when a channel that supplied records
+last time is missing (exit 2: e.g. KLIPY_API_KEY unset) or when it would drop more than 5% of
+an object (exit 4). --delete first prints how many records of each object it will delete and
+asks for confirmation; from a script pass --yes with --max-delete N (refused when more than N
+would go). Deleting more than 5% of an object's migrated records (and more than 10, or all
+of them) is refused without --force (exit 4). Long deletes print their progress.
+
+Examples:
+  ferry delta                                   # create and update; report deletions only
+  ferry delta --delete                          # ... and delete them, after a prompt
+  ferry delta --delete --yes --max-delete 20    # from a script
+
+Exit codes: 0 every record accounted for; 2 a channel used last time is missing; 4 the first
+delta has no valid plan lock, or too many deletions; 5 budget exhausted (--no-wait); 6
+incomplete; 8 Klipy or Pipedrive unreachable; 130 stopped by Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDelta(cmd.Context(), g, opts)
@@ -53,6 +76,9 @@ exhausted (--no-wait); 6 incomplete; 8 Klipy or Pipedrive unreachable; 130 stopp
 	}
 	cmd.Flags().BoolVar(&opts.Delete, "delete", false, "delete in Pipedrive the records deleted in Klipy")
 	cmd.Flags().BoolVar(&opts.NoWait, "no-wait", false, "stop (exit code 5) instead of pausing when the daily budget runs out")
+	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "confirm --delete without a prompt (requires --max-delete)")
+	cmd.Flags().IntVar(&opts.MaxDelete, "max-delete", -1, "with --yes: refuse when --delete would delete more than N records")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "allow deleting (or dropping from the snapshot) more than 5% of an object")
 	return cmd
 }
 
@@ -88,8 +114,14 @@ func deltaWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Workspa
 			return delta.Report{}, err
 		}
 	}
+	opts.extract.Force = opts.extract.Force || opts.Force
 	if _, _, err := extractWorkspace(ctx, ws, st, env, opts.extract); err != nil {
 		return delta.Report{}, fmt.Errorf("delta: extract: %w", err)
+	}
+	if opts.Delete {
+		if err := confirmDeletions(ctx, g, st, opts); err != nil {
+			return delta.Report{}, err
+		}
 	}
 	cfg, err := engineConfig(ws, st, env, RunOptions{NoWait: opts.NoWait})
 	if err != nil {
@@ -100,7 +132,54 @@ func deltaWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Workspa
 	if err != nil {
 		return delta.Report{}, err
 	}
-	return delta.Apply(ctx, st, eng, delta.Options{Delete: opts.Delete})
+	prog := newProgress(g, "delta")
+	return delta.Apply(ctx, st, eng, delta.Options{Delete: opts.Delete, Progress: func(k source.Kind, done, total int) {
+		prog.update(fmt.Sprintf("delete %s (%d to delete)", k, total), done)
+	}})
+}
+
+// confirmDeletions prints what --delete will delete per object, refuses more than
+// extract.DefaultMaxDropPercent of an object without --force, and asks (or checks --yes
+// against --max-delete).
+func confirmDeletions(ctx context.Context, g *globalOptions, st store.Store, opts DeltaOptions) error {
+	if opts.Yes && opts.MaxDelete < 0 {
+		return usageErrorf("--delete --yes needs --max-delete N: the most records you accept to delete")
+	}
+	dels, err := delta.PlanDeletions(ctx, st)
+	if err != nil {
+		return err
+	}
+	total := 0
+	var over []string
+	guard := &extract.Guard{MaxPercent: extract.DefaultMaxDropPercent}
+	for _, d := range dels {
+		total += d.Delete
+		g.printf("delete: %d of %d migrated %s records (%.1f%%) are gone from Klipy\n", d.Delete, d.Migrated, d.Kind, d.Percent())
+		if guard.Check(d.Kind, d.Delete, d.Migrated) != nil {
+			over = append(over, fmt.Sprintf("%s %d of %d", d.Kind, d.Delete, d.Migrated))
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	if len(over) > 0 && !opts.Force {
+		return fmt.Errorf("%w: --delete would delete more than %d%% of an object (%s): nothing was deleted; check that the extract saw all of Klipy, or pass --force",
+			errBlocked, extract.DefaultMaxDropPercent, strings.Join(over, ", "))
+	}
+	if opts.Yes {
+		if total > opts.MaxDelete {
+			return fmt.Errorf("%w: --delete would delete %d records, more than --max-delete %d: nothing was deleted", errBlocked, total, opts.MaxDelete)
+		}
+		return nil
+	}
+	ok, err := askYes(g, opts.in, fmt.Sprintf("Delete these %d records in Pipedrive (they stay in its trash for 30 days)? [y/N] ", total))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("deletion not confirmed: nothing was sent to Pipedrive (run ferry delta without --delete to move the rest)")
+	}
+	return nil
 }
 
 // printDeltaReport prints one reconciliation row per kind (JSON with --json).

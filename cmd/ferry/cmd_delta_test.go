@@ -214,12 +214,12 @@ func TestDeltaMovesExactlyTheChanges(t *testing.T) {
 	if n := f.writes() - w1; n != 0 {
 		t.Errorf("second delta made %d writes, want 0", n)
 	}
-	del := f.delta(t, DeltaOptions{Delete: true})
+	del := f.delta(t, DeltaOptions{Delete: true, Yes: true, MaxDelete: 5})
 	if f.personJSON(gm.DestID) != "" {
 		t.Error("--delete left the person deleted in Klipy in Pipedrive")
 	}
 	w2 := f.writes()
-	f.delta(t, DeltaOptions{Delete: true})
+	f.delta(t, DeltaOptions{Delete: true, Yes: true, MaxDelete: 5})
 	if n := f.writes() - w2; n != 0 {
 		t.Errorf("delta after --delete made %d writes, want 0", n)
 	}

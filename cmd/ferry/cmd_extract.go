@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -25,6 +27,9 @@ type ExtractOptions struct {
 	Harvest  string
 	NoAPI    bool
 	Encoding string
+	// Force extracts even when a channel that supplied records last time is missing now, and
+	// lets the snapshot shrink by more than extract.DefaultMaxDropPercent of a kind.
+	Force bool
 
 	// klipyRate overrides the client-side pacing of the Klipy API (requests per minute;
 	// negative: none). Only the demo sets it, against a sandbox with limits off.
@@ -51,7 +56,12 @@ harvest (a manual export). An empty value never erases another channel's value.
 
 Unreadable harvest rows are quarantined with file, line and reason; the rest goes on.
 Re-running is idempotent and reports what was added, changed, unchanged and removed. An API
-extraction interrupted by a crash or Ctrl-C resumes from its last page on the next run.`,
+extraction interrupted by a crash or Ctrl-C resumes from its last page on the next run.
+
+Nothing is dropped by accident: when a channel that supplied records last time is missing now
+(KLIPY_API_KEY unset, --no-api, the harvest folder gone) extract refuses and names it (exit 2);
+when more than 5% of an object's records (and more than 10, or all of them) would leave the
+snapshot, that object keeps them and extract exits 4. --force allows both.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExtract(cmd.Context(), g, opts)
@@ -61,6 +71,7 @@ extraction interrupted by a crash or Ctrl-C resumes from its last page on the ne
 	f.StringVar(&opts.Harvest, "harvest", "", "harvest folder (default: source.harvest in ferry.yaml)")
 	f.BoolVar(&opts.NoAPI, "no-api", false, "do not call the Klipy API even when KLIPY_API_KEY is set")
 	f.StringVar(&opts.Encoding, "encoding", "auto", "harvest file encoding: auto, utf-8, utf-16, windows-1252")
+	f.BoolVar(&opts.Force, "force", false, "extract without a channel used last time, and let the snapshot shrink by any amount")
 	return cmd
 }
 
@@ -86,8 +97,56 @@ func extractWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Sto
 	if err != nil {
 		return extract.Report{}, nil, err
 	}
-	rep, err := extractInto(ctx, ws, st, channels, opts.progress)
+	if !opts.Force {
+		if err := checkChannels(ctx, ws, st, channels, opts); err != nil {
+			return extract.Report{}, nil, err
+		}
+	}
+	eopts := extract.Options{Progress: opts.progress}
+	if !opts.Force {
+		eopts.Guard = &extract.Guard{MaxPercent: extract.DefaultMaxDropPercent}
+	}
+	rep, err := extractInto(ctx, ws, st, channels, eopts)
+	if errors.Is(err, extract.ErrTooManyRemoved) {
+		return rep, channels, fmt.Errorf("%w: %v\n(new and changed records were taken in; if Klipy really lost them, run again with --force)", errBlocked, err)
+	}
+	if err == nil {
+		err = extract.RecordSupplied(ctx, st, rep)
+	}
 	return rep, channels, err
+}
+
+// checkChannels refuses an extraction without a channel that supplied records last time,
+// naming the channel and what brings it back.
+func checkChannels(ctx context.Context, ws *workspace.Workspace, st store.Store, chs []extract.Channel, opts ExtractOptions) error {
+	last, err := extract.Supplied(ctx, st)
+	if err != nil {
+		return err
+	}
+	var why []string
+	for _, ch := range extract.Missing(last, chs) {
+		switch ch {
+		case source.API:
+			cause := "KLIPY_API_KEY is not set"
+			if opts.NoAPI {
+				cause = "--no-api was given"
+			}
+			why = append(why, fmt.Sprintf("the api channel supplied %d records last time but %s (export KLIPY_API_KEY=… and KLIPY_BASE_URL if not the default)", last[ch], cause))
+		case source.Harvest:
+			dir := opts.Harvest
+			if dir == "" {
+				dir = ws.HarvestDir()
+			}
+			why = append(why, fmt.Sprintf("the harvest channel supplied %d records last time but the harvest folder %q is missing (source.harvest in ferry.yaml or --harvest DIR)", last[ch], dir))
+		default:
+			why = append(why, fmt.Sprintf("the %s channel supplied %d records last time and is missing now", ch, last[ch]))
+		}
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return usageErrorf("extract refused, the snapshot is unchanged: %s; without it every record only it supplied would leave the snapshot (and ferry delta --delete would delete it in Pipedrive). Fix the environment, or pass --force to extract without it",
+		strings.Join(why, "; "))
 }
 
 // extractChannels lists the channels that apply to this workspace.
@@ -128,7 +187,7 @@ func newKlipyClient(ws *workspace.Workspace, env workspace.Env, ratePerMinute in
 // extractInto runs the extraction with a staging store kept in .ferry/ until it succeeds, so
 // an interrupted API extraction resumes.
 func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, chs []extract.Channel,
-	progress extract.Progress) (extract.Report, error) {
+	opts extract.Options) (extract.Report, error) {
 	stagingPath := filepath.Join(ws.Dir, workspace.StateDir, "extract-staging.db")
 	staging, err := sqlite.Open(stagingPath)
 	if err != nil {
@@ -138,15 +197,15 @@ func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, c
 		staging.Close()
 		return extract.Report{}, err
 	}
-	rep, err := extract.Run(ctx, st, staging, chs, progress)
+	rep, err := extract.RunWith(ctx, st, staging, chs, opts)
 	staging.Close()
-	if err != nil {
+	if err != nil && !errors.Is(err, extract.ErrTooManyRemoved) {
 		return rep, fmt.Errorf("%w (an interrupted extraction resumes when you run ferry extract again)", err)
 	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(stagingPath + suffix)
 	}
-	return rep, nil
+	return rep, err // nil, or the guard's refusal of some kinds' removals
 }
 
 // printExtract prints the per-channel and per-kind tables.

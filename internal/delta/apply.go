@@ -13,6 +13,8 @@ import (
 // Options are what a delta may do beyond creating and updating.
 type Options struct {
 	Delete bool // delete in Pipedrive the records deleted in Klipy
+	// Progress, when set, is told after each deletion how many of the kind's are done.
+	Progress func(kind source.Kind, done, total int)
 }
 
 // Row is the reconciliation of one kind: Source = Created + Updated + Unchanged + Merged +

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -57,9 +58,25 @@ func stagedKind(ch source.Channel, k source.Kind) source.Kind {
 // how many records it has handled so far. It may be nil.
 type Progress func(step string, records int)
 
+// Options tune an extraction.
+type Options struct {
+	Progress Progress
+	// Guard, when set, refuses to remove more records of a kind than it allows (see Guard);
+	// nil removes whatever no channel supplies any more.
+	Guard *Guard
+}
+
 // Run extracts every channel into staging, then merges staging into target. staging must be
 // a store used only for this extraction (kept across a crash so the API channel resumes).
 func Run(ctx context.Context, target, staging store.Store, channels []Channel, progress Progress) (Report, error) {
+	return RunWith(ctx, target, staging, channels, Options{Progress: progress})
+}
+
+// RunWith is Run with options. When the guard refuses a kind's removals, that kind keeps
+// every record (new and changed ones are still merged), the other kinds are merged as usual,
+// and the error wraps ErrTooManyRemoved naming each refused kind with its counts.
+func RunWith(ctx context.Context, target, staging store.Store, channels []Channel, opts Options) (Report, error) {
+	progress := opts.Progress
 	if progress == nil {
 		progress = func(string, int) {}
 	}
@@ -71,14 +88,20 @@ func Run(ctx context.Context, target, staging store.Store, channels []Channel, p
 		}
 		rep.Channels[ch.Name()] = counts
 	}
+	var refused []error
 	for _, k := range source.Kinds {
-		c, err := mergeKind(ctx, target, staging, k, progress)
+		c, err := mergeKind(ctx, target, staging, k, progress, opts.Guard)
+		var tm *TooManyRemoved
+		if errors.As(err, &tm) {
+			refused = append(refused, err)
+			err = nil
+		}
 		if err != nil {
 			return rep, fmt.Errorf("merge %s records: %w", k, err)
 		}
 		rep.Changes[k] = c
 	}
-	return rep, nil
+	return rep, errors.Join(refused...)
 }
 
 // BulkPutter is implemented by staging stores that take a whole stream of records in one
@@ -132,7 +155,7 @@ func stage(ctx context.Context, target, staging store.Store, ch Channel, progres
 
 // mergeKind merge-joins the channels' staged records of kind (all in id order), writes the
 // merged records to target and removes target records no channel supplies any more.
-func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind, progress Progress) (Change, error) {
+func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind, progress Progress, guard *Guard) (Change, error) {
 	var streams []*peekable
 	for _, ch := range Precedence {
 		next, stop := iter.Pull2(records(ctx, staging, stagedKind(ch, k)))
@@ -181,7 +204,7 @@ func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind, 
 	if err := flush(); err != nil {
 		return c, err
 	}
-	removed, err := removeUnseen(ctx, target, k, seen, c.Total)
+	removed, err := removeUnseen(ctx, target, k, seen, c.Total, c.Added, guard)
 	c.Removed = removed
 	return c, err
 }

@@ -60,9 +60,10 @@ func (s *idSet) has(id string) bool {
 	return ok
 }
 
-// removeUnseen deletes target records of kind that no channel supplied in this extraction.
-// It walks the target only when it holds more records than were merged.
-func removeUnseen(ctx context.Context, target store.Store, k source.Kind, seen *idSet, merged int) (int, error) {
+// removeUnseen deletes target records of kind that no channel supplied in this extraction,
+// unless guard refuses (a *TooManyRemoved; nothing is removed then). It walks the target only
+// when it holds more records than were merged; added counts the merged records that are new.
+func removeUnseen(ctx context.Context, target store.Store, k source.Kind, seen *idSet, merged, added int, guard *Guard) (int, error) {
 	n, err := target.CountRecords(ctx, k)
 	if err != nil || n <= merged {
 		return 0, err
@@ -75,6 +76,9 @@ func removeUnseen(ctx context.Context, target store.Store, k source.Kind, seen *
 		return nil
 	})
 	if err != nil {
+		return 0, err
+	}
+	if err := guard.Check(k, len(gone), n-added); err != nil {
 		return 0, err
 	}
 	return len(gone), target.DeleteRecords(ctx, k, gone)
