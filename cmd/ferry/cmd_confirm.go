@@ -22,7 +22,8 @@ import (
 
 // ConfirmOptions are the flags of `ferry confirm`.
 type ConfirmOptions struct {
-	Yes bool
+	Yes     bool
+	Offline bool // do not check owner decisions against Pipedrive
 
 	stdin io.Reader // the prompt's input; nil means os.Stdin
 }
@@ -39,7 +40,10 @@ decisions.yaml and the source snapshot. ferry run refuses without a valid lock, 
 later change to one of the three invalidates it.
 
 Confirm refuses with exit code 4 while a decision is open; resolve them by editing
-decisions.yaml or with ferry decide, then confirm again. Without --yes it asks on the
+decisions.yaml or with ferry decide, then confirm again. With PIPEDRIVE_API_TOKEN set (and no
+--offline) it checks every owner decision against Pipedrive's active users and refuses (exit
+code 4) when a map, fallback or matched user does not exist, with a "did you mean"; a user
+still to provision is named (ferry run refuses until an admin has added them). Without --yes it asks on the
 terminal; in a script, pass --yes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -47,6 +51,7 @@ terminal; in a script, pass --yes.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "confirm without asking")
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "do not check owner decisions against Pipedrive")
 	return cmd
 }
 
@@ -72,6 +77,9 @@ func runConfirm(ctx context.Context, g *globalOptions, opts ConfirmOptions) erro
 		return fmt.Errorf("%w: %d open decision(s) in %s; edit it or use ferry decide, then confirm again",
 			errBlocked, len(open), ws.PlanPath(workspace.DecisionsFile))
 	}
+	if err := confirmOwners(ctx, g, ws, st, d, opts); err != nil {
+		return err
+	}
 	if !opts.Yes {
 		ok, err := askYes(g, opts.stdin, "Lock this plan so ferry run may start? [y/N] ")
 		if err != nil {
@@ -82,6 +90,33 @@ func runConfirm(ctx context.Context, g *globalOptions, opts ConfirmOptions) erro
 		}
 	}
 	return saveLock(ctx, g, ws, st, d)
+}
+
+// confirmOwners checks the owner decisions against Pipedrive's active users: a missing map,
+// fallback or matched user blocks; a user still to provision is a warning (run refuses).
+func confirmOwners(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st store.Store, d decide.Decisions, opts ConfirmOptions) error {
+	env := workspace.LoadEnv()
+	if opts.Offline || env.PipedriveToken == "" {
+		g.printf("note: owner decisions not checked against Pipedrive (no PIPEDRIVE_API_TOKEN or --offline)\n")
+		return nil
+	}
+	c, err := newPipedriveClient(ws, env, st)
+	if err != nil {
+		return err
+	}
+	active, err := activeUsers(ctx, c)
+	if err != nil {
+		return fmt.Errorf("%w: %v (--offline confirms without checking)", errUnreachable, err)
+	}
+	var block []decide.OwnerProblem
+	for _, p := range d.CheckOwners(active) {
+		if p.Provision() {
+			g.printf("warning: %s; ferry run refuses until an admin adds them\n", p)
+			continue
+		}
+		block = append(block, p)
+	}
+	return ownerProblemsError(block)
 }
 
 // saveLock computes and stores the lock, and records the decisions in the store.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +14,10 @@ import (
 type DecideOptions struct {
 	Map, Fallback, Target, Status, Label, Create, Collapse string
 	Provision                                              bool
+	Offline                                                bool // owner: do not check against Pipedrive
+	Yes                                                    bool // owner --provision: add the user without asking
+
+	in io.Reader // answers to the prompt (tests); nil: the terminal
 }
 
 // newDecideCommand builds `ferry decide`, the scriptable way to resolve decisions.
@@ -35,7 +40,7 @@ is still open; ferry confirm refuses until nothing is.`,
 	var opts DecideOptions
 	cmd.AddCommand(
 		decideSub(g, "list", "List the open decisions", 0, &opts, nil),
-		decideSub(g, "owner KLIPY-OWNER", "Resolve an owner: --map EMAIL, --provision or --fallback EMAIL", 1, &opts, decideOwner),
+		newDecideOwnerCommand(g, &opts),
 		decideSub(g, "pipeline KLIPY-PIPELINE", "Create a pipeline (--create NAME) or collapse it (--collapse EXISTING)", 1, &opts, decidePipeline),
 		decideSub(g, "stage KLIPY-PIPELINE KLIPY-STAGE", "Map a stage: --target STAGE or --status won|lost", 2, &opts, decideStage),
 		decideSub(g, "activity KLIPY-TYPE", "Map an interaction type: --target ACTIVITY-TYPE-KEY", 1, &opts, decideActivity),
@@ -75,10 +80,6 @@ func decideSub(g *globalOptions, use, short string, nargs int, opts *DecideOptio
 		}}
 	f := cmd.Flags()
 	switch strings.Fields(use)[0] {
-	case "owner":
-		f.StringVar(&opts.Map, "map", "", "give the owner's records to this existing Pipedrive user (email)")
-		f.BoolVar(&opts.Provision, "provision", false, "the admin creates this user in Pipedrive before the run")
-		f.StringVar(&opts.Fallback, "fallback", "", "give the records to this fallback user (email)")
 	case "pipeline":
 		f.StringVar(&opts.Create, "create", "", "create the pipeline under this name")
 		f.StringVar(&opts.Collapse, "collapse", "", "use this existing Pipedrive pipeline")

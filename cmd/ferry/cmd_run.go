@@ -38,7 +38,9 @@ func newRunCommand(g *globalOptions) *cobra.Command {
 		Short: "Migrate the confirmed plan into Pipedrive",
 		Long: `Run migrates the confirmed plan into Pipedrive. It refuses (exit code 4) unless ferry confirm
 recorded a lock whose hashes still match mapping.yaml, decisions.yaml and the source snapshot,
-and it names whatever changed since.
+and it names whatever changed since. It also refuses (exit code 4) while an owner decision
+names a user that is not an active Pipedrive user (a user to provision not added yet, a map
+or fallback target deactivated since), naming each.
 
 Before sending anything it prints the token cost of what remains and the days of budget that
 needs at the configured plan and seats. It sets up the schema (pipelines and stages, custom
@@ -134,6 +136,9 @@ func newRunEngine(ctx context.Context, g *globalOptions, ws *workspace.Workspace
 	env workspace.Env, opts RunOptions) (*migrate.Engine, error) {
 	cfg, err := engineConfig(ws, st, env, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkOwnerUsers(ctx, cfg.Client, cfg.Decisions); err != nil {
 		return nil, err
 	}
 	if opts.Sample > 0 {

@@ -9,8 +9,9 @@ import (
 
 // User seeds one company user.
 type User struct {
-	Name  string `json:"name" yaml:"name"`
-	Email string `json:"email" yaml:"email"`
+	Name     string `json:"name" yaml:"name"`
+	Email    string `json:"email" yaml:"email"`
+	Inactive bool   `json:"inactive,omitempty" yaml:"inactive,omitempty"` // deactivated: active_flag false
 }
 
 // Options configures a Server. The zero value is a usable sandbox with limits off.
@@ -42,6 +43,9 @@ type Options struct {
 	Faults Faults
 	// CompanyDomain is reported by /users/me; empty means "sandbox".
 	CompanyDomain string
+	// NotAdmin makes the token's user a regular user: POST /api/v1/users (admin scope)
+	// answers 403.
+	NotAdmin bool
 }
 
 // Server is the sandbox. Create it with New.

@@ -77,13 +77,13 @@ var defaultLabels = map[string][][2]string{
 func (s *Server) seed() {
 	st, now := s.st, s.now()
 	st.Users = append(st.Users, &userRec{ID: st.nextID("users"), Name: "Sandbox Admin",
-		Email: "admin@" + s.opts.CompanyDomain + ".example", Admin: true, Created: now})
+		Email: "admin@" + s.opts.CompanyDomain + ".example", Admin: !s.opts.NotAdmin, Created: now})
 	for i := 2; i <= s.opts.Seats && len(s.opts.Users) == 0; i++ {
 		st.Users = append(st.Users, &userRec{ID: st.nextID("users"), Name: fmt.Sprintf("Seat User %d", i),
 			Email: fmt.Sprintf("user%d@%s.example", i, s.opts.CompanyDomain), Created: now})
 	}
 	for _, u := range s.opts.Users {
-		st.Users = append(st.Users, &userRec{ID: st.nextID("users"), Name: u.Name, Email: u.Email, Created: now})
+		st.Users = append(st.Users, &userRec{ID: st.nextID("users"), Name: u.Name, Email: u.Email, Inactive: u.Inactive, Created: now})
 	}
 	s.seedPipeline(now)
 	for _, ent := range []string{"person", "organization", "deal", "activity", "note", "lead"} {

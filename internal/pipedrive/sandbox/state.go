@@ -47,8 +47,9 @@ type userRec struct {
 	ID      int64     `json:"id"`
 	Name    string    `json:"name"`
 	Email   string    `json:"email"`
-	Admin   bool      `json:"admin"`
-	Created time.Time `json:"created"`
+	Admin    bool      `json:"admin"`
+	Inactive bool      `json:"inactive,omitempty"`
+	Created  time.Time `json:"created"`
 }
 
 // activityType is a v1 activity type.

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -13,7 +14,7 @@ func (s *Server) renderUser(u *userRec, me bool) map[string]any {
 		"created": fmtV1(u.Created), "modified": fmtV1(u.Created), "has_created_company": u.Admin,
 		"access": []map[string]any{{"app": "sales", "admin": u.Admin, "permission_set_id": "sandbox-sales"},
 			{"app": "global", "admin": u.Admin, "permission_set_id": "sandbox-global"}},
-		"active_flag": true, "timezone_name": "UTC", "timezone_offset": "+00:00", "role_id": 1,
+		"active_flag": !u.Inactive, "timezone_name": "UTC", "timezone_offset": "+00:00", "role_id": 1,
 		"icon_url": nil, "is_you": u.ID == 1, "is_deleted": false,
 	}
 	if me {
@@ -73,5 +74,50 @@ func (s *Server) usersFind(w http.ResponseWriter, r *http.Request) *apiError {
 		}
 	}
 	writeData(w, out)
+	return nil
+}
+
+// userAdd serves POST /api/v1/users (addUser, admin scope): the body takes email (required),
+// access and active_flag only. A token whose user is no admin gets 403; an email already
+// in the company gets 400.
+func (s *Server) userAdd(w http.ResponseWriter, r *http.Request) *apiError {
+	if !s.st.Users[0].Admin {
+		return &apiError{status: http.StatusForbidden, msg: "You do not have permission to add users: admin access is required"}
+	}
+	body, aerr := decodeV1Body(r)
+	if aerr != nil {
+		return aerr
+	}
+	for k := range body {
+		if k != "email" && k != "access" && k != "active_flag" {
+			return v1Bad(fmt.Sprintf("Unrecognized key %q", k))
+		}
+	}
+	email, _ := body["email"].(string)
+	email = strings.TrimSpace(email)
+	if at := strings.Index(email, "@"); at <= 0 || at == len(email)-1 {
+		return v1Bad("email is required and must be a valid email address")
+	}
+	for _, u := range s.st.Users {
+		if strings.EqualFold(u.Email, email) {
+			return v1Bad("A user with this email already exists in the company")
+		}
+	}
+	active := true
+	if v, ok := body["active_flag"]; ok {
+		b, ok := v.(bool)
+		if !ok {
+			return v1Bad("active_flag must be a boolean")
+		}
+		active = b
+	}
+	if v, ok := body["access"]; ok {
+		if _, ok := v.([]any); !ok {
+			return v1Bad("access must be an array")
+		}
+	}
+	u := &userRec{ID: s.st.nextID("users"), Name: email, Email: email, Inactive: !active, Created: s.now()}
+	s.st.Users = append(s.st.Users, u)
+	writeData(w, s.renderUser(u, false))
 	return nil
 }

@@ -68,6 +68,7 @@ func v1Flag(v any) (bool, bool) {
 func (s *Server) v1Routes() {
 	h := func(pattern string, fn apiHandler) { s.handle(pattern, s.locked(fn)) }
 	h("GET /api/v1/users", s.usersList)
+	h("POST /api/v1/users", s.userAdd)
 	h("GET /api/v1/users/me", s.userMe)
 	h("GET /api/v1/users/find", s.usersFind)
 	h("GET /api/v1/users/{id}", s.userGet)
