@@ -44,9 +44,9 @@ type fieldDef struct {
 
 // userRec is a company user.
 type userRec struct {
-	ID      int64     `json:"id"`
-	Name    string    `json:"name"`
-	Email   string    `json:"email"`
+	ID       int64     `json:"id"`
+	Name     string    `json:"name"`
+	Email    string    `json:"email"`
 	Admin    bool      `json:"admin"`
 	Inactive bool      `json:"inactive,omitempty"`
 	Created  time.Time `json:"created"`
