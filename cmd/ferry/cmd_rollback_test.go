@@ -70,6 +70,12 @@ func TestRollbackCommand(t *testing.T) {
 // writes dedupe.json so that one person and one company merge into them.
 func seedMergeTargets(t *testing.T, dir string) {
 	t.Helper()
+	seedMergeTargetsPolicy(t, dir, "fill_blanks")
+}
+
+// seedMergeTargetsPolicy is seedMergeTargets with the merges' policy.
+func seedMergeTargetsPolicy(t *testing.T, dir, policy string) {
+	t.Helper()
 	ctx := context.Background()
 	c, err := pipedrive.New(pipedrive.Config{BaseURL: os.Getenv("PIPEDRIVE_BASE_URL"), Token: os.Getenv("PIPEDRIVE_API_TOKEN"), Burst: 200})
 	if err != nil {
@@ -105,8 +111,8 @@ func seedMergeTargets(t *testing.T, dir string) {
 		return id
 	}
 	res := dedupe.Result{DestinationMatches: []dedupe.DestinationMatch{
-		{Kind: source.Person, Survivor: first(source.Person), DestID: person, On: "email", Policy: "fill_blanks"},
-		{Kind: source.Company, Survivor: first(source.Company), DestID: org, On: "domain", Policy: "fill_blanks"}}}
+		{Kind: source.Person, Survivor: first(source.Person), DestID: person, On: "email", Policy: policy},
+		{Kind: source.Company, Survivor: first(source.Company), DestID: org, On: "domain", Policy: policy}}}
 	data, err := json.Marshal(res)
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,8 @@ func (e *Engine) DeltaUpdate(ctx context.Context, m store.Mapping, rec source.Re
 		return fmt.Errorf("migrate: map %s %s: %w", p.kind, rec.ID, err)
 	}
 	e.stamp(p, rec, body, e.schema)
-	delete(body, "add_time") // set at creation only; PATCH refuses it
+	body = pipedrive.ForUpdate(p.coll, body) // without what PATCH refuses (persons' and orgs' add_time)
+	delete(body, "add_time")                 // a creation fact: a delta never rewrites it
 	if !resend {
 		pre, err := e.readForUpdate(ctx, p, m.DestID)
 		if err != nil {

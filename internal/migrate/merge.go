@@ -47,7 +47,7 @@ func (e *Engine) mergeInto(ctx context.Context, p phaseSpec, m store.Mapping, bo
 	if err != nil {
 		return e.mergeFailed(ctx, m, err)
 	}
-	patch := body
+	patch := pipedrive.ForUpdate(p.coll, body) // a create body: drop what PATCH refuses (add_time)
 	if into.Policy != "overwrite" {
 		patch = fillBlanks(pre, body)
 		patch.SetCustom(e.klipyCode(p), m.SourceID)

@@ -3,6 +3,7 @@ package rollback
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
@@ -29,7 +30,9 @@ type fixture struct {
 	url    string
 	store  store.Store
 	dbPath string
-	before view // the sandbox before the migration
+	before view              // the sandbox before the migration
+	rt     http.RoundTripper // the clients' transport; nil: the default
+	policy string            // the merges' policy; "": fill_blanks
 }
 
 var kinds = []source.Kind{source.Owner, source.Company, source.Person, source.Deal, source.Interaction, source.Task, source.Note, source.Attachment}
@@ -38,6 +41,12 @@ var kinds = []source.Kind{source.Owner, source.Company, source.Person, source.De
 // the real engine on a generated dataset, merging two persons and an organization into the
 // pre-existing records.
 func newFixture(t *testing.T, people int, seed int64) *fixture {
+	t.Helper()
+	return newFixtureWith(t, people, seed, &fixture{})
+}
+
+// newFixtureWith is newFixture with the transport and merge policy of f.
+func newFixtureWith(t *testing.T, people int, seed int64, f *fixture) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	data := gen.New(gen.Config{People: people, Seed: seed, InteractionsMean: 2, AttachmentsPer100: 8})
@@ -50,7 +59,7 @@ func newFixture(t *testing.T, people int, seed int64) *fixture {
 	for _, u := range data.PipedriveUsers() {
 		users = append(users, sandbox.User{Name: u.Name, Email: u.Email})
 	}
-	f := &fixture{t: t, sb: sandbox.New(sandbox.Options{Seed: seed, Users: users})}
+	f.t, f.sb = t, sandbox.New(sandbox.Options{Seed: seed, Users: users})
 	srv := httptest.NewServer(f.sb)
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
@@ -142,8 +151,9 @@ func (f *fixture) seedExisting(ctx context.Context, key gen.Key) []migrate.Merge
 	if len(ps) < 2 || len(cs) < 1 {
 		f.t.Fatalf("dataset too small to merge: %d persons, %d companies", len(persons), len(companies))
 	}
-	return []migrate.Merge{{Kind: source.Person, Survivor: ps[0], DestID: p1}, {Kind: source.Person, Survivor: ps[1], DestID: p2},
-		{Kind: source.Company, Survivor: cs[0], DestID: org}}
+	return []migrate.Merge{{Kind: source.Person, Survivor: ps[0], DestID: p1, Policy: f.policy},
+		{Kind: source.Person, Survivor: ps[1], DestID: p2, Policy: f.policy},
+		{Kind: source.Company, Survivor: cs[0], DestID: org, Policy: f.policy}}
 }
 
 func (f *fixture) decisions(ctx context.Context) decide.Decisions {
@@ -165,8 +175,12 @@ func (f *fixture) decisions(ctx context.Context) decide.Decisions {
 
 // client returns a fresh client of the sandbox with instant retries and no pacing.
 func (f *fixture) client() *pipedrive.Client {
-	c, err := pipedrive.New(pipedrive.Config{BaseURL: f.url, Token: f.sb.Token(), Burst: 400, SearchBurst: 400,
-		Window: 20 * time.Millisecond, Retry: pipedrive.RetryPolicy{Instant: true, MaxAttempts: 12}})
+	cfg := pipedrive.Config{BaseURL: f.url, Token: f.sb.Token(), Burst: 400, SearchBurst: 400,
+		Window: 20 * time.Millisecond, Retry: pipedrive.RetryPolicy{Instant: true, MaxAttempts: 12}}
+	if f.rt != nil {
+		cfg.HTTPClient = &http.Client{Transport: f.rt}
+	}
+	c, err := pipedrive.New(cfg)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime"
+	"net/url"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -63,4 +64,23 @@ func declared(schema *openapi3.Schema, seen map[*openapi3.Schema]bool) (props ma
 		}
 	}
 	return props, open
+}
+
+// BodyProperties returns the top-level properties the JSON request body of an operation
+// declares (with those of its allOf, anyOf and oneOf parts), for a concrete path such as
+// "/api/v2/persons/1". It errors when no operation matches or it takes no JSON body.
+func (s *Specs) BodyProperties(method, path string) (map[string]bool, error) {
+	m, err := s.Find(method, &url.URL{Path: path})
+	if err != nil {
+		return nil, err
+	}
+	if m.Operation.RequestBody == nil || m.Operation.RequestBody.Value == nil {
+		return nil, fmt.Errorf("%s %s: no request body", method, path)
+	}
+	media := m.Operation.RequestBody.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil {
+		return nil, fmt.Errorf("%s %s: no JSON request body", method, path)
+	}
+	props, _ := declared(media.Schema.Value, map[*openapi3.Schema]bool{})
+	return props, nil
 }
