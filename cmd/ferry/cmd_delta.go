@@ -93,7 +93,7 @@ func runDelta(ctx context.Context, g *globalOptions, opts DeltaOptions) error {
 	rep, err := deltaWorkspace(ctx, g, ws, st, env, opts)
 	printDeltaReport(g, rep)
 	if err != nil {
-		return runError(err)
+		return stopError(err, "ferry delta")
 	}
 	return accountOutcomes(ctx, g, ws, st, env, "ferry delta")
 }
@@ -128,6 +128,8 @@ func deltaWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Workspa
 		return delta.Report{}, err
 	}
 	cfg.RunKind = "delta"
+	pp := &migrate.ProgressPrinter{W: g.stdout, Mode: progressMode(g)}
+	cfg.Progress = pp.Event
 	eng, err := migrate.New(cfg)
 	if err != nil {
 		return delta.Report{}, err

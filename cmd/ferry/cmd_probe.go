@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -55,7 +56,10 @@ func newProbeCommand(g *globalOptions) *cobra.Command {
 
 It prints a capability table: for each Klipy object, the channel that will supply it and
 the count, or "not extractable" with the reason. It reads; it never writes to either platform.
-Every Pipedrive call it makes is a cheap read (about 60 tokens in all).`,
+Every Pipedrive call it makes is a cheap read (about 60 tokens in all).
+
+Exit code 8 when a platform is unreachable or rejects its credential; the output says which
+(e.g. "Pipedrive credential rejected", "Klipy API unreachable").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runProbe(cmd.Context(), g, opts)
@@ -78,10 +82,29 @@ func runProbe(ctx context.Context, g *globalOptions, opts ProbeOptions) error {
 		return err
 	}
 	if g.JSON {
-		return json.NewEncoder(g.stdout).Encode(res)
+		if err := json.NewEncoder(g.stdout).Encode(res); err != nil {
+			return err
+		}
+	} else {
+		printProbe(g, res)
 	}
-	printProbe(g, res)
-	return nil
+	return probeProblems(res)
+}
+
+// probeProblems is the exit-code-8 error naming each platform that is unreachable or
+// rejected its credential; nil when there is none.
+func probeProblems(res probeResult) error {
+	var out []string
+	if res.Klipy.Problem != "" {
+		out = append(out, fmt.Sprintf("Klipy API %s (%s)", res.Klipy.Problem, res.Klipy.BaseURL))
+	}
+	if p := res.Pipedrive; p != nil && p.Problem != "" {
+		out = append(out, fmt.Sprintf("Pipedrive %s (%s)", p.Problem, p.BaseURL))
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", errUnreachable, strings.Join(out, "; "))
 }
 
 // probeWorkspace gathers the probe result.

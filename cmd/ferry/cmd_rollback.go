@@ -101,7 +101,10 @@ func rollbackWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Work
 				return errors.New("rollback not confirmed: nothing was sent to Pipedrive")
 			}
 		}
-		res, err := rollback.Run(ctx, rollback.Config{Client: client, Store: st, Scope: opts.Run})
+		prog := newProgress(g, "rollback")
+		res, err := rollback.Run(ctx, rollback.Config{Client: client, Store: st, Scope: opts.Run, Progress: func(ev rollback.Event) {
+			prog.update(fmt.Sprintf("undo (%d in all; now %s)", ev.Total, ev.Category), ev.Done)
+		}})
 		printRollbackResult(g, res)
 		if err != nil {
 			return rollbackError(err)
@@ -140,13 +143,7 @@ func proveRollback(ctx context.Context, g *globalOptions, st store.Store, c *pip
 
 // rollbackError maps stops to exit codes and says how to resume.
 func rollbackError(err error) error {
-	switch {
-	case errors.Is(err, pipedrive.ErrBudgetExhausted):
-		return fmt.Errorf("%w: %v; resume after the reset with ferry rollback", errBudget, err)
-	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("stopped: %w; resume with ferry rollback", err)
-	}
-	return err
+	return stopError(err, "ferry rollback")
 }
 
 func printRollbackPlan(g *globalOptions, plan rollback.Plan, est rollback.Estimate) {

@@ -218,17 +218,29 @@ func readMapping(ws *workspace.Workspace) (mapping.Mapping, error) {
 	return m, nil
 }
 
-// runError maps the engine's stops to exit codes: budget → 5; cancellation says how to resume.
-func runError(err error) error {
+// runError maps the engine's stops to exit codes for ferry run.
+func runError(err error) error { return stopError(err, "ferry run") }
+
+// stopError maps a command's stops to exit codes, naming command in the hint: budget → 5,
+// cancellation (Ctrl-C) → 130.
+func stopError(err error, command string) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, pipedrive.ErrBudgetExhausted):
-		return fmt.Errorf("%w: %v; resume after the reset with ferry run", errBudget, err)
+		return fmt.Errorf("%w: %v; resume after the reset with %s", errBudget, err, command)
 	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("stopped: %w; nothing is lost, resume with ferry run", err)
+		return interrupted(err, command)
 	}
 	return err
+}
+
+// interrupted is the error of a command stopped by Ctrl-C or SIGTERM (exit code 130).
+func interrupted(err error, command string) error {
+	if errors.Is(err, errInterrupted) {
+		return err
+	}
+	return fmt.Errorf("%w; run the same command to resume (%s): nothing is lost (%v)", errInterrupted, command, err)
 }
 
 // printRunReport prints the reconciliation table and what the run spent.

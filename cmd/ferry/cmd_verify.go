@@ -49,9 +49,9 @@ func runVerify(ctx context.Context, g *globalOptions, opts VerifyOptions) error 
 		return err
 	}
 	defer st.Close()
-	res, err := verifyWorkspace(ctx, ws, st, workspace.LoadEnv(), opts.Show)
+	res, err := verifyWorkspace(ctx, ws, st, workspace.LoadEnv(), opts.Show, newProgress(g, "verify").update)
 	if err != nil {
-		return runError(err)
+		return stopError(err, "ferry verify")
 	}
 	printVerifyResult(g, res, opts.Show)
 	if !res.OK() {
@@ -62,7 +62,8 @@ func runVerify(ctx context.Context, g *globalOptions, opts VerifyOptions) error 
 
 // verifyWorkspace runs and stores a verification of ws against the Pipedrive env names; a
 // workspace with nothing migrated yet is blocked (exit 4) and stores nothing.
-func verifyWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store, env workspace.Env, keep int) (verify.Result, error) {
+func verifyWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store, env workspace.Env, keep int,
+	progress func(string, int)) (verify.Result, error) {
 	client, err := newPipedriveClient(ws, env, st)
 	if err != nil {
 		return verify.Result{}, err
@@ -84,7 +85,8 @@ func verifyWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Stor
 	if err != nil {
 		return verify.Result{}, err
 	}
-	res, err := verify.Run(ctx, verify.Config{Client: client, Store: st, Engine: eng, Merges: merges, MaxMismatches: keep})
+	res, err := verify.Run(ctx, verify.Config{Client: client, Store: st, Engine: eng, Merges: merges, MaxMismatches: keep,
+		Progress: progress})
 	if err != nil {
 		return res, err
 	}

@@ -41,7 +41,7 @@ func (d *demo) compareEstimate() {
 
 // verifyAll reads every migrated record back and compares it with the plan, as ferry verify does.
 func (d *demo) verifyAll(ctx context.Context) error {
-	res, err := verifyWorkspace(ctx, d.ws, d.st, d.env, 10)
+	res, err := verifyWorkspace(ctx, d.ws, d.st, d.env, 10, nil)
 	if err != nil {
 		return err
 	}

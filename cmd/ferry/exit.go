@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"ferry/internal/pipedrive"
 	"ferry/internal/workspace"
 )
 
@@ -66,7 +67,7 @@ func exitCode(err error) int {
 		return exitIncomplete
 	case errors.Is(err, errLocked):
 		return exitLocked
-	case errors.Is(err, errUnreachable):
+	case errors.Is(err, errUnreachable), errors.Is(err, pipedrive.ErrUnreachable), errors.Is(err, pipedrive.ErrUnauthorized):
 		return exitUnreachable
 	case errors.Is(err, errLogin):
 		return exitLogin

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -16,6 +17,9 @@ func main() {
 	stopProfile := startCPUProfile()
 	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
 	stopProfile()
+	if err != nil && ctx.Err() != nil {
+		err = interrupted(err, "ferry "+strings.Join(os.Args[1:], " "))
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferry:", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"ferry/internal/pipedrive"
@@ -21,7 +22,15 @@ type pipedriveProbe struct {
 	Pipelines   []string       `json:"pipelines"`
 	Fields      map[string]int `json:"custom_fields"`
 	Error       string         `json:"error,omitempty"`
+	// Problem is "credential rejected" (PIPEDRIVE_API_TOKEN refused), "unreachable", or "".
+	Problem string `json:"problem,omitempty"`
 }
+
+// Probe problems: each makes ferry probe exit with code 8.
+const (
+	problemRejected    = "credential rejected"
+	problemUnreachable = "unreachable"
+)
 
 // newPipedriveClient builds the client from ferry.yaml and the environment; every call's
 // tokens are recorded in ledger (the workspace's state store), so the daily budget holds
@@ -48,7 +57,10 @@ func probePipedrive(ctx context.Context, ws *workspace.Workspace, env workspace.
 	}
 	p.BaseURL, _ = env.PipedriveURL(ws.Config)
 	if err := p.read(ctx, c); err != nil {
-		p.Error = err.Error()
+		p.Error, p.Problem = err.Error(), problemUnreachable
+		if errors.Is(err, pipedrive.ErrUnauthorized) {
+			p.Problem = problemRejected
+		}
 	}
 	p.BurstLimit = c.BurstLimit()
 	if left, err := c.Remaining(ctx); err == nil {
@@ -91,7 +103,14 @@ func (p *pipedriveProbe) read(ctx context.Context, c *pipedrive.Client) error {
 
 func (p *pipedriveProbe) print(g *globalOptions) {
 	if p.Error != "" {
-		g.printf("Pipedrive: %s\n", p.Error)
+		what := "error"
+		switch p.Problem {
+		case problemRejected:
+			what = "credential rejected: PIPEDRIVE_API_TOKEN was refused"
+		case problemUnreachable:
+			what = "unreachable"
+		}
+		g.printf("Pipedrive: %s at %s: %s\n", what, p.BaseURL, p.Error)
 	}
 	if p.User == "" {
 		return

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
+	"ferry/internal/klipy"
 	"ferry/internal/klipy/harvest"
 	"ferry/internal/klipy/webhook"
 	"ferry/internal/source"
@@ -22,12 +24,16 @@ type klipyProbe struct {
 	People     int    `json:"people"`
 	Complete   bool   `json:"people_count_complete"`
 	Error      string `json:"error,omitempty"`
+	// Problem is "credential rejected" (KLIPY_API_KEY refused), "unreachable", or "".
+	Problem string `json:"problem,omitempty"`
 }
 
 func (k klipyProbe) summary() string {
 	switch {
 	case !k.KeySet:
 		return "not checked (KLIPY_API_KEY is not set; the harvest folder and webhooks still work)"
+	case k.Problem == problemRejected:
+		return fmt.Sprintf("credential rejected at %s: KLIPY_API_KEY was refused: %s", k.BaseURL, k.Error)
 	case !k.Reachable:
 		return fmt.Sprintf("unreachable at %s: %s", k.BaseURL, k.Error)
 	}
@@ -47,7 +53,10 @@ func probeKlipy(ctx context.Context, ws *workspace.Workspace, env workspace.Env,
 	}
 	auth, err := c.Authenticate(ctx)
 	if err != nil {
-		p.Error = err.Error()
+		p.Error, p.Problem = err.Error(), problemUnreachable
+		if errors.Is(err, klipy.ErrUnauthorized) || errors.Is(err, klipy.ErrForbidden) {
+			p.Problem = problemRejected
+		}
 		return p
 	}
 	p.Reachable, p.Generation, p.Team = true, string(auth.Generation), auth.TeamName

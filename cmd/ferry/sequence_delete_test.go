@@ -86,6 +86,9 @@ func TestNoDeletionByAccident(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("delta --delete with everything given: exit %d\n%s%s", code, out, stderr)
 	}
+	if !strings.Contains(out, "person: source") {
+		t.Errorf("delta printed no per-phase progress:\n%s", out)
+	}
 	announced := announcedDeletes(t, out, "interaction")
 	if got := sandboxCounts(f.pd)["activities"]; announced == 0 || got != liveActivities-announced {
 		t.Errorf("sandbox holds %d live activities after deleting %d announced of %d", got, announced, liveActivities)

@@ -135,7 +135,7 @@ func (p *ProgressPrinter) pause(ps *Pause) {
 		fmt.Fprintf(p.W, "budget reset: resumed at %s\n", ps.At.UTC().Format(time.RFC3339))
 		return
 	}
-	fmt.Fprintf(p.W, "daily token budget exhausted at %s: pausing until %s (Ctrl-C stops; ferry run resumes)\n",
+	fmt.Fprintf(p.W, "daily token budget exhausted at %s: pausing until %s (Ctrl-C stops; the same command resumes)\n",
 		ps.At.UTC().Format(time.RFC3339), ps.Until.UTC().Format(time.RFC3339))
 }
 

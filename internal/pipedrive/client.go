@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -90,6 +91,10 @@ func (c *Client) setDefaults() {
 	if c.http == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64 // every goroutine keeps its connection
+		// A host that does not answer fails in seconds, not minutes: 3 s to connect (a few
+		// quick retries follow, see connectRetries) and 10 s for the TLS handshake.
+		t.DialContext = (&net.Dialer{Timeout: 3 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		t.TLSHandshakeTimeout = 10 * time.Second
 		c.http = &http.Client{Transport: t}
 	}
 	if c.timeout <= 0 {

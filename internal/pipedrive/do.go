@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"ferry/internal/pipedrive/costs"
 )
@@ -91,6 +92,14 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		}
 		v := classify(endpoint, idempotent, o, c.retry.BlockWait)
 		c.log.Debug("pipedrive call", "endpoint", endpoint, "status", o.status, "cost", cost, "attempt", attempt+1)
+		if o.err != nil && !o.ctxDone && v.act == actRetry {
+			if kind := connectFailure(o.err); kind != "" {
+				if kind == "dns" || kind == "tls" || attempt+1 >= connectRetries {
+					return nil, &UnreachableError{Host: c.base.Host, Attempts: attempt + 1, Err: o.err}
+				}
+				v.wait = 0
+			}
+		}
 		if v.act == actDone {
 			if v.err != nil {
 				return nil, v.err
@@ -124,7 +133,11 @@ func (c *Client) settle(ctx context.Context, endpoint string, cost int, o outcom
 
 func (c *Client) waitRetry(ctx context.Context, win *window, v verdict, attempt int, endpoint string) error {
 	wait := max(v.wait, c.retry.backoff(attempt))
-	c.log.Warn("pipedrive: retrying", "endpoint", endpoint, "attempt", attempt+1, "wait", wait, "reason", v.err)
+	if v.err != nil && connectFailure(v.err) != "" {
+		wait = min(wait, time.Second) // a connect failure is retried quickly or not at all
+	}
+	c.log.Info(fmt.Sprintf("pipedrive: retry %d/%d in %s", attempt+1, c.retry.MaxAttempts-1, wait.Round(time.Millisecond)),
+		"endpoint", endpoint, "reason", v.err)
 	if v.pause {
 		until := c.clock.Now().Add(wait)
 		win.pause(until) // every goroutine waits in acquire, this one too

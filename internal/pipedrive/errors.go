@@ -177,3 +177,22 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// ErrUnreachable is wrapped by *UnreachableError: no connection to Pipedrive could be made.
+var ErrUnreachable = errors.New("pipedrive: unreachable")
+
+// UnreachableError says that the host could not be reached: a name that does not resolve, a
+// refused or timed-out connection, or a TLS handshake that failed. It is returned within
+// seconds (a few quick retries for refused connections and timeouts, none for DNS and TLS).
+type UnreachableError struct {
+	Host     string
+	Attempts int
+	Err      error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("pipedrive: cannot reach %s (%d attempt(s)): %v; check PIPEDRIVE_COMPANY_DOMAIN or PIPEDRIVE_BASE_URL and the network",
+		e.Host, e.Attempts, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() []error { return []error{ErrUnreachable, e.Err} }

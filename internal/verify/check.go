@@ -70,7 +70,7 @@ func (c *checker) load(ctx context.Context) error {
 		return err
 	}
 	var err error
-	c.dest, err = readDest(ctx, c.cfg.Client, ents)
+	c.dest, err = readDest(ctx, c.cfg.Client, ents, c.cfg.Progress)
 	return err
 }
 

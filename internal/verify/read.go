@@ -27,15 +27,19 @@ type dest map[string]map[int64]pipedrive.Entity
 // readDest lists every live record of the given entities: v2 lists and v1 notes 500 a
 // page, v1 files 100 a page (that endpoint's maximum). Deleted records are left out (lists
 // hide them; v1 items with active_flag false are dropped too).
-func readDest(ctx context.Context, c *pipedrive.Client, entities []string) (dest, error) {
+func readDest(ctx context.Context, c *pipedrive.Client, entities []string, progress func(string, int)) (dest, error) {
 	d := dest{}
 	for _, ent := range entities {
 		m := map[int64]pipedrive.Entity{}
+		read := 0
 		keep := func(page []pipedrive.Entity) error {
 			for _, e := range page {
 				if live(e) {
 					m[e.ID()] = e
 				}
+			}
+			if read += len(page); progress != nil {
+				progress("read "+ent, read)
 			}
 			return nil
 		}

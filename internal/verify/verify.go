@@ -25,6 +25,9 @@ type Config struct {
 	// Merges are the run's dedupe merges: a duplicate is checked on its survivor.
 	Merges        []migrate.Merge
 	MaxMismatches int // mismatches kept in Result.First; default DefaultMaxMismatches
+	// Progress, when set, is told after each page read back how many items of the entity
+	// ("read person") have been read so far.
+	Progress func(step string, n int)
 }
 
 // Mismatch is one difference between what the mapping intended and what Pipedrive holds.

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// closedAddr returns host:port of a port nothing listens on.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// TestProbeSaysWhichAndExits8: probe exits 8 when Pipedrive rejects the token ("credential
+// rejected", not "unreachable") and when its host refuses connections ("unreachable", within
+// seconds), and exits 0 against the working sandbox; a confirmed run against a host that
+// does not resolve exits 8 within seconds naming it.
+func TestProbeSaysWhichAndExits8(t *testing.T) {
+	dir, _, _ := sandboxWorkspace(t, 5, 3)
+	if out, stderr, code := runFerry(t, "probe", "-w", dir); code != 0 {
+		t.Fatalf("probe against the sandbox: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
+		t.Fatalf("confirm: %s", stderr)
+	}
+	t.Setenv("PIPEDRIVE_API_TOKEN", "wrong-token")
+	out, stderr, code := runFerry(t, "probe", "-w", dir)
+	if code != exitUnreachable || !strings.Contains(out+stderr, "credential rejected") || strings.Contains(out+stderr, "Pipedrive unreachable") {
+		t.Errorf("probe with a rejected token: exit %d, want %d saying the credential was rejected\n%s%s", code, exitUnreachable, out, stderr)
+	}
+	t.Setenv("PIPEDRIVE_BASE_URL", "http://"+closedAddr(t))
+	start := time.Now()
+	out, stderr, code = runFerry(t, "probe", "-w", dir)
+	if code != exitUnreachable || !strings.Contains(out+stderr, "Pipedrive unreachable") {
+		t.Errorf("probe with a refused host: exit %d, want %d saying unreachable\n%s%s", code, exitUnreachable, out, stderr)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("probe of a refused host took %s, want under 10 s", took)
+	}
+	t.Setenv("PIPEDRIVE_BASE_URL", "https://no-such-company.invalid")
+	start = time.Now()
+	if _, stderr, code := runFerry(t, "run", "-w", dir); code != exitUnreachable || !strings.Contains(stderr, "no-such-company.invalid") {
+		t.Errorf("run against a host that does not resolve: exit %d, want %d naming the host\n%s", code, exitUnreachable, stderr)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("run against a host that does not resolve took %s, want under 10 s", took)
+	}
+}
