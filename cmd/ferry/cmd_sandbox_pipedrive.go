@@ -35,11 +35,16 @@ type SandboxPipedriveOptions struct {
 	BlockAfter int
 	Seed       int64
 	SaveEvery  time.Duration
+	SearchLag  time.Duration // -1: the default (5 s with --faults, else 0)
 }
+
+// defaultFaultSearchLag is the search lag of a sandbox with faults when --search-lag is not
+// given: real Pipedrive indexes search with an undocumented delay.
+const defaultFaultSearchLag = 5 * time.Second
 
 // newSandboxPipedriveCommand builds `ferry sandbox pipedrive`.
 func newSandboxPipedriveCommand(g *globalOptions) *cobra.Command {
-	opts := SandboxPipedriveOptions{Addr: "127.0.0.1:0", Plan: "growth", Seats: 1, Limits: "on", SaveEvery: 30 * time.Second}
+	opts := SandboxPipedriveOptions{Addr: "127.0.0.1:0", Plan: "growth", Seats: 1, Limits: "on", SaveEvery: 30 * time.Second, SearchLag: -1}
 	cmd := &cobra.Command{
 		Use:   "pipedrive",
 		Short: "Run a local, faithful Pipedrive API (v1 + v2) in memory",
@@ -60,6 +65,10 @@ Faults (--faults) are comma-separated key=value pairs, drawn per request from a 
 generator: 5xx=RATE (500, write not applied), 429=RATE, reset=RATE (connection closed, not
 applied), lost=RATE (write applied, then the connection is closed without a response),
 latency=DURATION (added to every request), seed=N.
+
+--search-lag DURATION makes search (itemSearch, itemSearch/field, /persons/search, …) find a
+created record only that long after its creation, as Pipedrive's search index lags behind
+writes; lists and gets see it at once. It is 5s by default with --faults, else 0.
 
 --users FILE is a YAML or JSON list of {name, email}; without it --seats-1 placeholder users
 are created. User 1, an admin, owns the token.`,
@@ -87,6 +96,7 @@ are created. User 1, an admin, owns the token.`,
 	f.IntVar(&opts.BlockAfter, "block-after", 0, "answer a Cloudflare-style HTML 403 after this many ignored 429s (0: never)")
 	f.Int64Var(&opts.Seed, "seed", 0, "seed for field codes and ids of lead labels (0: random)")
 	f.DurationVar(&opts.SaveEvery, "save-every", opts.SaveEvery, "how often to save --data while running")
+	f.DurationVar(&opts.SearchLag, "search-lag", opts.SearchLag, "delay before search finds a created record (default: 5s with --faults, else 0)")
 	return cmd
 }
 
@@ -109,6 +119,15 @@ func (o SandboxPipedriveOptions) sandboxOptions() (sandbox.Options, error) {
 	if err != nil {
 		return sandbox.Options{}, err
 	}
+	lag := o.SearchLag
+	switch {
+	case lag < -1:
+		return sandbox.Options{}, usageErrorf("--search-lag %s: want a duration of 0 or more", lag)
+	case lag == -1 && o.Faults != "":
+		lag = defaultFaultSearchLag
+	case lag == -1:
+		lag = 0
+	}
 	token := o.Token
 	if token == "" {
 		b := make([]byte, 20)
@@ -117,7 +136,7 @@ func (o SandboxPipedriveOptions) sandboxOptions() (sandbox.Options, error) {
 	}
 	return sandbox.Options{Token: token, Plan: strings.ToLower(o.Plan), Seats: o.Seats, Users: users,
 		Limits: o.Limits == "on", DailyBudget: o.Budget, Burst: o.Burst, BlockAfter429s: o.BlockAfter,
-		Seed: o.Seed, Faults: faults}, nil
+		Seed: o.Seed, Faults: faults, SearchLag: lag}, nil
 }
 
 // readSandboxUsers reads the --users file (YAML or JSON list of {name, email}).

@@ -54,3 +54,24 @@ func TestProbeSaysWhichAndExits8(t *testing.T) {
 		t.Errorf("run against a host that does not resolve took %s, want under 10 s", took)
 	}
 }
+
+// TestSandboxSearchLagFlag: --search-lag is on (5 s) by default in fault mode, off otherwise,
+// and an explicit value wins.
+func TestSandboxSearchLagFlag(t *testing.T) {
+	for _, c := range []struct {
+		faults string
+		lag    time.Duration
+		want   time.Duration
+	}{
+		{"", -1, 0},
+		{"lost=0.01", -1, 5 * time.Second},
+		{"lost=0.01", 0, 0},
+		{"", 2 * time.Second, 2 * time.Second},
+	} {
+		o := SandboxPipedriveOptions{Plan: "growth", Seats: 1, Limits: "on", Faults: c.faults, SearchLag: c.lag}
+		so, err := o.sandboxOptions()
+		if err != nil || so.SearchLag != c.want {
+			t.Errorf("--faults %q --search-lag %s: lag %s (%v), want %s", c.faults, c.lag, so.SearchLag, err, c.want)
+		}
+	}
+}

@@ -12,7 +12,7 @@
 // Each record then costs one create (v2 for organizations, persons, deals and activities; v1
 // for notes and files), a survivor merged into an existing record one read and one PATCH,
 // and a merged duplicate, a skipped, quarantined or held record nothing. A lost response
-// adds a lookup (itemSearch by the Klipy ID, or a list of the parent's children); the
+// adds a lookup (a list of what changed since the create, or of the parent's children); the
 // expected share of lost responses is an option (0 by default: a healthy connection loses
 // none). Verification mirrors ferry verify (package verify): the schema reads again, then
 // every collection the id map points into and its link targets, as lists (500 a page; v1

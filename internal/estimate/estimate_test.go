@@ -125,7 +125,7 @@ func TestEstimateMergesAndLostResponses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	extra := 10*cost(t, http.MethodGet, "/api/v2/itemSearch/field") + 5*cost(t, http.MethodGet, "/api/v2/activities")
+	extra := 10*cost(t, http.MethodGet, "/api/v2/persons") + 5*cost(t, http.MethodGet, "/api/v2/activities")
 	if got := lossy.RunTokens - plain.RunTokens; got != extra {
 		t.Errorf("lost responses add %d tokens, want %d (lookups for 10%% of creates)", got, extra)
 	}

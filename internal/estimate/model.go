@@ -43,7 +43,7 @@ var phaseEndpoints = map[source.Kind]endpoints{
 
 func v2Record(coll, _ string) endpoints {
 	p := "/api/v2/" + coll
-	return endpoints{create: p, item: p + "/{id}", lookup: "/api/v2/itemSearch/field", verify: p}
+	return endpoints{create: p, item: p + "/{id}", lookup: p, verify: p} // lookups list what changed since the create
 }
 
 // pricer builds calls with their spec cost; unknown templates are collected as an error.

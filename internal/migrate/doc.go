@@ -9,8 +9,10 @@
 // Exactly once (DESIGN.md invariant 3). Every create is preceded by an id-map row in state
 // in_flight carrying the request fingerprint. A create whose outcome is unknown (lost
 // response, 5xx) and every in_flight row found on resume are looked up in Pipedrive before
-// anything is re-sent: persons, organizations and deals by the "Klipy ID" custom field
-// (exact itemSearch/field); activities and notes, which have no custom fields, by the marker
+// anything is re-sent: persons, organizations and deals by the "Klipy ID" custom field among
+// the records the list endpoint says changed since the in-flight mark (newest first; lists
+// are consistent right after a create, search is not: its index lags behind writes);
+// activities and notes, which have no custom fields, by the marker
 // line "(Klipy ID <id>)" appended to their note/content, among the parent's activities or
 // notes (list endpoints, 500 a page). Done rows are never sent again. Every write is
 // journaled with what undoes it before the id map says done: a crash between the two leaves

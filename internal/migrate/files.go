@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"ferry/internal/pipedrive"
 	"ferry/internal/source"
@@ -55,7 +56,7 @@ func (e *Engine) fileAttempt(p phaseSpec, rec source.Record, r *resolver) (attem
 	}
 	return attempt{fp: hex.EncodeToString(sum[:16]), warns: warns,
 		send: func(ctx context.Context) (pipedrive.Entity, error) { return e.client.UploadFile(ctx, up) },
-		lookup: func(ctx context.Context) (int64, error) {
+		lookup: func(ctx context.Context, _ time.Time) (int64, error) {
 			return e.lookupFile(ctx, p, up)
 		},
 	}, nil

@@ -176,10 +176,17 @@ func (f *fixture) posts() int {
 	return n
 }
 
-// searches counts the sandbox's Klipy ID lookups (itemSearch/field).
-func (f *fixture) searches() int {
-	if s := f.sb.Stats().Endpoints["GET /api/v2/itemSearch/field"]; s != nil {
-		return s.Requests
+// lookups counts the sandbox's list reads of persons, organizations and deals: the engine
+// makes them only to look records up by their Klipy ID after an unknown outcome.
+func (f *fixture) lookups(colls ...string) int {
+	if len(colls) == 0 {
+		colls = []string{"persons", "organizations", "deals"}
 	}
-	return 0
+	n := 0
+	for _, c := range colls {
+		if s := f.sb.Stats().Endpoints["GET /api/v2/"+c]; s != nil {
+			n += s.Requests
+		}
+	}
+	return n
 }

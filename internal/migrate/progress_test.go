@@ -36,7 +36,7 @@ func TestProgressPlain(t *testing.T) {
 		"person: 3/20 records (1/s, ETA 17s)",
 		"person: 6/20 records (1/s, ETA 14s)",
 		"person: 9/20 records (1/s, ETA 11s)",
-		"daily token budget exhausted at 2026-06-01T12:00:10Z: pausing until 2026-06-02T00:00:00Z (Ctrl-C stops; ferry run resumes)",
+		"daily token budget exhausted at 2026-06-01T12:00:10Z: pausing until 2026-06-02T00:00:00Z (Ctrl-C stops; the same command resumes)",
 		"budget reset: resumed at 2026-06-02T00:00:00Z",
 		"person: source 10 = created 10 + merged 0 + skipped 0 + quarantined 0 + failed 0 + held 0",
 	}

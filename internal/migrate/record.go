@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -17,10 +18,11 @@ import (
 
 // attempt is how one record is sent and found again.
 type attempt struct {
-	fp     string                                          // request fingerprint
-	warns  []string                                        // reported once the record is created
-	send   func(context.Context) (pipedrive.Entity, error) // the create
-	lookup func(context.Context) (int64, error)            // 0 when not in Pipedrive
+	fp    string                                          // request fingerprint
+	warns []string                                        // reported once the record is created
+	send  func(context.Context) (pipedrive.Entity, error) // the create
+	// lookup finds what a create sent at or after since made (0 when nothing).
+	lookup func(ctx context.Context, since time.Time) (int64, error)
 }
 
 // processRecord brings one record to a final state. It returns only errors that must stop
@@ -61,7 +63,7 @@ func (e *Engine) strandedInFlight(ctx context.Context, p phaseSpec, m store.Mapp
 		m.Reason = "was in flight; now " + cause.Error()
 		return e.store.PutMapping(ctx, m)
 	}
-	id, err := e.lookup(ctx, p, rec.ID, nil)
+	id, err := e.lookup(ctx, p, rec.ID, nil, m.UpdatedAt)
 	if err != nil {
 		return err
 	}
@@ -91,7 +93,7 @@ func (e *Engine) settleAttempt(ctx context.Context, p phaseSpec, m store.Mapping
 		return nil // refused with this very body before: not sent again until its input changes
 	}
 	if m.State == store.InFlight {
-		id, err := a.lookup(ctx)
+		id, err := a.lookup(ctx, m.UpdatedAt)
 		if err != nil {
 			return err
 		}
@@ -130,8 +132,10 @@ func (e *Engine) entityAttempt(ctx context.Context, p phaseSpec, m store.Mapping
 		return attempt{}, err
 	}
 	return attempt{fp: fp, warns: warns,
-		send:   func(ctx context.Context) (pipedrive.Entity, error) { return e.send(ctx, p, body) },
-		lookup: func(ctx context.Context) (int64, error) { return e.lookup(ctx, p, rec.ID, body) },
+		send: func(ctx context.Context) (pipedrive.Entity, error) { return e.send(ctx, p, body) },
+		lookup: func(ctx context.Context, since time.Time) (int64, error) {
+			return e.lookup(ctx, p, rec.ID, body, since)
+		},
 	}, nil
 }
 
@@ -167,6 +171,7 @@ func (e *Engine) stamp(p phaseSpec, rec source.Record, body pipedrive.Entity, s 
 func (e *Engine) create(ctx context.Context, p phaseSpec, m store.Mapping, a attempt) error {
 	for range maxUnknownRetries {
 		m.State, m.Fingerprint, m.Reason, m.RunID = store.InFlight, a.fp, "", e.runID
+		m.UpdatedAt = e.clock.Now().UTC() // the in-flight mark: a lookup reads what changed since
 		if err := e.store.PutMapping(ctx, m); err != nil {
 			return err
 		}
@@ -178,7 +183,7 @@ func (e *Engine) create(ctx context.Context, p phaseSpec, m store.Mapping, a att
 		case ctx.Err() != nil:
 			return context.Cause(ctx) // stays in_flight: the next run looks it up
 		case errors.Is(err, pipedrive.ErrOutcomeUnknown):
-			id, lerr := a.lookup(ctx)
+			id, lerr := a.lookup(ctx, m.UpdatedAt)
 			if lerr != nil {
 				return lerr
 			}
@@ -226,19 +231,46 @@ func (e *Engine) settle(ctx context.Context, m store.Mapping, st store.State, re
 	return e.store.PutMapping(ctx, m)
 }
 
-// lookup finds the Pipedrive record of a source record: by the Klipy ID field, or for child
-// records by the marker among the parent's children. It returns 0 when there is none;
-// several hits (a duplicate made outside this engine's guarantees) resolve to the lowest id.
-func (e *Engine) lookup(ctx context.Context, p phaseSpec, sourceID string, body pipedrive.Entity) (int64, error) {
+// lookup finds the Pipedrive record of a source record whose create was sent at or after
+// since: persons, organizations and deals by the Klipy ID field among the records the list
+// endpoint says changed since then (minus lookupSkew for clocks), newest first; child
+// records by the marker among the parent's children. Both are list reads, consistent right
+// after a create, unlike search, whose index lags behind writes. It returns 0 when there is
+// none; several hits (a duplicate made outside this engine's guarantees) resolve to the
+// lowest id.
+func (e *Engine) lookup(ctx context.Context, p phaseSpec, sourceID string, body pipedrive.Entity, since time.Time) (int64, error) {
 	if p.child() {
 		return e.lookupChild(ctx, p, sourceID, body)
 	}
 	code := e.klipyCode(p)
-	hits, err := e.client.SearchByField(ctx, pipedrive.FieldSearch{EntityType: p.entity, Field: code, Term: sourceID, Match: "exact"})
-	if err != nil {
-		return 0, fmt.Errorf("look up %s %s by Klipy ID: %w", p.entity, sourceID, err)
+	if since.IsZero() {
+		since = e.clock.Now()
 	}
-	return lowestID(hits, func(pipedrive.Entity) bool { return true }), nil
+	q := url.Values{"updated_since": {pipedrive.V2Time(since.Add(-lookupSkew))}, "sort_by": {"id"}, "sort_direction": {"desc"}}
+	var best int64
+	err := e.client.List(ctx, p.coll, pipedrive.ListOptions{Filter: q}, func(page []pipedrive.Entity) error {
+		best = min0(best, lowestID(page, func(x pipedrive.Entity) bool {
+			v, _ := x.CustomFields()[code].(string)
+			return v == sourceID
+		}))
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("look up %s %s by Klipy ID among those changed since %s: %w", p.entity, sourceID, since.UTC().Format(time.RFC3339), err)
+	}
+	return best, nil
+}
+
+// lookupSkew widens a lookup's window for the difference between this machine's clock and
+// Pipedrive's (update times are the server's).
+const lookupSkew = 2 * time.Minute
+
+// min0 is the smaller of two ids where 0 means none.
+func min0(a, b int64) int64 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
 }
 
 // lowestID returns the lowest id among the entities that match, 0 when none does.

@@ -88,7 +88,7 @@ func TestResumeInFlight(t *testing.T) {
 	for _, ms := range picked {
 		deleted += len(ms) / 2
 	}
-	postsBefore, searchesBefore := f.posts(), f.searches()
+	postsBefore, lookupsBefore := f.posts(), f.lookups("deals")
 	rep, err := f.engine(f.store).Run(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -96,8 +96,8 @@ func TestResumeInFlight(t *testing.T) {
 	if got := f.posts() - postsBefore; got != deleted {
 		t.Errorf("resume sent %d POSTs, want %d (only the records that never arrived)", got, deleted)
 	}
-	if got := f.searches() - searchesBefore; got != len(picked[source.Deal]) {
-		t.Errorf("resume made %d Klipy ID searches, want %d (one per in-flight deal)", got, len(picked[source.Deal]))
+	if got := f.lookups("deals") - lookupsBefore; got != len(picked[source.Deal]) {
+		t.Errorf("resume made %d Klipy ID lookups of deals, want %d (one per in-flight deal)", got, len(picked[source.Deal]))
 	}
 	for kind, ms := range picked {
 		for i, m := range ms {

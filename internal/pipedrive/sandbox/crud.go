@@ -158,9 +158,18 @@ func (s *Server) v2Create(w http.ResponseWriter, r *http.Request, k *kind) *apiE
 		rec.AddTime = t.(time.Time)
 		delete(rec.Attrs, "add_time")
 	}
+	if s.opts.SearchLag > 0 {
+		rec.IndexedAt = s.now().Add(s.opts.SearchLag)
+	}
 	s.st.insert(k.coll, rec)
 	writeData(w, s.render(k, rec))
 	return nil
+}
+
+// searchable reports whether search finds rec yet: it is live and its creation is at least
+// Options.SearchLag old.
+func (s *Server) searchable(rec *record) bool {
+	return !rec.Deleted && !s.now().Before(rec.IndexedAt)
 }
 
 // v2Update applies a PATCH body to a live record; all-or-nothing.

@@ -23,7 +23,7 @@ func (s *Server) itemSearchField(w http.ResponseWriter, r *http.Request) *apiErr
 	}
 	var out []map[string]any
 	for _, rec := range s.st.all(itemSearchColls[ent]) {
-		if rec.Deleted || !hit(s.fieldText(f, rec)) {
+		if !s.searchable(rec) || !hit(s.fieldText(f, rec)) {
 			continue
 		}
 		name := rec.Attrs["name"]
@@ -124,7 +124,7 @@ func (s *Server) itemSearch(w http.ResponseWriter, r *http.Request) *apiError {
 		t := searchTargets[coll]
 		relevant := intersect(t.fields, fields)
 		for _, rec := range s.st.all(coll) {
-			if rec.Deleted {
+			if !s.searchable(rec) {
 				continue
 			}
 			if score := s.matchScore(t, rec, relevant, needle, exact); score > 0 {

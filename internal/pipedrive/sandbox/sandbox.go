@@ -43,6 +43,10 @@ type Options struct {
 	Faults Faults
 	// CompanyDomain is reported by /users/me; empty means "sandbox".
 	CompanyDomain string
+	// SearchLag delays search (itemSearch, itemSearch/field, /persons/search, …): a created
+	// record is found only this long after its creation, as Pipedrive's search index lags
+	// behind writes by an undocumented delay. List and get endpoints see it at once.
+	SearchLag time.Duration
 	// NotAdmin makes the token's user a regular user: POST /api/v1/users (admin scope)
 	// answers 403.
 	NotAdmin bool

@@ -71,7 +71,7 @@ func (s *Server) entitySearch(w http.ResponseWriter, r *http.Request, t searchTa
 	needle := strings.ToLower(strings.TrimSpace(term))
 	var items []map[string]any
 	for _, rec := range s.st.all(t.kind.coll) {
-		if rec.Deleted || !searchFilter(rec, q) {
+		if !s.searchable(rec) || !searchFilter(rec, q) {
 			continue
 		}
 		if score := s.matchScore(t, rec, fields, needle, exact); score > 0 {

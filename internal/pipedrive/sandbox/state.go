@@ -16,6 +16,9 @@ type record struct {
 	Attrs      map[string]any `json:"attrs"`
 	Custom     map[string]any `json:"custom,omitempty"`
 	Data       []byte         `json:"data,omitempty"` // file bytes
+	// IndexedAt is when search starts finding a created record (Options.SearchLag after
+	// its creation); zero: at once.
+	IndexedAt time.Time `json:"indexed_at,omitempty"`
 }
 
 // option is one option of an enum or set field.
