@@ -22,7 +22,7 @@ import (
 // exactly what it announced (read back from the sandbox).
 func TestNoDeletionByAccident(t *testing.T) {
 	f := newDeltaFixture(t, 25, 13)
-	if out, stderr, code := runFerry(t, "delta", "-w", f.dir); code != 0 {
+	if out, stderr, code := runFerry(t, "delta", "-w", f.dir); code != genRunExit {
 		t.Fatalf("first delta: exit %d\n%s%s", code, out, stderr)
 	}
 	// The harvest export lacks most interactions: only the API supplies them.
@@ -83,7 +83,7 @@ func TestNoDeletionByAccident(t *testing.T) {
 		t.Fatalf("refused deletions wrote %d times to Pipedrive", f.writes()-writes)
 	}
 	out, stderr, code = runFerry(t, "delta", "-w", f.dir, "--no-wait", "--delete", "--force", "--yes", "--max-delete", "100000")
-	if code != 0 {
+	if code != genRunExit {
 		t.Fatalf("delta --delete with everything given: exit %d\n%s%s", code, out, stderr)
 	}
 	if !strings.Contains(out, "person: source") {

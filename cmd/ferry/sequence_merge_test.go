@@ -18,7 +18,7 @@ func TestOverwriteMergeVerifiesAndRollsBack(t *testing.T) {
 		t.Fatalf("confirm: %s", stderr)
 	}
 	out, stderr, code := runFerry(t, "run", "-w", dir, "--json")
-	if code != 0 {
+	if code != genRunExit {
 		t.Fatalf("run: exit %d\n%s%s", code, out, stderr)
 	}
 	merged := 0
