@@ -8,13 +8,16 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"ferry/internal/gen"
 )
 
 // DemoOptions are the flags of `ferry demo`.
 type DemoOptions struct {
-	People int
-	Seed   int64
-	Keep   string
+	People  int
+	Seed    int64
+	Keep    string
+	Dialect string
 }
 
 // newDemoCommand builds `ferry demo`.
@@ -28,9 +31,15 @@ Pipedrive inside this process, and walks ferry's journey against them, printing 
 did and checking the results against the generator's answer key.
 
 Nothing leaves this machine and no account is needed. The workspace is made in a temporary
-directory and removed afterwards, unless --keep DIR is given.`,
+directory and removed afterwards, unless --keep DIR is given.
+
+--dialect writes the generated harvest through another export's surface (see ferry gen
+harvest --help: sheets, excel-eu, xlsx, dump) and runs the journey on that export alone, as
+a user who brings an export does: no Klipy API, no captured webhooks and so no delta; every
+count is still checked against the same answer key.`,
 		Example: `  ferry demo
-  ferry demo --people 2000 --seed 7 --keep /tmp/ferry-demo`,
+  ferry demo --people 2000 --seed 7 --keep /tmp/ferry-demo
+  ferry demo --dialect excel-eu --people 100`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), g, opts)
@@ -40,6 +49,7 @@ directory and removed afterwards, unless --keep DIR is given.`,
 	f.IntVar(&opts.People, "people", 300, "Klipy person records to generate")
 	f.Int64Var(&opts.Seed, "seed", 42, "random seed of the generated workspace")
 	f.StringVar(&opts.Keep, "keep", "", "make the workspace in DIR and keep it (default: a temporary directory, removed)")
+	f.StringVar(&opts.Dialect, "dialect", "ferry", "harvest surface: ferry, sheets, excel-eu, xlsx or dump")
 	return cmd
 }
 
@@ -47,6 +57,10 @@ directory and removed afterwards, unless --keep DIR is given.`,
 func runDemo(ctx context.Context, g *globalOptions, opts DemoOptions) error {
 	if opts.People < 10 {
 		return usageErrorf("--people %d: the demo needs at least 10", opts.People)
+	}
+	dialect, err := gen.ParseDialect(opts.Dialect)
+	if err != nil {
+		return usageErrorf("--dialect: %v", err)
 	}
 	root := opts.Keep
 	if root == "" {
@@ -59,7 +73,7 @@ func runDemo(ctx context.Context, g *globalOptions, opts DemoOptions) error {
 	} else if entries, err := os.ReadDir(root); err == nil && len(entries) > 0 {
 		return usageErrorf("--keep %s: directory is not empty; give a new or empty one", root)
 	}
-	d := &demo{g: g, opts: opts, harvestDir: filepath.Join(root, "harvest"), wsDir: filepath.Join(root, "workspace")}
+	d := &demo{g: g, opts: opts, dialect: dialect, harvestDir: filepath.Join(root, "harvest"), wsDir: filepath.Join(root, "workspace")}
 	defer d.close()
 	start := time.Now()
 	for i, s := range d.steps() {

@@ -47,6 +47,12 @@ func (d *demo) startSandboxes(context.Context) error {
 	d.env = workspace.Env{KlipyBaseURL: klSrv.URL + "/api/v1", KlipyKey: key,
 		PipedriveBaseURL: pdSrv.URL, PipedriveToken: token, KlipyWebhookSecret: demoWebhookSecret(),
 		PipedriveBurst: demoBurst}
+	if d.exportOnly() {
+		d.env = workspace.Env{PipedriveBaseURL: pdSrv.URL, PipedriveToken: token, PipedriveBurst: demoBurst}
+		d.g.printf("Pipedrive sandbox (growth plan, %d seats): %s with %d users; no Klipy API: the %s export goes alone\n",
+			demoSeats, pdSrv.URL, len(users)+1, d.dialect)
+		return nil
+	}
 	d.g.printf("Klipy sandbox (new API generation): %s/api/v1 with %d people, %d companies, %d interactions\n",
 		klSrv.URL, kl.Count("person"), kl.Count("company"), kl.Count("interaction"))
 	d.g.printf("Pipedrive sandbox (growth plan, %d seats): %s with %d users\n", demoSeats, pdSrv.URL, len(users)+1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"ferry/internal/extract"
@@ -20,6 +21,7 @@ import (
 type demo struct {
 	g                 *globalOptions
 	opts              DemoOptions
+	dialect           gen.Dialect // the harvest's surface; any but ferry is an export alone
 	harvestDir, wsDir string
 
 	data     *gen.Dataset
@@ -45,9 +47,10 @@ type demoStep struct {
 	run   func(context.Context) error
 }
 
-// steps lists the demo's steps in journey order.
+// steps lists the demo's steps in journey order. An export in another dialect goes alone,
+// as a user brings it: without the Klipy API there are no webhooks to capture and no delta.
 func (d *demo) steps() []demoStep {
-	return []demoStep{
+	all := []demoStep{
 		{"generate a messy Klipy workspace", d.generate},
 		{"start local Klipy and Pipedrive sandboxes", d.startSandboxes},
 		{"create a ferry workspace", d.init},
@@ -67,7 +70,26 @@ func (d *demo) steps() []demoStep {
 		{"report: the deliverables for the admin", d.writeReport},
 		{"rollback: undo the migration and prove it", d.rollback},
 	}
+	if !d.exportOnly() {
+		return all
+	}
+	var steps []demoStep
+	for _, s := range all {
+		switch {
+		case strings.HasPrefix(s.title, "capture"), strings.HasPrefix(s.title, "delta"):
+			continue
+		case strings.HasPrefix(s.title, "extract"):
+			s.title = "extract: the " + string(d.dialect) + " export alone into the snapshot"
+		case strings.HasPrefix(s.title, "start local"):
+			s.title = "start a local Pipedrive sandbox"
+		}
+		steps = append(steps, s)
+	}
+	return steps
 }
+
+// exportOnly reports whether the demo runs on a harvest export alone (any dialect but ferry).
+func (d *demo) exportOnly() bool { return d.dialect != "" && d.dialect != gen.DialectFerry }
 
 func (d *demo) close() {
 	for i := len(d.closers) - 1; i >= 0; i-- {
@@ -85,7 +107,7 @@ func (d *demo) failure() error {
 
 func (d *demo) generate(context.Context) error {
 	d.data = gen.New(gen.Config{People: d.opts.People, Seed: d.opts.Seed})
-	key, err := d.data.WriteHarvest(d.harvestDir)
+	key, err := d.data.WriteHarvestDialect(d.harvestDir, d.dialect)
 	if err != nil {
 		return err
 	}
@@ -96,7 +118,7 @@ func (d *demo) generate(context.Context) error {
 	d.g.printf("%d deals, %d interactions, %d notes, %d tasks, %d attachments, %d deliberately broken rows\n",
 		key.Records[source.Deal], key.Records[source.Interaction], key.Records[source.Note],
 		key.Records[source.Task], key.Records[source.Attachment], len(key.BrokenRows))
-	d.g.printf("harvest folder: %s\n", d.harvestDir)
+	d.g.printf("harvest folder: %s (dialect %s)\n", d.harvestDir, d.dialect)
 	return nil
 }
 
@@ -158,7 +180,7 @@ func (d *demo) check(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		file := source.HarvestFile[k]
+		file := d.key.HarvestFileOf(k)
 		result := "ok"
 		if got != want || gotQ[file] != wantQ[file] {
 			result = "MISMATCH"

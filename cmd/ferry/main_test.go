@@ -38,6 +38,8 @@ func TestExitCodes(t *testing.T) {
 		{"invalid ferry.yaml names the line", []string{"probe", "-w", badConfigDir(t)}, exitUsage, "line 2: field plna not found"},
 		{"gen needs people", []string{"gen", "harvest", dir + "/h", "--people", "0"}, exitUsage, "at least 1"},
 		{"demo too small", []string{"demo", "--people", "3"}, exitUsage, "at least 10"},
+		{"gen unknown dialect", []string{"gen", "harvest", dir + "/h", "--dialect", "csv"}, exitUsage, "allowed: ferry, sheets, excel-eu, xlsx, dump"},
+		{"demo unknown dialect", []string{"demo", "--dialect", "excel"}, exitUsage, `unknown dialect "excel"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

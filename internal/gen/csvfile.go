@@ -18,6 +18,11 @@ type FileFormat struct {
 	BOM  bool   `json:"bom"`
 	EOL  string `json:"eol"`  // "LF" or "CRLF"
 	Rows int    `json:"rows"` // data rows, broken ones included (header not counted)
+	// Set by the dialects other than ferry (WriteHarvestDialect): the delimiter, the
+	// encoding ("utf-8" or "windows-1252") and, in a workbook, the sheet.
+	Delimiter string `json:"delimiter,omitempty"`
+	Encoding  string `json:"encoding,omitempty"`
+	Sheet     string `json:"sheet,omitempty"`
 }
 
 // klipyHeaders maps canonical field names to the header Klipy's import template uses; fields

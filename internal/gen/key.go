@@ -11,6 +11,9 @@ import (
 type Key struct {
 	Seed   int64 `json:"seed"`
 	People int   `json:"people"`
+	// Dialect is the surface the harvest was written through (WriteHarvestDialect); empty
+	// for ferry's own layout.
+	Dialect string `json:"dialect,omitempty"`
 
 	// Records counts the Klipy records of each kind (deals: harvest and live).
 	Records map[source.Kind]int `json:"records"`
