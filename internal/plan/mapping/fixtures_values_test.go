@@ -7,31 +7,14 @@ import (
 	"testing"
 
 	"ferry/internal/plan/profile"
+	"ferry/internal/sharedtest"
 	"ferry/internal/source"
 )
-
-// harvestFixtures returns the folder of the shared hand-made harvests (FERRY_HARVEST_FIXTURES
-// overrides ../shared/fixtures/harvests), skipping loudly without it and failing under CI=true.
-func harvestFixtures(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("FERRY_HARVEST_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "..", "shared", "fixtures", "harvests")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		msg := "hand-made harvest fixtures not found in " + dir + " (set FERRY_HARVEST_FIXTURES)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPED: " + msg)
-	}
-	return dir
-}
 
 // TestFixtureCustomFieldTypes profiles the three shared hand-made exports' columns and checks
 // the proposed Pipedrive type of every custom field their expected.json names.
 func TestFixtureCustomFieldTypes(t *testing.T) {
-	root := harvestFixtures(t)
+	root := sharedtest.Require(t, filepath.Join("fixtures", "harvests"))
 	for _, folder := range []string{"sheets-export", "excel-eu", "crm-dump"} {
 		t.Run(folder, func(t *testing.T) {
 			dir := filepath.Join(root, folder)

@@ -1,7 +1,9 @@
 package mapping
 
 import (
+	"bytes"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -195,4 +197,47 @@ func hasWarning(ps []Problem, field, value string) bool {
 		}
 	}
 	return false
+}
+
+// TestDayMonthQuestionBlocks checks that a date column no value of which tells day from
+// month is written with an open question that survives mapping.yaml and that Lint reports
+// as an error (so confirmation waits), and that answering it (deleting the line) clears it.
+func TestDayMonthQuestionBlocks(t *testing.T) {
+	pr := profile.NewProfiler()
+	for _, r := range readCSVCustom(t, filepath.Join("testdata", "values", "people-eu.csv"), source.Person) {
+		pr.Add(r)
+	}
+	p := pr.Profile()
+	m := Propose(p, Schema{}, Options{DefaultRegion: "DE"})
+	var buf bytes.Buffer
+	if err := Write(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "open: ") {
+		t.Fatalf("mapping.yaml has no open: line:\n%s", buf.String())
+	}
+	parsed, err := Parse("mapping.yaml", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := Lint(parsed, p, Schema{})
+	var found *Problem
+	for i, pr := range ps {
+		if !pr.Warning && pr.Field == "person.custom.Last Contact" && strings.Contains(pr.Message, "open decision") {
+			found = &ps[i]
+		}
+	}
+	if found == nil || found.Line == 0 || !Errors(ps) {
+		t.Fatalf("no open-decision error with a line for Last Contact: %v", ps)
+	}
+	answered := regexp.MustCompile(`(?m)^\s*open: .*\n`).ReplaceAll(buf.Bytes(), nil)
+	parsed, err = Parse("mapping.yaml", answered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range Lint(parsed, p, Schema{}) {
+		if strings.Contains(pr.Message, "open decision") {
+			t.Errorf("still open after the line was deleted: %s", pr.Format("mapping.yaml"))
+		}
+	}
 }

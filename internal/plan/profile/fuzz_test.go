@@ -9,7 +9,8 @@ import (
 // panic, and parsed numbers are finite.
 func FuzzValues(f *testing.F) {
 	for _, s := range []string{"$1,200.50", "1.200,50 €", "12/31/2027", "2024-01-02T03:04:05Z", "+1 415 555 0100",
-		"a@b.co", "yes", "per_abc1234;per_def5678", "<p>x</p>", "EUR 3", "-", "€", "1,2,3"} {
+		"a@b.co", "yes", "per_abc1234;per_def5678", "<p>x</p>", "EUR 3", "-", "€", "1,2,3",
+		"11-50", "1000+", "45%", "1707121800000", "31.01.2024 09:15", "CHF 1'250.-", "Golf|Tennis", "1:30", "DE", "Ja"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
