@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,8 @@ import (
 type PlanOptions struct {
 	MergePolicy string
 	Offline     bool
+	Fresh       bool                     // start over: do not keep edits of mapping.yaml and decisions.yaml
+	rebase      *plan.Rebase             // set by planWorkspace: what re-planning kept
 	progress    func(step string, n int) // set by runPlan; nil in tests and the demo
 }
 
@@ -40,9 +43,14 @@ persons and organizations, and writes into the workspace:
                    into records Pipedrive already has
   plan-report.md   the summary a reviewer reads in five minutes
 
-Nothing is written to Pipedrive. Running plan again rewrites the four files from scratch
-(edits to them are lost): make your edits after the last plan. Without PIPEDRIVE_API_TOKEN
-(or with --offline) the plan assumes an empty Pipedrive company and says so.
+Nothing is written to Pipedrive. Running plan again keeps your work: resolved decisions and
+hand edits of mapping.yaml that still apply are merged into the new proposal (a three-way
+merge against the previous proposal, which plan keeps in .ferry/proposal/). What cannot be
+kept (an owner no longer in the data, a field that disappeared) is listed in
+mapping.yaml.not-kept or decisions.yaml.not-kept, and your files as they were are copied to
+mapping.yaml.previous and decisions.yaml.previous; plan says so. --fresh starts over from the
+proposal alone. Without PIPEDRIVE_API_TOKEN (or with --offline) the plan assumes an empty
+Pipedrive company and says so.
 
 Plan streams the snapshot on several cores and prints its progress every two seconds. A million
 people with their ten million interactions take under two minutes and 1.1 GB of
@@ -56,6 +64,7 @@ memory on two cores (GOGC and GOMEMLIMIT, when set, override its collector setti
 	f.StringVar(&opts.MergePolicy, "merge-policy", dedupe.FillBlanks,
 		"how a record merges into an existing Pipedrive one: fill_blanks or overwrite")
 	f.BoolVar(&opts.Offline, "offline", false, "do not read Pipedrive; assume an empty company")
+	f.BoolVar(&opts.Fresh, "fresh", false, "start over: do not keep your edits of mapping.yaml and decisions.yaml (they are backed up)")
 	return cmd
 }
 
@@ -68,10 +77,13 @@ func runPlan(ctx context.Context, g *globalOptions, opts PlanOptions) error {
 		return err
 	}
 	defer st.Close()
+	var rb plan.Rebase
+	opts.rebase = &rb
 	p, err := planWorkspace(ctx, ws, st, workspace.LoadEnv(), opts)
 	if err != nil {
 		return err
 	}
+	printRebase(g, rb, opts.Fresh)
 	return printPlan(g, ws, p)
 }
 
@@ -106,6 +118,13 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 	if err != nil {
 		return nil, err
 	}
+	rb, err := p.KeepWork(ws.Dir, opts.Fresh)
+	if err != nil {
+		return nil, err
+	}
+	if opts.rebase != nil {
+		*opts.rebase = rb
+	}
 	return p, p.WriteFiles(ws.Dir)
 }
 
@@ -118,6 +137,30 @@ func snapshotEmpty(ctx context.Context, st store.Store) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// printRebase says what re-planning kept, backed up and could not keep.
+func printRebase(g *globalOptions, rb plan.Rebase, fresh bool) {
+	if g.JSON {
+		return
+	}
+	for _, u := range rb.Unread {
+		g.printf("warning: could not read %s; replaced by the new proposal (your file is kept as .previous)\n", u)
+	}
+	switch {
+	case fresh && len(rb.Backups) > 0:
+		g.printf("--fresh: started over; your files are kept as %s\n", strings.Join(rb.Backups, ", "))
+	case len(rb.Merged) > 0 && rb.NoBase:
+		g.printf("kept your resolved decisions; mapping.yaml is the new proposal (no earlier proposal to merge against); your files are kept as %s\n", strings.Join(rb.Backups, ", "))
+	case len(rb.Merged) > 0:
+		g.printf("kept your edits of %s where they still apply (backups: %s)\n", strings.Join(rb.Merged, " and "), strings.Join(rb.Backups, ", "))
+	}
+	if len(rb.NotKept) > 0 {
+		g.printf("%d change(s) of yours could not be kept (listed in *%s):\n", len(rb.NotKept), plan.NotKeptSuffix)
+		for _, n := range rb.NotKept {
+			g.printf("  %s\n", n)
+		}
+	}
 }
 
 // printPlan prints where the files are and what waits.
