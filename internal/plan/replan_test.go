@@ -49,7 +49,9 @@ func TestMergeDecisions(t *testing.T) {
 }
 
 func TestMergeMapping(t *testing.T) {
-	f := func(src, custom string) mapping.Field { return mapping.Field{Source: src, CustomField: custom, Type: "varchar"} }
+	f := func(src, custom string) mapping.Field {
+		return mapping.Field{Source: src, CustomField: custom, Type: "varchar"}
+	}
 	obj := func(fs ...mapping.Field) []mapping.Object {
 		return []mapping.Object{{Source: source.Person, Target: "person", Fields: fs}}
 	}
