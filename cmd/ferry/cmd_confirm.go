@@ -66,7 +66,7 @@ func runConfirm(ctx context.Context, g *globalOptions, opts ConfirmOptions) erro
 	if err != nil {
 		return err
 	}
-	if err := checkMappingFile(ctx, ws, st); err != nil {
+	if err := checkMappingFile(ctx, ws, st, opts.Offline); err != nil {
 		return err
 	}
 	if err := printConfirmSummary(ctx, g, st, d); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ferry/internal/plan"
 	"ferry/internal/plan/mapping"
 	"ferry/internal/plan/profile"
 	"ferry/internal/store"
@@ -16,7 +17,8 @@ import (
 
 // LintOptions are the flags of `ferry lint`.
 type LintOptions struct {
-	File string
+	File    string
+	Offline bool // do not read Pipedrive's fields
 }
 
 // newLintCommand builds `ferry lint`.
@@ -33,6 +35,11 @@ the Pipedrive body it must become). Every problem names its line:
 
   mapping.yaml:42:9: person.custom.Score: transform parse_date does not fit a double field
 
+With PIPEDRIVE_API_TOKEN set it checks custom fields against Pipedrive's actual fields: an
+existing field with the same name (case and spacing aside) and a compatible type is reused, as
+ferry run will; one of an incompatible type is an error, and so is a field_code Pipedrive does
+not have. --offline (or no token) skips those checks. An unreachable Pipedrive exits 8.
+
 Warnings do not fail; errors exit with code 1 and block ferry confirm.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -40,6 +47,7 @@ Warnings do not fail; errors exit with code 1 and block ferry confirm.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.File, "file", "", "mapping file to check (default: mapping.yaml in the workspace)")
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "do not check against Pipedrive's fields")
 	return cmd
 }
 
@@ -54,7 +62,14 @@ func runLint(ctx context.Context, g *globalOptions, opts LintOptions) error {
 	if path == "" {
 		path = ws.PlanPath(workspace.MappingFile)
 	}
-	problems, tests, err := lintMapping(ctx, st, path)
+	dest, err := destinationSchema(ctx, ws, st, opts.Offline)
+	if err != nil {
+		return err
+	}
+	if dest.Fields == nil && !g.JSON {
+		g.printf("note: not checked against Pipedrive's fields (no PIPEDRIVE_API_TOKEN or --offline)\n")
+	}
+	problems, tests, err := lintMapping(ctx, st, path, dest)
 	if err != nil {
 		return err
 	}
@@ -76,8 +91,27 @@ func runLint(ctx context.Context, g *globalOptions, opts LintOptions) error {
 	return nil
 }
 
-// lintMapping parses, lints and tests a mapping file against the snapshot's profile.
-func lintMapping(ctx context.Context, st store.Store, path string) ([]mapping.Problem, int, error) {
+// destinationSchema reads Pipedrive's fields for lint, or returns a schema with nil Fields
+// (not checked) offline or without a token; an unreachable Pipedrive is exit code 8.
+func destinationSchema(ctx context.Context, ws *workspace.Workspace, st store.Store, offline bool) (mapping.Schema, error) {
+	env := workspace.LoadEnv()
+	if offline || env.PipedriveToken == "" {
+		return mapping.Schema{}, nil
+	}
+	c, err := newPipedriveClient(ws, env, st)
+	if err != nil {
+		return mapping.Schema{}, err
+	}
+	s, err := plan.ReadSchema(ctx, c)
+	if err != nil {
+		return mapping.Schema{}, fmt.Errorf("%w: %v (--offline checks without Pipedrive)", errUnreachable, err)
+	}
+	return s, nil
+}
+
+// lintMapping parses, lints and tests a mapping file against the snapshot's profile and the
+// destination's fields (dest.Fields nil: not checked).
+func lintMapping(ctx context.Context, st store.Store, path string, dest mapping.Schema) ([]mapping.Problem, int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: read mapping: %v; run ferry plan first", errBlocked, err)
@@ -86,6 +120,6 @@ func lintMapping(ctx context.Context, st store.Store, path string) ([]mapping.Pr
 	if err != nil {
 		return nil, 0, fmt.Errorf("profile the snapshot: %w", err)
 	}
-	m, problems := mapping.Check(path, data, prof, mapping.Schema{})
+	m, problems := mapping.Check(path, data, prof, dest)
 	return problems, len(m.Tests), nil
 }

@@ -58,10 +58,15 @@ func writeFileAtomic(path string, data []byte) error {
 	return os.Rename(tmp, path)
 }
 
-// checkMappingFile makes sure mapping.yaml exists and passes lint; errors block confirmation.
-func checkMappingFile(ctx context.Context, ws *workspace.Workspace, st store.Store) error {
+// checkMappingFile makes sure mapping.yaml exists and passes lint (against Pipedrive's fields
+// unless offline); errors block confirmation.
+func checkMappingFile(ctx context.Context, ws *workspace.Workspace, st store.Store, offline bool) error {
 	path := ws.PlanPath(workspace.MappingFile)
-	problems, _, err := lintMapping(ctx, st, path)
+	dest, err := destinationSchema(ctx, ws, st, offline)
+	if err != nil {
+		return err
+	}
+	problems, _, err := lintMapping(ctx, st, path, dest)
 	if err != nil {
 		return err
 	}

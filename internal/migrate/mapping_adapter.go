@@ -45,6 +45,24 @@ func (fm FileMapper) Fields() []FieldSpec {
 	return out
 }
 
+// Reused returns the custom fields the mapping maps onto existing Pipedrive fields (by
+// field_code): schema setup creates none of them, nor one of its own of the same name.
+func (fm FileMapper) Reused() []FieldSpec {
+	var out []FieldSpec
+	for _, o := range fm.M.Objects {
+		ent, ok := fieldEntities[o.Target]
+		if !ok || o.Skip != "" {
+			continue
+		}
+		for _, f := range o.Fields {
+			if f.CustomField != "" && f.FieldCode != "" && f.Skip == "" {
+				out = append(out, FieldSpec{Entity: ent, Name: f.CustomField, Type: f.Type, Options: f.Options})
+			}
+		}
+	}
+	return out
+}
+
 // Payload applies the mapping. A parent that is not migrated makes the record held; any
 // other error problem quarantines it (warnings pass); a kind the mapping skips is skipped.
 func (fm FileMapper) Payload(kind source.Kind, rec source.Record, refs Resolver) (pipedrive.Entity, error) {

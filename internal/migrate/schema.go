@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"ferry/internal/pipedrive"
+	"ferry/internal/plan/mapping"
 )
 
 // Names of the fields ferry adds to persons, organizations and deals.
@@ -35,7 +36,8 @@ func (s *Schema) KlipyIDCode(e pipedrive.FieldEntity) string {
 	return s.fields[e][fold(KlipyIDField)].Code
 }
 
-func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+// fold is the one name fold plan, lint and the engine share (mapping.FieldKey).
+func fold(s string) string { return mapping.FieldKey(s) }
 
 // setupSchema reads the destination and creates what the plan needs and it lacks.
 func (e *Engine) setupSchema(ctx context.Context) (*Schema, error) {
@@ -80,6 +82,11 @@ func (e *Engine) fieldSpecs() []FieldSpec {
 	has := map[string]bool{}
 	for _, sp := range specs {
 		has[string(sp.Entity)+"\x00"+fold(sp.Name)] = true
+	}
+	if r, ok := e.mapper.(interface{ Reused() []FieldSpec }); ok {
+		for _, sp := range r.Reused() {
+			has[string(sp.Entity)+"\x00"+fold(sp.Name)] = true
+		}
 	}
 	own := []FieldSpec{{Entity: pipedrive.DealFields, Name: KlipyCreatedField, Type: "varchar"}}
 	for _, ent := range recordEntities {
@@ -136,7 +143,7 @@ func (e *Engine) ensureField(ctx context.Context, s *Schema, spec FieldSpec) err
 			}
 		}
 		if ok {
-			if f.Type != spec.Type {
+			if !mapping.Compatible(f.Type, spec.Type) {
 				return fmt.Errorf("exists with type %s, the plan needs %s: rename one of them", f.Type, spec.Type)
 			}
 			return e.ensureOptions(ctx, s, spec, f)

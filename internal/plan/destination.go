@@ -11,6 +11,7 @@ import (
 
 	"ferry/internal/pipedrive"
 	"ferry/internal/plan/decide"
+	"ferry/internal/plan/mapping"
 )
 
 // Destination is what Pipedrive already holds that the plan refers to.
@@ -84,4 +85,19 @@ func readPipelines(ctx context.Context, c *pipedrive.Client) ([]decide.Pipeline,
 		out = append(out, pl)
 	}
 	return out, nil
+}
+
+// ReadSchema reads the custom and standard fields of persons, organizations and deals as
+// mapping.Schema: what lint checks mapping.yaml against (a non-nil Fields map, even for an
+// empty company).
+func ReadSchema(ctx context.Context, c *pipedrive.Client) (mapping.Schema, error) {
+	d := Destination{Fields: map[pipedrive.FieldEntity][]pipedrive.Field{}}
+	for _, e := range []pipedrive.FieldEntity{pipedrive.PersonFields, pipedrive.OrganizationFields, pipedrive.DealFields} {
+		fields, err := c.Fields(ctx, e)
+		if err != nil {
+			return mapping.Schema{}, fmt.Errorf("read Pipedrive %s fields: %w", e, err)
+		}
+		d.Fields[e] = fields
+	}
+	return schemaOf(d), nil
 }

@@ -35,11 +35,19 @@ func customField(entity, name, ctype string, f profile.Field, dest Schema) Field
 	return out
 }
 
-// compatible reports whether values proposed for type want fit an existing field of type have.
-func compatible(have, want string) bool {
+// Compatible reports whether values of Pipedrive field type want fit an existing field of
+// type have: the same type, or both text (varchar, varchar_auto, text). It is the one
+// definition plan (reuse), lint and the engine (schema setup) share.
+func Compatible(have, want string) bool {
 	text := map[string]bool{"varchar": true, "varchar_auto": true, "text": true}
 	return have == want || (text[have] && text[want])
 }
+
+func compatible(have, want string) bool { return Compatible(have, want) }
+
+// FieldKey folds a Pipedrive field name for matching an existing field: case and runs of
+// white space do not count. Plan, lint and the engine match field names with it alone.
+func FieldKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 // optionsFrom turns enum values or set items into option labels, merging spellings that
 // differ only in case and punctuation into the most frequent one (values lists the others).

@@ -112,14 +112,18 @@ func (c *checker) lintExamples(m Mapping, o Object, f Field, pf profile.Field, n
 	}
 }
 
-// lintSchema checks a custom field against the destination's existing fields.
+// lintSchema checks a custom field against the destination's existing fields. A schema
+// that was not read (Fields nil: --offline) checks nothing: the engine checks at run time.
 func (c *checker) lintSchema(o Object, f Field, dest Schema, name string) {
+	if dest.Fields == nil {
+		return
+	}
 	if f.FieldCode != "" {
 		ex, ok := dest.byCode(o.Target, f.FieldCode)
 		switch {
 		case !ok:
 			c.add(f.pos, name, "field_code %s: the destination has no such %s field", f.FieldCode, o.Target)
-		case ex.Type != f.Type:
+		case !Compatible(ex.Type, f.Type):
 			c.add(f.pos, name, "field_code %s is a %s field, not %s", f.FieldCode, ex.Type, f.Type)
 		}
 		return
@@ -129,7 +133,7 @@ func (c *checker) lintSchema(o Object, f Field, dest Schema, name string) {
 	case ok && !compatible(ex.Type, f.Type):
 		c.add(f.pos, name, "a %s field named %q already exists: rename this one or change its type", ex.Type, ex.Name)
 	case ok:
-		c.warn(f.pos, name, "would create a second field named %q: set field_code: %s to reuse it", ex.Name, ex.Code)
+		c.warn(f.pos, name, "reuses the existing %s field %q (%s), as ferry run will; set field_code: %s to pin it", ex.Type, ex.Name, ex.Code, ex.Code)
 	}
 }
 

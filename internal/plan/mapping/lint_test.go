@@ -92,7 +92,7 @@ func TestLint(t *testing.T) {
 		{"unknown source field", "source: custom.Score", "source: custom.Scor", `unknown source field: the snapshot's person records have no "custom.Scor"`, false},
 		{"unmapped profiled field", "source: custom.Score", "source: custom.Scor", "custom.Score: filled in 18 records but not mapped", true},
 		{"value without option", "options: [Bronze, Gold, Silver]", "options: [Gold, Silver]", `value "Bronze" (3 records) has no option`, false},
-		{"second field of a name", "", "", `would create a second field named "Score": set field_code: def456`, true},
+		{"second field of a name", "", "", `reuses the existing double field "Score" (def456), as ferry run will`, true},
 		{"unknown field_code", "custom_field: Score\n", "custom_field: Score\n        field_code: nope\n", "field_code nope: the destination has no such person field", false},
 		{"examples fail", "'parse_number:us'", "'parse_date:2006-01-02'", "transform parse_date cannot feed a number field", false},
 	}

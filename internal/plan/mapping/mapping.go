@@ -164,7 +164,7 @@ func (s Schema) byCode(entity, code string) (DestField, bool) {
 // customByName returns the entity's custom field whose name folds equal to name.
 func (s Schema) customByName(entity, name string) (DestField, bool) {
 	for _, f := range s.Fields[entity] {
-		if f.Custom && fold(f.Name) == fold(name) {
+		if f.Custom && FieldKey(f.Name) == FieldKey(name) {
 			return f, true
 		}
 	}
