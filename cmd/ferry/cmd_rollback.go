@@ -18,8 +18,9 @@ import (
 
 // RollbackOptions are the flags of `ferry rollback`.
 type RollbackOptions struct {
-	Run int64 // the run to undo; 0: every run
-	Yes bool  // skip the confirmation prompt
+	Run   int64 // the run to undo; 0: every run
+	Yes   bool  // skip the confirmation prompt
+	Force bool  // undo records users changed in Pipedrive after the migration too
 
 	in io.Reader // answers to the prompt (tests); nil: the terminal
 }
@@ -45,6 +46,12 @@ What a rollback undid is no longer "done": those records are pending again, and 
 ferry run (after fixing mapping.yaml, plan and confirm if needed) migrates them again, exactly
 once; its reconciliation counts what that run created.
 
+Records users worked on in Pipedrive after the migration are left alone: before undoing,
+rollback compares each record with what ferry wrote (its update time, and the values a merge
+or delta wrote) and looks for activities, notes and deals ferry did not create attached to it.
+Those records (and what they belong to) are listed, kept, and reported by the proof as "kept:
+changed in Pipedrive after the migration"; the command then exits 6. --force undoes them too.
+
 Pipedrive keeps deleted persons, organizations, deals, activities and files in its trash for
 30 days.`,
 		Args: cobra.NoArgs,
@@ -54,6 +61,7 @@ Pipedrive keeps deleted persons, organizations, deals, activities and files in i
 	}
 	cmd.Flags().Int64Var(&opts.Run, "run", 0, "undo only this run (default: the whole migration)")
 	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "do not ask for confirmation")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "also undo records users changed or attached work to in Pipedrive after the migration")
 	return cmd
 }
 
@@ -102,7 +110,7 @@ func rollbackWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Work
 			}
 		}
 		prog := newProgress(g, "rollback")
-		res, err := rollback.Run(ctx, rollback.Config{Client: client, Store: st, Scope: opts.Run, Progress: func(ev rollback.Event) {
+		res, err := rollback.Run(ctx, rollback.Config{Client: client, Store: st, Scope: opts.Run, Force: opts.Force, Progress: func(ev rollback.Event) {
 			prog.update(fmt.Sprintf("undo (%d in all; now %s)", ev.Total, ev.Category), ev.Done)
 		}})
 		printRollbackResult(g, res)
@@ -116,6 +124,7 @@ func rollbackWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Work
 		if plan, err = rollback.Load(ctx, st, opts.Run); err != nil {
 			return err
 		}
+		plan.Kept = res.Kept
 	} else if n, err := rollback.ResetUndone(ctx, st, opts.Run, 0); err != nil {
 		return err
 	} else if n > 0 && !g.JSON {
@@ -137,6 +146,10 @@ func proveRollback(ctx context.Context, g *globalOptions, st store.Store, c *pip
 	if !proof.Holds() {
 		return fmt.Errorf("%w: %d of %d items are not as they were before the migration, %d journal entries could not be undone",
 			errMismatch, proof.Checked-proof.Passed, proof.Checked, proof.NotUndoable)
+	}
+	if len(proof.Kept) > 0 {
+		return fmt.Errorf("%w: %d record(s) kept because users worked on them in Pipedrive after the migration (listed above); ferry rollback --force undoes them too",
+			errIncomplete, len(proof.Kept))
 	}
 	return nil
 }
@@ -161,7 +174,7 @@ func printRollbackPlan(g *globalOptions, plan rollback.Plan, est rollback.Estima
 	for _, f := range plan.NotUndoable {
 		g.printf("  cannot undo journal entry %d: %s\n", f.Seq, f.Reason)
 	}
-	g.printf("cost: %d tokens (%d for the undos, %d for the proof's read-back)", est.Tokens, est.UndoTokens, est.ProofTokens)
+	g.printf("cost: %d tokens (%d for the undos, %d to check what users did since, %d for the proof's read-back)", est.Tokens, est.UndoTokens, est.GuardTokens, est.ProofTokens)
 	if est.DailyBudget > 0 {
 		g.printf(" = %.2f days of the %d-token daily budget", est.Days, est.DailyBudget)
 	}
@@ -189,6 +202,9 @@ func printProof(g *globalOptions, p rollback.Proof) {
 		return
 	}
 	verdict := "HOLDS: every item is as it was before the migration"
+	if len(p.Kept) > 0 {
+		verdict = fmt.Sprintf("HOLDS for every item undone; %d kept: changed in Pipedrive after the migration", len(p.Kept))
+	}
 	if !p.Holds() {
 		verdict = "FAILS"
 	}
@@ -207,5 +223,8 @@ func printProof(g *globalOptions, p rollback.Proof) {
 	}
 	for _, m := range p.Mismatches {
 		g.printf("  MISMATCH journal entry %d (%s %s): %s\n", m.Seq, m.Category, m.DestID, m.Problem)
+	}
+	for _, k := range p.Kept {
+		g.printf("  %s: %s %s (%s)\n", rollback.KeptReason, k.Category, k.DestID, k.Why)
 	}
 }

@@ -53,7 +53,7 @@ func (e *Engine) DeltaUpdate(ctx context.Context, m store.Mapping, rec source.Re
 		if err != nil {
 			return fmt.Errorf("migrate: read %s %d: %w", p.entity, m.DestID, err)
 		}
-		undo := undoRestore{Entity: p.entity, ID: m.DestID, PreImage: preImage(pre, body)}
+		undo := undoRestore{Entity: p.entity, ID: m.DestID, PreImage: preImage(pre, body), Wrote: body}
 		if err := e.journal(ctx, OpUpdate, p.entity, strconv.FormatInt(m.DestID, 10), m.SourceID, undo); err != nil {
 			return err
 		}

@@ -15,10 +15,13 @@ const (
 	OpSchemaCreate = "schema_create" // a pipeline, stage, field, option or label created
 )
 
-// undoDelete undoes a create: delete entity id.
+// undoDelete undoes a create: delete entity id. WrittenAt is the record's update_time as
+// Pipedrive answered the create ("" when the record was found by a lookup): rollback leaves
+// a record alone that users changed after it.
 type undoDelete struct {
-	Entity string `json:"delete"`
-	ID     int64  `json:"id"`
+	Entity    string `json:"delete"`
+	ID        int64  `json:"id"`
+	WrittenAt string `json:"written_at,omitempty"`
 }
 
 // undoDeleteNamed undoes a created pipeline or stage: delete entity id. Name (and the
@@ -53,11 +56,13 @@ type undoDeleteLabel struct {
 	Label    string `json:"label"`
 }
 
-// undoRestore undoes an update: patch the pre-image back.
+// undoRestore undoes an update: patch the pre-image back. Wrote is what the update sent:
+// rollback leaves a record alone whose written values users changed since.
 type undoRestore struct {
 	Entity   string         `json:"restore"`
 	ID       int64          `json:"id"`
 	PreImage map[string]any `json:"pre_image"`
+	Wrote    map[string]any `json:"wrote,omitempty"`
 }
 
 // journal appends one entry with its undo data.

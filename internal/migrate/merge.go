@@ -52,7 +52,7 @@ func (e *Engine) mergeInto(ctx context.Context, p phaseSpec, m store.Mapping, bo
 		patch = fillBlanks(pre, body)
 		patch.SetCustom(e.klipyCode(p), m.SourceID)
 	}
-	undo := undoRestore{Entity: p.entity, ID: into.DestID, PreImage: preImage(pre, patch)}
+	undo := undoRestore{Entity: p.entity, ID: into.DestID, PreImage: preImage(pre, patch), Wrote: patch}
 	if err := e.journal(ctx, OpUpdate, p.entity, strconv.FormatInt(into.DestID, 10), m.SourceID, undo); err != nil {
 		return err
 	}

@@ -179,7 +179,7 @@ func (e *Engine) create(ctx context.Context, p phaseSpec, m store.Mapping, a att
 		switch {
 		case err == nil:
 			e.warn(p.kind, m.SourceID, a.warns)
-			return e.markDone(ctx, p, m, got.ID())
+			return e.markWritten(ctx, p, m, got.ID(), got.String("update_time"))
 		case ctx.Err() != nil:
 			return context.Cause(ctx) // stays in_flight: the next run looks it up
 		case errors.Is(err, pipedrive.ErrOutcomeUnknown):
@@ -215,10 +215,15 @@ func stopsRun(err error) bool {
 
 // markDone journals the create and records the Pipedrive id.
 func (e *Engine) markDone(ctx context.Context, p phaseSpec, m store.Mapping, id int64) error {
+	return e.markWritten(ctx, p, m, id, "")
+}
+
+// markWritten is markDone with the record's update_time as the create answered it.
+func (e *Engine) markWritten(ctx context.Context, p phaseSpec, m store.Mapping, id int64, written string) error {
 	if id <= 0 {
 		return fmt.Errorf("%s %s: Pipedrive answered without an id", p.entity, m.SourceID)
 	}
-	if err := e.journal(ctx, OpCreate, p.entity, strconv.FormatInt(id, 10), m.SourceID, undoDelete{Entity: p.entity, ID: id}); err != nil {
+	if err := e.journal(ctx, OpCreate, p.entity, strconv.FormatInt(id, 10), m.SourceID, undoDelete{Entity: p.entity, ID: id, WrittenAt: written}); err != nil {
 		return err
 	}
 	m.State, m.DestID, m.Reason, m.RunID = store.Done, id, "", e.runID

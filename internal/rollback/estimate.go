@@ -12,9 +12,12 @@ type Estimate struct {
 	ByCategory  map[Category]int `json:"by_category"`
 	UndoTokens  int64            `json:"undo_tokens"`  // the undo calls
 	ProofTokens int64            `json:"proof_tokens"` // the read-back of the proof (lists, 500 a page)
-	Tokens      int64            `json:"tokens"`       // both
-	DailyBudget int64            `json:"daily_budget"`
-	Days        float64          `json:"days"` // Tokens ÷ DailyBudget; 0 without a budget
+	// GuardTokens is the read, before any undo, of what users did since the migration
+	// (persons, organizations, deals, activities and notes, one page each at least).
+	GuardTokens int64   `json:"guard_tokens"`
+	Tokens      int64   `json:"tokens"` // all three
+	DailyBudget int64   `json:"daily_budget"`
+	Days        float64 `json:"days"` // Tokens ÷ DailyBudget; 0 without a budget
 }
 
 // EstimateCost prices the pending steps of p with the token costs of Pipedrive's documents,
@@ -39,11 +42,38 @@ func EstimateCost(p Plan, dailyBudget int64) Estimate {
 	for _, r := range proofReads(all) {
 		e.ProofTokens += cost(http.MethodGet, r.path) * int64(r.pages)
 	}
-	e.Tokens = e.UndoTokens + e.ProofTokens
+	e.GuardTokens = guardTokens(p.Pending, all)
+	e.Tokens = e.UndoTokens + e.ProofTokens + e.GuardTokens
 	if dailyBudget > 0 {
 		e.Days = float64(e.Tokens) / float64(dailyBudget)
 	}
 	return e
+}
+
+// guardTokens prices findKept's reads: every record category once, as many pages as the
+// journal's items of it fill, when any pending step touches a record.
+func guardTokens(pending, all []Step) int64 {
+	need := false
+	for _, s := range pending {
+		need = need || isRecordCat(s.Category)
+	}
+	if !need {
+		return 0
+	}
+	probe := make([]Step, 0, len(all)+len(recordCats))
+	for _, c := range recordCats {
+		probe = append(probe, Step{Category: c})
+	}
+	for _, s := range all {
+		if isRecordCat(s.Category) {
+			probe = append(probe, s)
+		}
+	}
+	var t int64
+	for _, r := range proofReads(probe) {
+		t += cost(http.MethodGet, r.path) * int64(r.pages)
+	}
+	return t
 }
 
 func cost(method, path string) int64 {

@@ -26,6 +26,10 @@ type Proof struct {
 	NotUndoable int                         `json:"not_undoable"` // journal entries with no known undo: not proven
 	ByCategory  map[Category]*CategoryProof `json:"by_category"`
 	Mismatches  []Mismatch                  `json:"mismatches"`
+	// Kept are records rollback left alone because users worked on them in Pipedrive after
+	// the migration (KeptReason); they are not checked, and the account is not claimed to
+	// be as it was for them.
+	Kept []Kept `json:"kept"`
 }
 
 // CategoryProof counts the checks of one category.
@@ -61,8 +65,16 @@ func Prove(ctx context.Context, c *pipedrive.Client, p Plan, scope, rollbackRun 
 	}
 	pr := Proof{At: time.Now().UTC(), RollbackRun: rollbackRun, Scope: scope, ByCategory: map[Category]*CategoryProof{}, Mismatches: []Mismatch{},
 		NotUndoable: len(p.NotUndoable)}
+	kept := map[int64]bool{}
+	for _, k := range p.Kept {
+		kept[k.Seq] = true
+	}
+	pr.Kept = p.Kept
 	restored := map[string]bool{}
 	for _, s := range steps {
+		if kept[s.Entry.Seq] {
+			continue
+		}
 		if s.Restore {
 			key := fmt.Sprintf("%s/%d", s.Category, s.undo.ID)
 			if restored[key] {

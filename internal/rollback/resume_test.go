@@ -148,22 +148,23 @@ func TestRollbackCrashChild(t *testing.T) {
 	}
 }
 
-// TestRollbackBudget: a rollback that runs out of daily budget stops cleanly (run "stopped",
+// TestRollbackBudget: a rollback that runs out of daily budget (100 tokens: the guard's read
+// of what users did, then some undos) stops cleanly (run "stopped",
 // ErrBudgetExhausted, nothing marked that did not happen) and a later one finishes it.
 func TestRollbackBudget(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 12, 29)
 	c, err := pipedrive.New(pipedrive.Config{BaseURL: f.url, Token: f.sb.Token(), Burst: 400, Window: 20 * time.Millisecond,
-		DailyBudget: 40, Retry: pipedrive.RetryPolicy{Instant: true, MaxAttempts: 3}})
+		DailyBudget: 100, Retry: pipedrive.RetryPolicy{Instant: true, MaxAttempts: 3}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	res, err := Run(ctx, Config{Client: c, Store: f.store})
 	if !errors.Is(err, pipedrive.ErrBudgetExhausted) || res.Undone == 0 || res.Undone >= res.Pending {
-		t.Fatalf("rollback on a 40-token budget: undone %d of %d, err %v; want a partial stop on the budget", res.Undone, res.Pending, err)
+		t.Fatalf("rollback on a 100-token budget: undone %d of %d, err %v; want a partial stop on the budget", res.Undone, res.Pending, err)
 	}
-	if int64(res.Stats.Tokens) > 40 {
-		t.Errorf("spent %d tokens of a 40-token budget", res.Stats.Tokens)
+	if int64(res.Stats.Tokens) > 100 {
+		t.Errorf("spent %d tokens of a 100-token budget", res.Stats.Tokens)
 	}
 	runs, _ := f.store.Runs(ctx)
 	if runs[0].Status != "stopped" {

@@ -24,6 +24,9 @@ type Config struct {
 	Scope int64
 	// Progress is called after each undo that was marked; nil is silent.
 	Progress func(Event)
+	// Force undoes records users changed or attached work to in Pipedrive after the
+	// migration too; without it they are kept (Result.Kept).
+	Force bool
 }
 
 // Event reports one finished undo.
@@ -45,6 +48,9 @@ type Result struct {
 	// Reset counts id-map rows put back to pending because what they point at was undone:
 	// the next ferry run migrates those records again.
 	Reset int `json:"reset"`
+	// Kept are the records left alone because users worked on them after the migration;
+	// their journal entries stay pending (a later rollback with Force undoes them).
+	Kept  []Kept `json:"kept"`
 	Stats pipedrive.Stats
 }
 
@@ -60,6 +66,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	var kept []Kept
+	if !cfg.Force {
+		if kept, err = keptSteps(ctx, cfg, plan); err != nil {
+			return Result{}, err
+		}
+		plan.Pending = withoutKept(plan.Pending, kept)
+	}
 	note := "whole migration"
 	if cfg.Scope != 0 {
 		note = fmt.Sprintf("run %d", cfg.Scope)
@@ -68,7 +81,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("rollback: start run: %w", err)
 	}
-	r := &runner{cfg: cfg, res: Result{RunID: run.ID, Scope: cfg.Scope, Pending: len(plan.Pending), NotUndoable: plan.NotUndoable}}
+	r := &runner{cfg: cfg, res: Result{RunID: run.ID, Scope: cfg.Scope, Pending: len(plan.Pending), NotUndoable: plan.NotUndoable, Kept: kept}}
 	err = r.all(ctx, plan.Pending)
 	n, rerr := ResetUndone(context.WithoutCancel(ctx), cfg.Store, cfg.Scope, run.ID)
 	r.res.Reset = n
@@ -87,6 +100,47 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		err = fmt.Errorf("rollback: finish run: %w", ferr)
 	}
 	return r.res, err
+}
+
+// keptSteps finds the pending steps of plan whose records users worked on, against every
+// item the whole journal says ferry created.
+func keptSteps(ctx context.Context, cfg Config, plan Plan) ([]Kept, error) {
+	all := plan
+	if cfg.Scope != 0 {
+		var err error
+		if all, err = Load(ctx, cfg.Store, 0); err != nil {
+			return nil, err
+		}
+	}
+	ours := map[Category]map[int64]bool{}
+	for _, s := range append(append([]Step(nil), all.Pending...), all.Done...) {
+		if s.Restore || s.undo.ID == 0 {
+			continue
+		}
+		if ours[s.Category] == nil {
+			ours[s.Category] = map[int64]bool{}
+		}
+		ours[s.Category][s.undo.ID] = true
+	}
+	return findKept(ctx, cfg.Client, plan.Pending, ours)
+}
+
+// withoutKept drops the kept steps from steps.
+func withoutKept(steps []Step, kept []Kept) []Step {
+	if len(kept) == 0 {
+		return steps
+	}
+	skip := map[int64]bool{}
+	for _, k := range kept {
+		skip[k.Seq] = true
+	}
+	out := steps[:0:0]
+	for _, s := range steps {
+		if !skip[s.Entry.Seq] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 type runner struct {

@@ -66,8 +66,8 @@ func TestRollbackRestoresSandbox(t *testing.T) {
 	}
 	est := EstimateCost(p, 60000)
 	res := f.rollbackAll(ctx)
-	if est.UndoTokens != int64(res.Stats.Tokens) || est.Steps != res.Pending {
-		t.Errorf("estimate %d tokens for %d undos; the rollback spent %d on %d", est.UndoTokens, est.Steps, res.Stats.Tokens, res.Pending)
+	if est.UndoTokens+est.GuardTokens != int64(res.Stats.Tokens) || est.Steps != res.Pending {
+		t.Errorf("estimate %d+%d tokens for %d undos and the guard's read; the rollback spent %d on %d", est.UndoTokens, est.GuardTokens, est.Steps, res.Stats.Tokens, res.Pending)
 	}
 	t.Logf("undone %v: %d requests, %d tokens (estimate %d + %d for the proof, %.3f days)", Counts(p.Pending), res.Stats.Requests, res.Stats.Tokens, est.UndoTokens, est.ProofTokens, est.Days)
 	if res.Undone == 0 || res.Undone != res.Pending {

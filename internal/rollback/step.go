@@ -53,6 +53,8 @@ type undoData struct {
 	Label        string         `json:"label"`
 	Restore      string         `json:"restore"`
 	PreImage     map[string]any `json:"pre_image"`
+	WrittenAt    string         `json:"written_at"` // a create's update_time as Pipedrive answered it
+	Wrote        map[string]any `json:"wrote"`      // what an update sent
 }
 
 // Step is one journal entry with its decoded undo.
@@ -109,6 +111,9 @@ type Plan struct {
 	Pending     []Step
 	Done        []Step
 	NotUndoable []Failure
+	// Kept are pending steps a rollback left alone because users worked on their records in
+	// Pipedrive after the migration (set from Result.Kept for Prove).
+	Kept []Kept
 }
 
 // Failure is a journal entry whose undo did not happen, with the reason.
