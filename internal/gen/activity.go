@@ -89,7 +89,7 @@ func summary(r *rand.Rand, t itype) string {
 	}
 }
 
-// Column positions of source.Standard[source.Interaction].
+// Column positions of source.Core(source.Interaction).
 const (
 	icID = iota
 	icType
@@ -107,7 +107,7 @@ const (
 	icCount
 )
 
-// interactionRow fills row, in source.Standard[source.Interaction] order, with interaction j
+// interactionRow fills row, in source.Core(source.Interaction) order, with interaction j
 // of the anchored person. The harvest writer encodes rows straight from here.
 func (d *Dataset) interactionRow(a anchor, j int, row []string) {
 	r := d.rng(tagInter, a.interactionPrefix+j)
@@ -139,7 +139,7 @@ func (d *Dataset) interaction(a anchor, j int) source.Record {
 	var row [icCount]string
 	d.interactionRow(a, j, row[:])
 	f := make(map[string]string, icCount)
-	for i, name := range source.Standard[source.Interaction] {
+	for i, name := range source.Core(source.Interaction) {
 		if row[i] != "" {
 			f[name] = row[i]
 		}

@@ -37,7 +37,7 @@ var klipyHeaders = map[source.Kind]map[string]string{
 
 // columns returns the canonical field names (custom ones prefixed) and headers of a kind.
 func columns(k source.Kind) (fields, headers []string) {
-	for _, f := range source.Standard[k] {
+	for _, f := range source.Core(k) {
 		h := f
 		if kh, ok := klipyHeaders[k][f]; ok {
 			h = kh

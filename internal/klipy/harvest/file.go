@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"ferry/internal/source"
 	"ferry/internal/store"
@@ -21,6 +22,8 @@ type env struct {
 	max        int
 	emit       func(source.Record) error
 	quarantine func(store.QuarantineItem) error
+	columns    *ColumnMap // the confirmed column map (Options.Columns), may be nil
+	out        *ColumnMap // the column map of every file read (Stats.Columns)
 }
 
 // readFile reads one harvest file. A returned error stops Read; problems of the file
@@ -63,13 +66,21 @@ func (e *env) readStream(kind source.Kind, name string, r io.Reader, fs *FileSta
 	src := &lineSource{br: dec.r, max: e.max}
 	p := &csvParser{src: src, delim: e.delim, max: e.max}
 	defer func() { fs.Blank += p.blank }()
-	cols, err := e.header(kind, p)
-	if err != nil || cols == nil {
+	header, err := e.header(p)
+	if err != nil || header == nil {
 		return err
 	}
 	fs.Delimiter = delimiterName(p.delim)
-	rr := &rowReader{env: e, kind: kind, file: name, cols: cols, checkUTF8: dec.checkUTF8,
-		seen: newIDSet()}
+	rows, err := sampleAhead(p)
+	if err != nil {
+		return fileErrorf("read after line %d: %v", src.next, err)
+	}
+	rr := e.rowReader(kind, name, header, rows, dec.checkUTF8)
+	for _, row := range rows {
+		if err := rr.handle(row, fs); err != nil {
+			return err
+		}
+	}
 	for {
 		row, err := p.next()
 		if errors.Is(err, io.EOF) {
@@ -89,9 +100,49 @@ func (e *env) readStream(kind source.Kind, name string, r io.Reader, fs *FileSta
 	}
 }
 
-// header reads the header record, sniffing the delimiter from its first line unless set,
-// and resolves it to columns. An empty file gives no columns and no error.
-func (e *env) header(kind source.Kind, p *csvParser) ([]column, error) {
+// sampleAhead reads up to sampleRows rows (copies, since the parser reuses its cells) for
+// the column proposal; they are handled before the rest of the file.
+func sampleAhead(p *csvParser) ([]rawRow, error) {
+	var rows []rawRow
+	for len(rows) < sampleRows {
+		row, err := p.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		row.cells = slices.Clone(row.cells)
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// rowReader settles the columns of a file (the confirmed column map's, else a proposal from
+// header and sample rows), records them in the Read's column map and returns the reader of
+// its rows.
+func (e *env) rowReader(kind source.Kind, name string, header []string, sample []rawRow, checkUTF8 bool) *rowReader {
+	cells := make([][]string, 0, len(sample))
+	for _, r := range sample {
+		if r.bad == nil {
+			cells = append(cells, r.cells)
+		}
+	}
+	fc := proposeColumns(kind, name, header, cells, e.columns.File(name))
+	if e.out != nil {
+		e.out.Files = append(e.out.Files, fc)
+	}
+	cols := make([]column, len(fc.Columns))
+	for i, c := range fc.Columns {
+		cols[i] = column{header: c.Header, field: c.Field}
+	}
+	return &rowReader{env: e, kind: kind, file: name, cols: cols, checkUTF8: checkUTF8,
+		seen: newIDSet(), keys: newIDSet(), synth: indexOf(cols, "id") < 0}
+}
+
+// header reads the header record, sniffing the delimiter from its first line unless set.
+// An empty file gives no header and no error.
+func (e *env) header(p *csvParser) ([]string, error) {
 	first, err := p.src.read()
 	for err == nil && (first.text == "" || first.text == "\r") {
 		p.blank++
@@ -114,14 +165,7 @@ func (e *env) header(kind source.Kind, p *csvParser) ([]column, error) {
 	if row.bad != nil {
 		return nil, fileErrorf("header at line %d: %s", row.line, row.bad.reason)
 	}
-	cols, err := matchHeaders(kind, row.cells)
-	if err != nil {
-		return nil, fileErrorf("header at line %d: %v", row.line, err)
-	}
-	if indexOf(cols, "id") < 0 {
-		return nil, fileErrorf("header at line %d has no id column; name one of its columns id (or ID, %s ID)", row.line, kind)
-	}
-	return cols, nil
+	return slices.Clone(row.cells), nil
 }
 
 // indexOf returns the index of the column holding field, or -1.

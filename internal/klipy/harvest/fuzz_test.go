@@ -90,43 +90,47 @@ func checkFuzzRecords(t *testing.T, recs []source.Record, quar []store.Quarantin
 	}
 }
 
-// FuzzMatchHeaders splits arbitrary text into header cells: matching never panics, maps
-// every cell to a canonical field of the kind, a custom field named by the header as
-// written, or a blank column, and never lets two columns share a field.
-func FuzzMatchHeaders(f *testing.F) {
+// FuzzProposeColumns splits arbitrary text into header cells and one sample row: the
+// proposal never panics, maps every non-blank cell to a field of the kind or a custom field,
+// never lets two columns share a field, keeps confidences in [0, 1], and proposing again with
+// its own answer as the confirmed map changes nothing.
+func FuzzProposeColumns(f *testing.F) {
 	for _, kind := range source.Kinds {
-		f.Add(strings.Join(TemplateHeader(kind), ","))
+		f.Add(strings.Join(TemplateHeader(kind), ","), "")
 	}
-	f.Add("ID,FirstName,last-name,E-mail,,Lead Source,lead source")
-	f.Add("\ufeffid,Company Name,  Domain ,Size,\x00,é,É")
-	f.Fuzz(func(t *testing.T, header string) {
+	f.Add("ID,FirstName,last-name,E-mail,,Lead Source,lead source", "1,Ada,L,ada@x.io,,web,web")
+	f.Add("\ufeffid,Company Name,  Domain ,Size,\x00,é,É", "F-1,Acme,acme.com,11-50,,,")
+	f.Add("Kontakt-E-Mail,Datum (ms),Wert (EUR),Land,Notizen", "a@b.de,1707121800000,\"1.234,56\",DE,x")
+	f.Add("Email,Email,Work Email,Website,Portal", "a@b.io,c@d.io,e@f.io,https://a.io,www.b.io")
+	f.Fuzz(func(t *testing.T, header, row string) {
 		cells := strings.Split(header, ",")
+		sample := [][]string{strings.Split(row, ",")}
 		for _, kind := range source.Kinds {
-			cols, err := matchHeaders(kind, cells)
-			if err != nil {
-				if !strings.Contains(err.Error(), "duplicate header") {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				continue
-			}
+			fc := proposeColumns(kind, "f.csv", cells, sample, nil)
 			fields := map[string]bool{}
-			for i, c := range cols {
+			for i, c := range fc.Columns {
 				switch {
-				case c.field == "":
+				case c.Field == "":
 					if cleanHeader(cells[i]) != "" {
 						t.Fatalf("non-blank header %q left without a field", cells[i])
 					}
-				case strings.HasPrefix(c.field, source.CustomPrefix):
-					if c.field != source.CustomPrefix+cleanHeader(cells[i]) {
-						t.Fatalf("custom field %q for header %q", c.field, cells[i])
-					}
-				case !slices.Contains(source.Standard[kind], c.field):
-					t.Fatalf("%s: %q mapped to unknown field %q", kind, cells[i], c.field)
+				case strings.HasPrefix(c.Field, source.CustomPrefix):
+				case !slices.Contains(source.Standard[kind], c.Field):
+					t.Fatalf("%s: %q mapped to unknown field %q", kind, cells[i], c.Field)
 				}
-				if c.field != "" && fields[strings.ToLower(c.field)] {
-					t.Fatalf("%s: two columns mean %s", kind, c.field)
+				if c.Field != "" && fields[strings.ToLower(c.Field)] {
+					t.Fatalf("%s: two columns mean %s", kind, c.Field)
 				}
-				fields[strings.ToLower(c.field)] = true
+				fields[strings.ToLower(c.Field)] = true
+				if c.Confidence < 0 || c.Confidence > 1 || len(c.Samples) > maxSamples {
+					t.Fatalf("%s: %q confidence %v, %d samples", kind, cells[i], c.Confidence, len(c.Samples))
+				}
+			}
+			again := proposeColumns(kind, "f.csv", cells, sample, &fc)
+			for i := range fc.Columns {
+				if again.Columns[i].Field != fc.Columns[i].Field {
+					t.Fatalf("%s: confirmed %q as %q, re-read as %q", kind, cells[i], fc.Columns[i].Field, again.Columns[i].Field)
+				}
 			}
 		}
 	})

@@ -4,9 +4,12 @@
 //
 // Read streams every file of source.HarvestFile found in the folder: it sniffs the encoding
 // (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252) and the delimiter (',', ';',
-// tab), matches headers loosely to the canonical field names of source.Standard, and hands
-// each row either to emit (as a source.Record) or to quarantine (with file, line, column
-// and reason). Memory is bounded by the row limit plus one map entry per id (duplicate ids
+// tab), settles which column means which field of source.Standard through the column map
+// (Options.Columns as the user confirmed it, else proposed from the header in any common
+// spelling and language and from the first rows' contents; see ColumnMap), and hands each
+// row either to emit (as a source.Record) or to quarantine (with file, line, column and
+// reason). A file without an id column gets ids synthesized from each row's natural key
+// (NaturalKey), the same on every read. Memory is bounded by the row limit plus one map entry per id (duplicate ids
 // are detected per file). Values are passed on verbatim; judging dates or emails is the
 // planner's job. Other files in the folder (an answer key, notes) are never opened.
 //
@@ -40,8 +43,8 @@ import (
 // 32,767 characters, so a longer row is almost always a quote that was never closed.
 const DefaultMaxRowBytes = 1 << 20
 
-// ErrBadFile is wrapped by Read's error when a file could not be read at all (a duplicate
-// header, no id column, an I/O error); the other files are still read.
+// ErrBadFile is wrapped by Read's error when a file could not be read at all (an I/O error,
+// an unreadable header); the other files are still read.
 var ErrBadFile = errors.New("harvest file unreadable")
 
 // Options tune Read. The zero value detects everything.
@@ -53,6 +56,10 @@ type Options struct {
 	Delimiter rune
 	// MaxRowBytes bounds one row; 0 means DefaultMaxRowBytes. Longer rows are quarantined.
 	MaxRowBytes int
+	// Columns is the confirmed column map (columns.yaml); its entries decide the fields of
+	// the columns they name, every other column is proposed (see ProposeColumns). nil
+	// proposes everything.
+	Columns *ColumnMap
 }
 
 // FileStats accounts for one harvest file. Rows = Loaded + Quarantined always holds; blank
@@ -67,7 +74,12 @@ type FileStats struct {
 	Loaded      int         `json:"loaded"`
 	Quarantined int         `json:"quarantined"`
 	Blank       int         `json:"blank"`
-	Error       string      `json:"error,omitempty"` // why the file (or its rest) could not be read
+	// Synthesized counts the rows whose id was made from their natural key (the file has no
+	// id column; see NaturalKey); DuplicateKeys those of them whose key an earlier row had
+	// (kept as separate records with "-2", "-3"… appended, for the planner's dedupe).
+	Synthesized   int    `json:"synthesized_ids,omitempty"`
+	DuplicateKeys int    `json:"duplicate_keys,omitempty"`
+	Error         string `json:"error,omitempty"` // why the file (or its rest) could not be read
 }
 
 // Stats is what Read found in a harvest folder.
@@ -75,6 +87,9 @@ type Stats struct {
 	Files        []FileStats `json:"files"`                  // present files, in source.Kinds order
 	Absent       []string    `json:"absent"`                 // harvest files not in the folder
 	Unrecognized []string    `json:"unrecognized,omitempty"` // other *.csv files, not read
+	// Columns is the column map every file was read with: the confirmed entries of
+	// Options.Columns plus a proposal for every file and column they lack.
+	Columns ColumnMap `json:"-"`
 }
 
 // Totals sums the counts of every file.
@@ -112,7 +127,7 @@ func Read(ctx context.Context, dir string, opts Options, emit func(source.Record
 	}
 	st.Unrecognized = unknown
 	env := env{ctx: ctx, dir: dir, root: root, enc: enc, delim: byte(opts.Delimiter),
-		max: opts.MaxRowBytes, emit: emit, quarantine: quarantine}
+		max: opts.MaxRowBytes, emit: emit, quarantine: quarantine, columns: opts.Columns, out: &st.Columns}
 	if env.max <= 0 {
 		env.max = DefaultMaxRowBytes
 	}

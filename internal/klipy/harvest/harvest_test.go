@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -175,17 +176,27 @@ func TestReadFolderErrors(t *testing.T) {
 	}
 }
 
-func TestReadDupHeaderIsFileError(t *testing.T) {
-	res := readAll(t, filepath.Join("testdata", "cases", "dup_header"), Options{})
-	if res.Error == "" {
-		t.Fatal("want an error wrapping ErrBadFile")
+// TestReadDupHeaderAndNoID: a second column meaning email becomes a custom-field candidate
+// and a file without an id column gets synthesized ids; nothing is refused.
+func TestReadDupHeaderAndNoID(t *testing.T) {
+	dir := filepath.Join("testdata", "cases", "dup_header")
+	res := readAll(t, dir, Options{})
+	if res.Error != "" {
+		t.Fatalf("want no error, got %s", res.Error)
 	}
-	_, err := Read(context.Background(), filepath.Join("testdata", "cases", "dup_header"), Options{},
-		func(source.Record) error { return nil }, func(store.QuarantineItem) error { return nil })
-	if !errors.Is(err, ErrBadFile) {
-		t.Errorf("error %v does not wrap ErrBadFile", err)
+	if len(res.Records) != 3 {
+		t.Fatalf("want owner, person and deal loaded, got %+v", res.Records)
 	}
-	if len(res.Records) != 1 || res.Records[0].Kind != source.Owner {
-		t.Errorf("the good owners.csv should still load: %+v", res.Records)
+	again := readAll(t, dir, Options{})
+	for i, r := range res.Records {
+		if again.Records[i].ID != r.ID {
+			t.Errorf("id of %s changed between reads: %s, %s", r.Origin, r.ID, again.Records[i].ID)
+		}
+	}
+	if deal := res.Records[2]; !strings.HasPrefix(deal.ID, SynthPrefix) || deal.Fields["name"] != "Deal" {
+		t.Errorf("deal without id column: %+v", deal)
+	}
+	if p := res.Records[1]; p.Fields["custom.E-mail"] != "b@x.com" || p.Fields["email"] != "a@x.com" {
+		t.Errorf("person with two email columns: %+v", p.Fields)
 	}
 }

@@ -31,3 +31,10 @@ func (s idSet) line(id string) (int, bool) {
 	l, ok := s.lines[s.key(id)]
 	return int(l), ok
 }
+
+// bump counts one more occurrence of id and returns the count (a set used as a counter).
+func (s idSet) bump(id string) int {
+	k := s.key(id)
+	s.lines[k]++
+	return int(s.lines[k])
+}

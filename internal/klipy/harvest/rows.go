@@ -31,6 +31,9 @@ type rowReader struct {
 	cols      []column
 	checkUTF8 bool
 	seen      idSet
+	keys      idSet // natural keys counted, when synth
+	synth     bool  // the file has no id column: ids come from natural keys
+	lastDup   bool  // the last synthesized id repeated a natural key
 }
 
 // handle accounts for one row and passes it on.
@@ -47,6 +50,12 @@ func (r *rowReader) handle(row rawRow, fs *FileStats) error {
 			Column: col, Reason: reason, Raw: rawText(row)})
 	}
 	fs.Loaded++
+	if r.synth {
+		fs.Synthesized++
+		if r.lastDup {
+			fs.DuplicateKeys++
+		}
+	}
 	r.seen.add(rec.ID, row.line)
 	return r.emit(rec)
 }
@@ -59,23 +68,16 @@ func (r *rowReader) check(row rawRow) (rec source.Record, col, reason string) {
 	if col, reason = r.cellProblems(row.cells); reason != "" {
 		return rec, col, reason
 	}
-	idCol := indexOf(r.cols, "id")
-	id := ""
-	if idCol < len(row.cells) {
-		id = strings.TrimSpace(row.cells[idCol])
-	}
-	if id == "" {
-		return rec, r.label(idCol), "no id: the id column is empty"
-	}
-	if first, dup := r.seen.line(id); dup {
-		return rec, r.label(idCol), fmt.Sprintf("duplicate id %q, first seen at line %d", id, first)
-	}
-	rec = source.Record{Kind: r.kind, ID: id, Channel: source.Harvest,
+	rec = source.Record{Kind: r.kind, Channel: source.Harvest,
 		Origin: r.file + ":" + strconv.Itoa(row.line), Fields: make(map[string]string, len(row.cells))}
 	for i, v := range row.cells {
-		if v != "" {
-			rec.Fields[r.cols[i].field] = v
+		if f := r.cols[i].field; v != "" && f != "" && f != Skip {
+			rec.Fields[f] = v
 		}
+	}
+	deriveFields(r.kind, rec.Fields)
+	if col, reason = r.assignID(row, &rec); reason != "" {
+		return rec, col, reason
 	}
 	if col, reason = r.missingRequired(rec.Fields); reason != "" {
 		return rec, col, reason
@@ -88,6 +90,38 @@ func (r *rowReader) check(row rawRow) (rec source.Record, col, reason string) {
 		}
 	}
 	return rec, col, reason
+}
+
+// assignID sets rec.ID from the id column, or synthesizes it when the file has none.
+func (r *rowReader) assignID(row rawRow, rec *source.Record) (col, reason string) {
+	if r.synth {
+		id, dup := r.synthesize(rec.Fields)
+		rec.ID = id
+		r.lastDup = dup
+		return "", ""
+	}
+	idCol := indexOf(r.cols, "id")
+	id := ""
+	if idCol < len(row.cells) {
+		id = strings.TrimSpace(row.cells[idCol])
+	}
+	if id == "" {
+		return r.label(idCol), "no id: the id column is empty"
+	}
+	if first, dup := r.seen.line(id); dup {
+		return r.label(idCol), fmt.Sprintf("duplicate id %q, first seen at line %d", id, first)
+	}
+	rec.ID = id
+	return "", ""
+}
+
+// deriveFields fills what an export splits: an owner's name from first and last name.
+func deriveFields(kind source.Kind, f map[string]string) {
+	if kind == source.Owner && strings.TrimSpace(f["name"]) == "" {
+		if n := strings.TrimSpace(strings.TrimSpace(f["first_name"]) + " " + strings.TrimSpace(f["last_name"])); n != "" {
+			f["name"] = n
+		}
+	}
 }
 
 // cellProblems finds invalid UTF-8, cells beyond the header and values under a blank header.

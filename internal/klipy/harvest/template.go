@@ -26,7 +26,7 @@ var klipyHeaders = map[source.Kind]map[string]string{
 // TemplateHeader returns the header row WriteTemplates writes for kind, in
 // source.Standard order.
 func TemplateHeader(kind source.Kind) []string {
-	fields := source.Standard[kind]
+	fields := source.Core(kind)
 	out := make([]string, len(fields))
 	for i, f := range fields {
 		out[i] = f

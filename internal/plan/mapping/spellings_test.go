@@ -26,7 +26,7 @@ var spellings = map[source.Kind][3][]string{
 		{"Klipy ID", "Given Name", "Surname", "E-mail", "Mobile", "Position", "Org ID", "Organization", "LinkedIn Profile", "Assigned To", "Labels", "Remarks", "Creation Date", "Last Modified"}},
 	source.Deal: {nil,
 		{"Deal ID", "Deal Name", "Value", "Currency", "Pipeline", "Stage", "Status", "Person ID", "Company ID", "Owner", "Expected Close Date", "Created At", "Closed At", "Lost Reason", "Tags", "Stage History"},
-		{"ID", "Deal Title", "Amount", "Currency", "Pipeline Name", "Deal Stage", "Deal Status", "Contact ID", "Organization ID", "Owner Email", "Close Date", "Created On", "Closed Date", "Reason Lost", "Tag", "Stage History"}},
+		{"ID", "Deal Title", "Amount", "Currency", "Pipeline Name", "Deal Stage", "Deal Status", "Contact ID", "Organization ID", "Owner Email", "Expected Close", "Created On", "Closed Date", "Reason Lost", "Tag", "Stage History"}},
 	source.Interaction: {nil,
 		{"Interaction ID", "Type", "Channel", "Direction", "Title", "Summary", "Interaction Date", "Created At", "Person IDs", "Company IDs", "Deal ID", "Created By", "Duration Minutes"},
 		{"Activity ID", "Activity Type", "Source", "Direction", "Subject", "Description", "Occurred At", "Created", "Contacts", "Companies", "Deal", "Creator", "Duration (min)"}},

@@ -72,7 +72,7 @@ func (p *Profiler) Add(r source.Record) {
 	k := p.kinds[r.Kind]
 	if k == nil {
 		k = &kindAcc{fields: map[string]*fieldAcc{}}
-		for _, name := range source.Standard[r.Kind] {
+		for _, name := range source.Core(r.Kind) {
 			k.fields[name] = newFieldAcc()
 		}
 		p.kinds[r.Kind] = k
@@ -207,8 +207,10 @@ func fieldOrder(kind source.Kind, fields map[string]*fieldAcc) []string {
 	std := map[string]bool{}
 	var out, rest []string
 	for _, n := range source.Standard[kind] {
-		std[n] = true
-		out = append(out, n)
+		if _, ok := fields[n]; ok {
+			std[n] = true
+			out = append(out, n)
+		}
 	}
 	for n := range fields {
 		if !std[n] {
