@@ -199,4 +199,3 @@ func checkFixtureRecords(t *testing.T, res result, want fixtureWant) {
 		}
 	}
 }
-
