@@ -29,6 +29,10 @@ var journeyKnownGaps = map[string][]string{
 	"excel-eu": {
 		"step:run", // run exits 6: what the counts:* gaps lose is named as incomplete (issue 12)
 		"counts:persons", "counts:organizations", "counts:activities", "counts:notes", "counts:files",
+		// counts:deals, deals:missing: with Vorname/Nachname read, 13 of 14 persons move; the
+		// 14th is quarantined on its tag "premium" (no label in the label decisions), which
+		// holds deal V-2024-004.
+		"counts:deals", "deals:missing",
 		"deals:person_email", "deals:org_name", "deals:close_date", "deals:pipeline", "deals:stage",
 		"activities:missing", "activities:type", "activities:participant_email", "activities:due",
 		"pipelines", "labels", "owners", "custom_fields",
