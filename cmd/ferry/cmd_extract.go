@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -61,7 +62,13 @@ extraction interrupted by a crash or Ctrl-C resumes from its last page on the ne
 Nothing is dropped by accident: when a channel that supplied records last time is missing now
 (KLIPY_API_KEY unset, --no-api, the harvest folder gone) extract refuses and names it (exit 2);
 when more than 5% of an object's records (and more than 10, or all of them) would leave the
-snapshot, that object keeps them and extract exits 4. --force allows both.`,
+snapshot, that object keeps them and extract exits 4. --force allows both.
+
+The API extraction never stops early in silence: an answer it cannot read in full (an
+unknown envelope, a full page without paging fields it knows, a record without an id) stops
+it with an error naming the endpoint and what was seen (exit 1); a Klipy that cannot be
+reached, or a key that is rejected or has expired, exits 8. Captured webhook events of types
+ferry does not migrate are listed as "not migrated: <type>".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExtract(cmd.Context(), g, opts)
@@ -85,7 +92,7 @@ func runExtract(ctx context.Context, g *globalOptions, opts ExtractOptions) erro
 	opts.progress = newProgress(g, "extract").update
 	rep, channels, err := extractWorkspace(ctx, ws, st, workspace.LoadEnv(), opts)
 	if err != nil {
-		return err
+		return klipyExitError(err)
 	}
 	return printExtract(g, rep, channels)
 }
@@ -174,6 +181,16 @@ func extractChannels(ws *workspace.Workspace, st store.Store, env workspace.Env,
 	return chs, nil
 }
 
+// klipyExitError marks a Klipy key that was rejected or expired, or a Klipy that cannot be
+// reached, as errUnreachable (exit 8); other errors stay failures (exit 1).
+func klipyExitError(err error) error {
+	var op *net.OpError
+	if errors.Is(err, klipy.ErrUnauthorized) || errors.As(err, &op) {
+		return fmt.Errorf("%w: %w", errUnreachable, err)
+	}
+	return err
+}
+
 // newKlipyClient builds the Klipy API client from ferry.yaml and the environment.
 func newKlipyClient(ws *workspace.Workspace, env workspace.Env, ratePerMinute int) (*klipy.Client, error) {
 	gen, err := klipy.ParseGeneration(ws.Config.Source.KlipyAPI)
@@ -181,7 +198,7 @@ func newKlipyClient(ws *workspace.Workspace, env workspace.Env, ratePerMinute in
 		return nil, usageErrorf("source.klipy_api: %v", err)
 	}
 	return klipy.NewClient(klipy.Config{BaseURL: env.KlipyURL(ws.Config), APIKey: env.KlipyKey, Generation: gen,
-		RatePerMinute: ratePerMinute})
+		RatePerMinute: ratePerMinute, PageSize: ws.Config.Source.KlipyPageSize})
 }
 
 // extractInto runs the extraction with a staging store kept in .ferry/ until it succeeds, so

@@ -26,7 +26,7 @@ type extractFixture struct {
 	env  workspace.Env
 }
 
-func newExtractFixture(t *testing.T, api string, people int, seed int64) *extractFixture {
+func newExtractFixture(t *testing.T, api string, people int, seed int64, mod ...func(*klipysandbox.Options)) *extractFixture {
 	t.Helper()
 	ctx := context.Background()
 	root := t.TempDir()
@@ -36,8 +36,11 @@ func newExtractFixture(t *testing.T, api string, people int, seed int64) *extrac
 		t.Fatal(err)
 	}
 	key := klipysandbox.NewKey(api)
-	kl := httptest.NewServer(klipysandbox.New(klipysandbox.Options{API: api, Source: f.data,
-		Keys: []klipysandbox.Key{{Value: key}}}))
+	so := klipysandbox.Options{API: api, Source: f.data, Keys: []klipysandbox.Key{{Value: key}}}
+	for _, m := range mod {
+		m(&so)
+	}
+	kl := httptest.NewServer(klipysandbox.New(so))
 	t.Cleanup(kl.Close)
 	if f.ws, err = workspace.Init(filepath.Join(root, "ws"), filepath.Join(root, "harvest")); err != nil {
 		t.Fatal(err)

@@ -32,11 +32,17 @@ type SandboxKlipyOptions struct {
 	PagingStyle   string
 	FieldCase     string
 	TimeFormat    string
+	Faults        string
+	CursorTTL     time.Duration
+	MaxLimit      int
+	ResetUnit     string
+	AuthNeedsAll  bool
 }
 
 // sandboxOptions are the sandbox.Options the flags ask for (without source and keys).
 func (o SandboxKlipyOptions) sandboxOptions() sandbox.Options {
-	return sandbox.Options{API: o.API, PagingStyle: o.PagingStyle, FieldCase: o.FieldCase, TimeFormat: o.TimeFormat}
+	return sandbox.Options{API: o.API, PagingStyle: o.PagingStyle, FieldCase: o.FieldCase, TimeFormat: o.TimeFormat,
+		CursorTTL: o.CursorTTL, MaxLimit: o.MaxLimit, ResetUnit: o.ResetUnit, AuthNeedsAll: o.AuthNeedsAll}
 }
 
 // newSandboxKlipyCommand builds `ferry sandbox klipy`.
@@ -69,6 +75,13 @@ page_info for new, in-data for old; "none" serves one page only, which ferry mus
 to take as the whole list), --field-case (camel or snake) and --time-format (ms or iso;
 default ms for new, iso for old as the old reference shows).
 
+Klipy's failure modes: --faults takes comma-separated key=value pairs drawn per request from
+a seeded generator: 5xx=RATE (500, 502 or 503), timeout=RATE (the answer is held for hang,
+default 2s), latency=DURATION, expire=N (the key answers 401 "expired" from request N on),
+seed=N. --cursor-ttl makes cursors expire (400 cursor_expired), --max-limit refuses larger
+pages with a 400 naming the limit, --reset-unit ms gives X-RateLimit-Reset in milliseconds,
+--auth-needs-all makes /authenticate need the ALL scope.
+
 With --webhook-url the sandbox also delivers the workspace's live deal events there, signed
 (Svix style) with --webhook-secret (whsec_…), as Klipy's webhooks would.
 
@@ -80,7 +93,8 @@ so scripts can eval them. Traffic counters: GET /_sandbox/stats. Stop with Ctrl-
   ferry sandbox klipy --api old --limits=off > klipy.env &
   sleep 1; export $(head -2 klipy.env)
   ferry sandbox klipy --scopes people:read,interactions:read   # a key without companies:read
-  ferry sandbox klipy --field-case snake --paging-style meta --time-format iso`,
+  ferry sandbox klipy --field-case snake --paging-style meta --time-format iso
+  ferry sandbox klipy --faults "5xx=0.1,timeout=0.02,expire=5000,seed=3" --cursor-ttl 30s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandboxKlipy(cmd.Context(), g, opts)
@@ -99,6 +113,11 @@ so scripts can eval them. Traffic counters: GET /_sandbox/stats. Stop with Ctrl-
 	f.StringVar(&opts.PagingStyle, "paging-style", "", "list paging shape: "+strings.Join(sandbox.PagingStyles, ", ")+" (default page_info for new, in-data for old)")
 	f.StringVar(&opts.FieldCase, "field-case", "camel", "object field names: camel or snake")
 	f.StringVar(&opts.TimeFormat, "time-format", "", "times: ms or iso (default ms for new, iso for old)")
+	f.StringVar(&opts.Faults, "faults", "", `failure injection, e.g. "5xx=0.1,timeout=0.02,hang=2s,latency=5ms,expire=5000,seed=7"`)
+	f.DurationVar(&opts.CursorTTL, "cursor-ttl", 0, "how long a query cursor stays valid (0: for ever)")
+	f.IntVar(&opts.MaxLimit, "max-limit", sandbox.MaxLimit, "largest query limit accepted; larger ones answer 400 naming it")
+	f.StringVar(&opts.ResetUnit, "reset-unit", "s", "unit of X-RateLimit-Reset: s (Unix seconds) or ms (Unix milliseconds)")
+	f.BoolVar(&opts.AuthNeedsAll, "auth-needs-all", false, "GET /authenticate needs the ALL scope")
 	return cmd
 }
 
@@ -133,6 +152,12 @@ func (o *SandboxKlipyOptions) check() (limits bool, err error) {
 	if err := o.sandboxOptions().Check(); err != nil {
 		return false, usageErrorf("%v", err)
 	}
+	if _, err := sandbox.ParseFaults(o.Faults); err != nil {
+		return false, usageErrorf("--faults: %v", err)
+	}
+	if o.MaxLimit < 1 {
+		return false, usageErrorf("--max-limit %d: must be at least 1", o.MaxLimit)
+	}
 	if (o.WebhookURL == "") != (o.WebhookSecret == "") {
 		return false, usageErrorf("--webhook-url and --webhook-secret go together")
 	}
@@ -151,6 +176,7 @@ func runSandboxKlipy(ctx context.Context, g *globalOptions, opts SandboxKlipyOpt
 			opts.People, max(1, opts.People/4000))
 	}
 	so := opts.sandboxOptions()
+	so.Faults, _ = sandbox.ParseFaults(opts.Faults) // checked above
 	so.Source = gen.New(gen.Config{People: opts.People, Seed: opts.Seed})
 	so.Keys, so.Limits = []sandbox.Key{{Value: opts.Key, Scopes: opts.Scopes}}, limits
 	so.WebhookURL, so.WebhookSecret = opts.WebhookURL, opts.WebhookSecret

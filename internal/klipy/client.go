@@ -16,8 +16,9 @@ type Client struct {
 	pace  *pacer
 	stats clientCounters
 
-	mu  sync.Mutex
-	gen Generation // resolved generation; GenAuto until Authenticate ran
+	mu       sync.Mutex
+	gen      Generation // resolved generation; GenAuto until Authenticate ran
+	pageSize int        // current query page size: cfg.PageSize, lowered after a 400 on the limit
 }
 
 type clientCounters struct {
@@ -50,7 +51,29 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("klipy base url %q: want http:// or https://, e.g. %s", cfg.BaseURL, DefaultBaseURL)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Client{cfg: cfg, pace: newPacer(cfg.Clock, cfg.RatePerMinute), gen: cfg.Generation}, nil
+	return &Client{cfg: cfg, pace: newPacer(cfg.Clock, cfg.RatePerMinute), gen: cfg.Generation, pageSize: cfg.PageSize}, nil
+}
+
+// PageSize is the page size queries use now: Config.PageSize, or less after Klipy refused it.
+func (c *Client) PageSize() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pageSize
+}
+
+// lowerPageSize lowers the page size from was to to, unless another request lowered it
+// already; it reports whether asking again can help.
+func (c *Client) lowerPageSize(was, to int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pageSize < was {
+		return true // lowered meanwhile: ask again at the new size
+	}
+	if to < 1 || to >= was {
+		return false
+	}
+	c.pageSize = to
+	return true
 }
 
 // Stats returns the client's request counters.
@@ -110,7 +133,12 @@ func parseAuth(configured Generation, body []byte) (Auth, error) {
 	return a, nil
 }
 
-// Generation returns the generation in use, detecting it first when configured auto.
+// Generation returns the generation in use, detecting it first when configured auto: from
+// GET /authenticate, or, when the key may not call it (Klipy lists Authenticate under the ALL
+// scope, which it advises against granting: https://klipy.ai/docs/api/introduction), from the
+// envelope of a one-record read the key's scopes do allow (POST /people/query or
+// /interactions/query with limit 1). Both generations take the key in the same header
+// (X-Klipy-Api-Key and X-KLIPY-API-KEY are one header name), so the probe works for either.
 func (c *Client) Generation(ctx context.Context) (Generation, error) {
 	c.mu.Lock()
 	g := c.gen
@@ -119,7 +147,23 @@ func (c *Client) Generation(ctx context.Context) (Generation, error) {
 		return g, nil
 	}
 	a, err := c.Authenticate(ctx)
-	return a.Generation, err
+	if !errors.Is(err, ErrForbidden) {
+		return a.Generation, err
+	}
+	for _, path := range []string{"/people/query", "/interactions/query"} {
+		raw, perr := c.send(ctx, GenAuto, "POST", path, queryBody{Limit: 1})
+		if perr != nil {
+			continue
+		}
+		if a, perr = parseAuth(GenAuto, raw); perr == nil {
+			c.mu.Lock()
+			c.gen = a.Generation
+			c.mu.Unlock()
+			return a.Generation, nil
+		}
+	}
+	return GenAuto, fmt.Errorf("%w; detecting the api generation from a people or interactions read failed too: "+
+		"set source.klipy_api to new or old in ferry.yaml", err)
 }
 
 // call sends a request of the resolved generation and decodes its envelope.

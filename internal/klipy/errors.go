@@ -14,6 +14,8 @@ var (
 	ErrNotFound     = errors.New("klipy object not found")          // 404
 	ErrRateLimited  = errors.New("klipy rate limit still exceeded") // 429 after every retry
 	ErrProtocol     = errors.New("klipy answer not understood")     // a body that is not the documented shape
+	// ErrCursorExpired: Klipy refused a cursor it gave earlier (400 naming the cursor).
+	ErrCursorExpired = errors.New("klipy paging cursor expired")
 )
 
 // Scopes of Klipy API keys this client needs (NOTES.md §3).

@@ -46,6 +46,7 @@ type Stats struct {
 	Pages                           int      // emit calls
 	MissingCompanies                []string // referenced company ids that GET /companies/{id} does not know
 	Resumed                         bool     // the call continued an unfinished extraction
+	CursorRestarts                  int      // list phases walked again from the start after an expired cursor
 	Requests, RateLimited           int64    // HTTP requests this call made, and 429 answers among them
 }
 
@@ -140,12 +141,29 @@ func (x *extraction) save(ctx context.Context) error {
 	return nil
 }
 
-// listPhase pages through a query until its last page, then moves on to phase next.
+// maxCursorRestarts bounds how often one phase starts over after Klipy refused its cursor.
+const maxCursorRestarts = 3
+
+// listPhase pages through a query until its last page, then moves on to phase next. When
+// Klipy no longer accepts the saved cursor (expired: Klipy documents no lifetime), the phase
+// walks again from its first page: emit upserts by id, so the records already emitted are
+// replaced, not duplicated, and the phase's count starts over so it counts each record once.
 func (x *extraction) listPhase(ctx context.Context, phase, next string,
 	query func(context.Context, string) (Page, error)) error {
+	restarts := 0
 	for x.st.Phase == phase {
 		p, err := query(ctx, x.st.Next)
+		if errors.Is(err, ErrCursorExpired) && restarts < maxCursorRestarts {
+			restarts++
+			x.st.Next = ""
+			x.stats.CursorRestarts++
+			x.resetCount(phase)
+			continue
+		}
 		if err != nil {
+			if errors.Is(err, ErrCursorExpired) {
+				err = fmt.Errorf("%w (started %s over %d times; a walk outlives the cursor: raise the rate or the page size)", err, phase, restarts)
+			}
 			return fmt.Errorf("klipy extract: %w", err)
 		}
 		if err := x.emitPage(p.Records); err != nil {
@@ -163,6 +181,16 @@ func (x *extraction) listPhase(ctx context.Context, phase, next string,
 		}
 	}
 	return nil
+}
+
+// resetCount zeroes the count of the records phase emits, before it walks again.
+func (x *extraction) resetCount(phase string) {
+	switch phase {
+	case phasePeople:
+		x.stats.People = 0
+	case phaseInteractions:
+		x.stats.Interactions = 0
+	}
 }
 
 func (x *extraction) emitPage(recs []source.Record) error {

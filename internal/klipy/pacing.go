@@ -2,8 +2,10 @@ package klipy
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -107,17 +109,36 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// parseReset reads X-RateLimit-Reset, which APIs give either as Unix seconds or as seconds
-// from now; NOTES.md does not say which, so values above 10^9 are taken as Unix seconds.
+// maxHold bounds how long one X-RateLimit-Reset may hold requests back: Klipy's windows are a
+// minute, so a longer wait means the header was misread, not that the client should stall.
+const maxHold = 15 * time.Minute
+
+// parseReset reads X-RateLimit-Reset. Klipy names the header but not its unit
+// (https://klipy.ai/docs/guides/klipy-api), and APIs give it as a Unix time in seconds or
+// milliseconds, or as seconds or milliseconds from now. By size: at least 1e11 is Unix
+// milliseconds, at least 1e9 Unix seconds, above 3,600 milliseconds from now (no per-minute
+// window resets an hour away), else seconds from now. No value overflows: the result is at
+// most maxHold from now.
 func parseReset(v string, now time.Time) (time.Time, bool) {
-	n, err := strconv.ParseFloat(v, 64)
-	if v == "" || err != nil || n < 0 {
+	n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if v == "" || err != nil || n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
 		return time.Time{}, false
 	}
-	if n > 1e9 {
-		return time.Unix(0, int64(n*1e9)), true
+	var t time.Time
+	switch {
+	case n >= 1e11:
+		t = time.UnixMilli(int64(min(n, 1e15)))
+	case n >= 1e9:
+		t = time.Unix(int64(n), 0)
+	case n > 3600:
+		t = now.Add(time.Duration(n) * time.Millisecond)
+	default:
+		t = now.Add(time.Duration(n * float64(time.Second)))
 	}
-	return now.Add(time.Duration(n * float64(time.Second))), true
+	if t.Sub(now) > maxHold {
+		t = now.Add(maxHold)
+	}
+	return t, true
 }
 
 // backoff is the wait before retry n (0-based) of a transient failure: 0.5 s doubling, at most 30 s.

@@ -3,8 +3,12 @@ package klipy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"ferry/internal/source"
@@ -32,7 +36,7 @@ type queryBody struct {
 // QueryPeople returns the page of people after cursor ("" for the first page), using
 // POST /people/query. It needs scope people:read.
 func (c *Client) QueryPeople(ctx context.Context, cursor string) (Page, error) {
-	return c.query(ctx, source.Person, "/people/query", queryBody{Cursor: cursor, Limit: c.cfg.PageSize})
+	return c.query(ctx, source.Person, "/people/query", queryBody{Cursor: cursor})
 }
 
 // QueryInteractions returns the page of interactions after cursor, optionally filtered, using
@@ -41,7 +45,7 @@ func (c *Client) QueryInteractions(ctx context.Context, cursor string, f *Intera
 	if f != nil && *f == (InteractionFilter{}) {
 		f = nil
 	}
-	return c.query(ctx, source.Interaction, "/interactions/query", queryBody{Cursor: cursor, Limit: c.cfg.PageSize, Filter: f})
+	return c.query(ctx, source.Interaction, "/interactions/query", queryBody{Cursor: cursor, Filter: f})
 }
 
 // GetPerson returns one person (GET /people/{id}); a missing one gives an error wrapping ErrNotFound.
@@ -60,8 +64,32 @@ func (c *Client) GetInteraction(ctx context.Context, id string) (source.Record, 
 	return c.get(ctx, source.Interaction, "/interactions/", id)
 }
 
+// query reads one page at the current page size. A 400 whose message is about the limit
+// (Klipy documents a default of 20 and no maximum) lowers the page size, to the largest
+// number the message allows below the current size or else to half, and asks again; the
+// lower size holds for the rest of the client's life. A cursor Klipy no longer accepts gives
+// an error wrapping ErrCursorExpired.
 func (c *Client) query(ctx context.Context, kind source.Kind, path string, body queryBody) (Page, error) {
-	env, g, err := c.call(ctx, "POST", path, body)
+	var (
+		env envelope
+		g   Generation
+		err error
+	)
+	for {
+		body.Limit = c.PageSize()
+		env, g, err = c.call(ctx, "POST", path, body)
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
+			break
+		}
+		if isCursorError(ae) && body.Cursor != "" {
+			return Page{}, fmt.Errorf("%w: %w", ErrCursorExpired, err)
+		}
+		smaller, ok := limitFrom(ae.Message+" "+ae.Details, body.Limit)
+		if !ok || !c.lowerPageSize(body.Limit, smaller) {
+			break
+		}
+	}
 	if err != nil {
 		return Page{}, err
 	}
@@ -89,6 +117,42 @@ func (c *Client) query(ctx context.Context, kind source.Kind, path string, body 
 		p.Records = append(p.Records, r)
 	}
 	return p, nil
+}
+
+// isCursorError reports whether a 400 refuses the cursor (Klipy documents no code for it;
+// the sandbox answers invalid_cursor or cursor_expired).
+func isCursorError(ae *APIError) bool {
+	return strings.Contains(strings.ToLower(ae.Code), "cursor") ||
+		strings.Contains(strings.ToLower(ae.Message), "cursor")
+}
+
+// maxPhrase finds a stated maximum: "1 to 50", "max 50", "maximum: 50", "at most 50", "<= 50".
+var maxPhrase = regexp.MustCompile(`(?i)(?:\bto|\bmax(?:imum)?|at most|up to|<=?|not exceed|cannot exceed)\s*(?:is|of|:|=)?\s*(\d+)`)
+
+// limitFrom reads, from a 400's text about the page limit, the page size to try next: a
+// stated maximum below cur (e.g. "limit 100: allowed are 1 to 50 (default 20)" → 50), else
+// the largest number in the text below cur, else cur/2. ok is false when the text is not
+// about the limit or cur cannot shrink.
+func limitFrom(text string, cur int) (int, bool) {
+	low := strings.ToLower(text)
+	if cur <= 1 || !(strings.Contains(low, "limit") || strings.Contains(low, "page size") || strings.Contains(low, "max")) {
+		return 0, false
+	}
+	for _, m := range maxPhrase.FindAllStringSubmatch(text, -1) {
+		if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n < cur {
+			return n, true
+		}
+	}
+	best := 0
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r < '0' || r > '9' }) {
+		if n, err := strconv.Atoi(f); err == nil && n >= 1 && n < cur && n > best {
+			best = n
+		}
+	}
+	if best == 0 {
+		best = cur / 2
+	}
+	return best, true
 }
 
 // resourceOf names the resource of a query path: "/people/query" → "people".

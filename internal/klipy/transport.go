@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -38,7 +37,7 @@ func (c *Client) send(ctx context.Context, g Generation, method, path string, bo
 		if status == http.StatusTooManyRequests {
 			c.stats.rateLimited.Add(1)
 		}
-		wait, retry := c.classify(status, h, err, attempt, &transient)
+		wait, retry := c.classify(ctx, status, h, err, attempt, &transient)
 		if !retry {
 			if err != nil {
 				return nil, c.redact(fmt.Errorf("klipy %s %s: %w", method, path, err))
@@ -55,14 +54,15 @@ func (c *Client) send(ctx context.Context, g Generation, method, path string, bo
 	}
 }
 
-// classify decides whether an outcome is retried and after how long.
-func (c *Client) classify(status int, h http.Header, err error, attempt int, transient *int) (time.Duration, bool) {
+// classify decides whether an outcome is retried and after how long. A network error or a
+// timeout of one request (the HTTP client's, not ctx's) is transient like a 5xx.
+func (c *Client) classify(ctx context.Context, status int, h http.Header, err error, attempt int, transient *int) (time.Duration, bool) {
 	if attempt >= c.cfg.MaxRetries {
 		return 0, false
 	}
 	switch {
 	case err != nil:
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if ctx.Err() != nil {
 			return 0, false
 		}
 	case status == http.StatusTooManyRequests:

@@ -138,7 +138,12 @@ func TestRetryAfterAndReset(t *testing.T) {
 		{"12", "", 12 * time.Second, true},
 		{now.Add(time.Minute).Format("Mon, 02 Jan 2006 15:04:05 GMT"), "", time.Minute, true},
 		{"", "45", 45 * time.Second, true},
-		{"", "1767225610", 10 * time.Second, true}, // Unix seconds
+		{"", "1767225610", 10 * time.Second, true},    // Unix seconds
+		{"", "1767225610000", 10 * time.Second, true}, // Unix milliseconds
+		{"", "30000", 30 * time.Second, true},         // milliseconds from now
+		{"", "1e30", 15 * time.Minute, true},          // absurd: capped, no overflow
+		{"", "9223372036854775807", 15 * time.Minute, true},
+		{"", "NaN", 0, false},
 		{"soon", "", 0, false},
 		{"", "-3", 0, false},
 		{"", "", 0, false},
@@ -228,6 +233,28 @@ func TestAPIFieldsMatchDecoder(t *testing.T) {
 			if !slices.Contains(source.Standard[kind], f) {
 				t.Errorf("%s field %q is not a source.Standard name", kind, f)
 			}
+		}
+	}
+}
+
+func TestLimitFrom(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		cur  int
+		want int
+		ok   bool
+	}{
+		{"limit 100: allowed are 1 to 50 (default 20)", 100, 50, true},
+		{"limit must not exceed 25", 100, 25, true},
+		{"maximum page size is 40", 100, 40, true},
+		{"limit too large", 100, 50, true},
+		{"limit 30 is above 20", 30, 20, true},
+		{"invalid email", 100, 0, false},
+		{"limit too large", 1, 0, false},
+	} {
+		got, ok := limitFrom(tc.text, tc.cur)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("limitFrom(%q, %d) = %d %v, want %d %v", tc.text, tc.cur, got, ok, tc.want, tc.ok)
 		}
 	}
 }

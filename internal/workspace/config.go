@@ -21,6 +21,7 @@ type Config struct {
 type SourceConfig struct {
 	KlipyBaseURL       string `yaml:"klipy_base_url"`
 	KlipyAPI           string `yaml:"klipy_api"`
+	KlipyPageSize      int    `yaml:"klipy_page_size"`
 	Harvest            string `yaml:"harvest"`
 	DefaultPhoneRegion string `yaml:"default_phone_region"`
 }
@@ -86,6 +87,9 @@ func (c Config) validate() error {
 	var errs []error
 	if !oneOf(c.Source.KlipyAPI, "auto", "new", "old") {
 		errs = append(errs, fmt.Errorf("source.klipy_api %q: allowed values are auto, new, old", c.Source.KlipyAPI))
+	}
+	if n := c.Source.KlipyPageSize; n < 0 || n > 1000 {
+		errs = append(errs, fmt.Errorf("source.klipy_page_size %d: allowed are 1 to 1000, or 0 for the default (100, lowered when Klipy refuses it)", n))
 	}
 	if r := c.Source.DefaultPhoneRegion; len(r) != 2 || strings.ToUpper(r) != r {
 		errs = append(errs, fmt.Errorf("source.default_phone_region %q: want a two-letter upper-case ISO 3166 region such as US or GB", r))

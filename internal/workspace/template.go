@@ -19,6 +19,9 @@ source:
   klipy_base_url: ""
   # Which Klipy API generation to use: auto (detect by authenticating), new or old.
   klipy_api: auto
+  # Records per Klipy query page; 0 means 100. Klipy documents a default of 20 and no maximum:
+  # when it refuses a size with a 400 naming its limit, ferry lowers the size and goes on.
+  klipy_page_size: 0
   # The harvest folder: CSV files for what no Klipy API gives (deals before webhook capture,
   # notes, to-dos, tags, owners, custom fields, attachments). ferry harvest template DIR
   # writes empty templates. Relative paths are relative to this file.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"ferry/internal/source"
 )
@@ -18,7 +19,11 @@ func (s *Server) routes() {
 	api := func(pattern, scope string, h func(http.ResponseWriter, *http.Request) *apiError) {
 		s.mux.Handle(pattern, s.guard(pattern, scope, h))
 	}
-	api("GET /api/v1/authenticate", "", s.handleAuthenticate)
+	authScope := ""
+	if s.opts.AuthNeedsAll {
+		authScope = ScopeAll
+	}
+	api("GET /api/v1/authenticate", authScope, s.handleAuthenticate)
 	api("POST /api/v1/people/query", ScopePeopleRead, s.handleQuery(source.Person))
 	api("GET /api/v1/people/{id}", ScopePeopleRead, s.handleGet(source.Person, "person"))
 	api("GET /api/v1/companies/{id}", ScopeCompaniesRead, s.handleGet(source.Company, "company"))
@@ -55,6 +60,9 @@ func (s *Server) guard(route, scope string, h func(http.ResponseWriter, *http.Re
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, scope string) (*apiError, bool) {
 	if s.loadErr != nil {
 		return errorf(http.StatusInternalServerError, "internal_error", "sandbox dataset failed to load: %v", s.loadErr), false
+	}
+	if e := s.inject(r); e != nil {
+		return e, false
 	}
 	key, e := s.authenticate(r)
 	if e != nil {
@@ -118,7 +126,7 @@ func (s *Server) handleQuery(kind source.Kind) func(http.ResponseWriter, *http.R
 		if e != nil {
 			return e
 		}
-		pos, e := decodeCursor(kind, q.Cursor)
+		pos, e := s.decodeCursor(kind, q.Cursor)
 		if e != nil {
 			return e
 		}
@@ -126,8 +134,8 @@ func (s *Server) handleQuery(kind source.Kind) func(http.ResponseWriter, *http.R
 		if q.Limit != nil {
 			limit = *q.Limit
 		}
-		if limit < 1 || limit > MaxLimit {
-			return errorf(http.StatusBadRequest, "invalid_request", "limit %d: allowed are 1 to %d (default %d)", limit, MaxLimit, DefaultLimit)
+		if limit < 1 || limit > s.opts.MaxLimit {
+			return errorf(http.StatusBadRequest, "invalid_request", "limit %d: allowed are 1 to %d (default %d)", limit, s.opts.MaxLimit, DefaultLimit)
 		}
 		items, next, err := s.page(kind, pos, limit, q)
 		if err != nil {
@@ -135,7 +143,7 @@ func (s *Server) handleQuery(kind source.Kind) func(http.ResponseWriter, *http.R
 		}
 		cursor := ""
 		if next >= 0 && s.opts.PagingStyle != "none" {
-			cursor = encodeCursor(kind, next)
+			cursor = s.encodeCursor(kind, next)
 		}
 		s.writeList(w, resourceName[kind], items, cursor)
 		return nil
@@ -191,12 +199,18 @@ func matches(obj []byte, q queryBody) bool {
 		(q.Filter.ContactID == "" || slices.Contains(v.Contacts, q.Filter.ContactID))
 }
 
-// Cursors are opaque to clients: base64url of "<kind>:<position>".
-func encodeCursor(kind source.Kind, pos int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(string(kind) + ":" + strconv.Itoa(pos)))
+// Cursors are opaque to clients: base64url of "<kind>:<position>", plus ":<issued, Unix ms>"
+// when cursors expire (Options.CursorTTL).
+func (s *Server) encodeCursor(kind source.Kind, pos int) string {
+	raw := string(kind) + ":" + strconv.Itoa(pos)
+	if s.opts.CursorTTL > 0 {
+		raw += ":" + strconv.FormatInt(s.opts.Now().UnixMilli(), 10)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
-func decodeCursor(kind source.Kind, c string) (int, *apiError) {
+// decodeCursor reads a cursor of kind; with Options.CursorTTL an old one is refused.
+func (s *Server) decodeCursor(kind source.Kind, c string) (int, *apiError) {
 	if c == "" {
 		return 0, nil
 	}
@@ -205,10 +219,23 @@ func decodeCursor(kind source.Kind, c string) (int, *apiError) {
 	if err != nil {
 		return 0, bad
 	}
-	k, p, ok := strings.Cut(string(raw), ":")
-	pos, err := strconv.Atoi(p)
-	if !ok || k != string(kind) || err != nil || pos < 0 {
+	parts := strings.Split(string(raw), ":")
+	if len(parts) < 2 || parts[0] != string(kind) {
 		return 0, bad
+	}
+	pos, err := strconv.Atoi(parts[1])
+	if err != nil || pos < 0 {
+		return 0, bad
+	}
+	if len(parts) == 3 && s.opts.CursorTTL > 0 {
+		ms, err := strconv.ParseInt(parts[2], 10, 64)
+		if err != nil {
+			return 0, bad
+		}
+		if age := s.opts.Now().Sub(time.UnixMilli(ms)); age > s.opts.CursorTTL {
+			return 0, errorf(http.StatusBadRequest, "cursor_expired", "cursor expired %s ago (cursors live %s); start the query again without a cursor",
+				(age - s.opts.CursorTTL).Round(time.Millisecond), s.opts.CursorTTL)
+		}
 	}
 	return pos, nil
 }

@@ -19,11 +19,13 @@ type limiter struct {
 	start  time.Time
 	perKey map[string]int
 	org    int
+	// resetMS writes X-RateLimit-Reset as Unix milliseconds (Options.ResetUnit "ms").
+	resetMS bool
 }
 
 func newLimiter(o Options) *limiter {
 	return &limiter{on: o.Limits, keyLimit: o.KeyLimit, orgLimit: o.OrgLimit, window: o.Window,
-		now: o.Now, perKey: map[string]int{}}
+		now: o.Now, perKey: map[string]int{}, resetMS: o.ResetUnit == "ms"}
 }
 
 // take counts one request of key, sets the X-RateLimit-* headers and reports whether the
@@ -48,7 +50,11 @@ func (l *limiter) take(h http.Header, key string) bool {
 	remaining := min(l.keyLimit-l.perKey[key], l.orgLimit-l.org)
 	h.Set("X-RateLimit-Limit", strconv.Itoa(l.keyLimit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(remaining, 0)))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(int64(math.Ceil(float64(reset.UnixMilli())/1000)), 10))
+	if l.resetMS {
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.UnixMilli(), 10))
+	} else {
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(int64(math.Ceil(float64(reset.UnixMilli())/1000)), 10))
+	}
 	if !ok {
 		wait := int(math.Ceil(reset.Sub(now).Seconds()))
 		h.Set("Retry-After", strconv.Itoa(max(wait, 1)))

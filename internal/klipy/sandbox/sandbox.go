@@ -27,7 +27,13 @@
 //     iso for old;
 //   - person and company fields: no official schema; NOTES.md's names are served;
 //   - limits: Klipy documents a default of 20 and no maximum; the sandbox refuses limits above
-//     MaxLimit with a 400 naming the allowed range.
+//     Options.MaxLimit (default MaxLimit) with a 400 naming the allowed range;
+//   - cursors: opaque; with Options.CursorTTL they expire (400 cursor_expired), which Klipy
+//     does not document but an opaque cursor may do;
+//   - X-RateLimit-Reset (Options.ResetUnit): Unix seconds (default) or milliseconds; Klipy
+//     names the header, not its unit;
+//   - /authenticate: any valid key by default; with Options.AuthNeedsAll only a key with the
+//     ALL scope (https://klipy.ai/docs/api/introduction lists Authenticate under ALL).
 //
 // Routes, under /api/v1: GET /authenticate; POST /people/query, GET /people/{id};
 // GET /companies/{id} (Klipy has no company list); POST /interactions/query (body
@@ -36,7 +42,9 @@
 // scope the key lacks answers 403. With Options.Limits, each key may make KeyLimit requests
 // per window and the organisation OrgLimit (Klipy: 200 and 1,000 per minute,
 // https://klipy.ai/docs/guides/klipy-api); answers carry X-RateLimit-Limit, -Remaining and
-// -Reset (Unix seconds), and an exceeded limit answers 429 with Retry-After (seconds).
+// -Reset, and an exceeded limit answers 429 with Retry-After (seconds). Options.Faults
+// injects Klipy's failure modes: 5xx answers, answers held past a client's timeout, latency,
+// and a key that expires mid-run (401), drawn per request from a seeded generator.
 // GET /_sandbox/stats (no key) reports what was served.
 //
 // Webhooks (webhooks.go) go out as Svix delivers them
@@ -96,6 +104,18 @@ type Options struct {
 	Window   time.Duration // default one minute
 	Now      func() time.Time
 
+	// AuthNeedsAll makes GET /authenticate need the ALL scope, as Klipy's scope table suggests.
+	AuthNeedsAll bool
+	// ResetUnit is the unit of X-RateLimit-Reset: "s" (Unix seconds, default) or "ms".
+	ResetUnit string
+	// CursorTTL, when set, is how long a query cursor stays valid; an older one answers 400
+	// cursor_expired.
+	CursorTTL time.Duration
+	// MaxLimit is the largest query limit accepted (default MaxLimit); above it a 400 names it.
+	MaxLimit int
+	// Faults injects failures (see Faults); the zero value injects none.
+	Faults Faults
+
 	// Choices the docs leave open (see the package comment); "" takes the default.
 	FieldCase   string // "camel" (default) or "snake": the spelling of object field names
 	TimeFormat  string // "ms" (default for new) or "iso" (default for old): how times are written
@@ -116,6 +136,7 @@ type Server struct {
 	limits  *limiter
 	stats   counters
 	reqSeq  atomic.Uint64
+	faults  *faultState
 
 	mu   sync.RWMutex
 	over map[source.Kind]*overlay
@@ -130,7 +151,8 @@ var served = []source.Kind{source.Person, source.Company, source.Interaction}
 func New(opts Options) *Server {
 	opts = withDefaults(opts)
 	s := &Server{opts: opts, tables: map[source.Kind]*table{}, over: map[source.Kind]*overlay{},
-		limits: newLimiter(opts), enc: &encoder{snake: opts.FieldCase == "snake", iso: opts.TimeFormat == "iso"}}
+		limits: newLimiter(opts), enc: &encoder{snake: opts.FieldCase == "snake", iso: opts.TimeFormat == "iso"},
+		faults: newFaultState(opts.Faults)}
 	for _, k := range served {
 		s.over[k] = newOverlay()
 		t, err := buildTable(opts.Source, k, s.enc)
@@ -163,6 +185,9 @@ func withDefaults(o Options) Options {
 	}
 	if o.KeyLimit <= 0 {
 		o.KeyLimit = 200
+	}
+	if o.MaxLimit <= 0 {
+		o.MaxLimit = MaxLimit
 	}
 	if o.OrgLimit <= 0 {
 		o.OrgLimit = 1000
@@ -267,6 +292,13 @@ func (o Options) Check() error {
 }
 
 func (o *Options) checkChoices() error {
+	switch o.ResetUnit {
+	case "":
+		o.ResetUnit = "s"
+	case "s", "ms":
+	default:
+		return fmt.Errorf("reset unit %q: allowed values are s, ms", o.ResetUnit)
+	}
 	switch o.FieldCase {
 	case "":
 		o.FieldCase = "camel"
