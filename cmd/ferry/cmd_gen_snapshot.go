@@ -10,7 +10,7 @@ import (
 
 	"ferry/internal/gen"
 	"ferry/internal/source"
-	"ferry/internal/store/sqlite"
+	"ferry/internal/store"
 )
 
 // newGenSnapshotCommand builds `ferry gen snapshot`.
@@ -52,11 +52,15 @@ func runGenSnapshot(ctx context.Context, g *globalOptions, opts GenOptions) erro
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ws.StatePath())
+	opened, err := openStore(ctx, ws)
 	if err != nil {
-		return fmt.Errorf("open state store of workspace %s: %w", ws.Dir, err)
+		return err
 	}
-	defer st.Close()
+	defer opened.Close()
+	st, ok := opened.(snapshotLoader)
+	if !ok {
+		return fmt.Errorf("the state store of workspace %s cannot bulk-load a snapshot", ws.Dir)
+	}
 	if n, err := st.CountRecords(ctx, ""); err != nil {
 		return err
 	} else if n > 0 {
@@ -83,4 +87,11 @@ func runGenSnapshot(ctx context.Context, g *globalOptions, opts GenOptions) erro
 	g.printf("Loaded a generated workspace of %d people (seed %d) into %s in %s. Next: ferry plan\n",
 		opts.People, opts.Seed, ws.StatePath(), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// snapshotLoader is a state store that bulk-loads records (both the SQLite and the PostgreSQL
+// store are).
+type snapshotLoader interface {
+	store.Store
+	LoadRecords(ctx context.Context, each func(put func(source.Record) error) error) (int, error)
 }

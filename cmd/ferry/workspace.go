@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 
 	"ferry/internal/store"
+	"ferry/internal/store/postgres"
 	"ferry/internal/store/sqlite"
 	"ferry/internal/workspace"
 )
@@ -15,11 +18,38 @@ func (g *globalOptions) openWorkspace() (*workspace.Workspace, store.Store, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := sqlite.Open(ws.StatePath())
+	st, err := openStore(context.Background(), ws)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open state store of workspace %s: %w", ws.Dir, err)
+		return nil, nil, err
 	}
 	return ws, st, nil
+}
+
+// openStore opens the state store of ws: .ferry/state.db, or the migration's schema in the
+// PostgreSQL database that FERRY_STORE_URL or ferry.yaml's store names.
+func openStore(ctx context.Context, ws *workspace.Workspace) (store.Store, error) {
+	url, name := storeTarget(ws)
+	if url == "" {
+		st, err := sqlite.Open(ws.StatePath())
+		if err != nil {
+			return nil, fmt.Errorf("open state store of workspace %s: %w", ws.Dir, err)
+		}
+		return st, nil
+	}
+	if _, err := postgres.SchemaName(name); err != nil {
+		return nil, usageErrorf("%s: migration: %v", filepath.Join(ws.Dir, workspace.ConfigFile), err)
+	}
+	return postgres.Open(ctx, url, name)
+}
+
+// storeTarget returns the shared store's URL ("" for the local file) and the migration's name
+// there (ferry.yaml's migration, else the folder's name made fit for a schema).
+func storeTarget(ws *workspace.Workspace) (url, name string) {
+	name = ws.Config.Migration
+	if name == "" {
+		name = postgres.NameFor(filepath.Base(ws.Dir))
+	}
+	return ws.StoreURL(), name
 }
 
 // openWorkspaceOnly opens the workspace without its state store.

@@ -10,6 +10,7 @@ import (
 
 	"ferry/internal/store"
 	"ferry/internal/store/filelock"
+	"ferry/internal/store/postgres"
 	"ferry/internal/workspace"
 )
 
@@ -83,8 +84,8 @@ func (g *globalOptions) lockWorkspace(c *cobra.Command) (func(), error) {
 	lease, err := locker.Lock(c.Context(), store.Me(c.CommandPath()))
 	if err != nil {
 		if le, ok := err.(*store.LockedError); ok {
-			return nil, fmt.Errorf("%w: %s holds workspace %s; wait for it to finish or stop it, then run the command again",
-				errLocked, le.Holder, ws.Dir)
+			return nil, fmt.Errorf("%w: %s holds %s; wait for it to finish or stop it, then run the command again",
+				errLocked, le.Holder, le.Where)
 		}
 		return nil, fmt.Errorf("lock workspace %s: %w", ws.Dir, err)
 	}
@@ -99,8 +100,15 @@ func (g *globalOptions) lockWorkspace(c *cobra.Command) (func(), error) {
 	}, nil
 }
 
-// workspaceLocker returns the writer lock of ws: an OS file lock in its state directory.
+// workspaceLocker returns the writer lock of ws: an OS file lock in its state directory, or
+// an advisory lock in the shared PostgreSQL store.
 func workspaceLocker(ws *workspace.Workspace) (store.Locker, error) {
+	if url, name := storeTarget(ws); url != "" {
+		if _, err := postgres.SchemaName(name); err != nil {
+			return nil, usageErrorf("%s: migration: %v", filepath.Join(ws.Dir, workspace.ConfigFile), err)
+		}
+		return postgres.NewLocker(url, name), nil
+	}
 	dir := filepath.Join(ws.Dir, workspace.StateDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("state directory of workspace %s: %w", ws.Dir, err)

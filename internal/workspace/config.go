@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,13 @@ import (
 
 // Config is the content of ferry.yaml.
 type Config struct {
+	// Store is where the state lives: empty for .ferry/state.db in the workspace, or a
+	// postgres:// URL (without a password) shared by several machines. FERRY_STORE_URL
+	// overrides it.
+	Store string `yaml:"store"`
+	// Migration names this workspace's migration in a shared store (its schema there);
+	// empty means the workspace folder's name.
+	Migration string          `yaml:"migration"`
 	Source    SourceConfig    `yaml:"source"`
 	Pipedrive PipedriveConfig `yaml:"pipedrive"`
 }
@@ -103,7 +111,24 @@ func (c Config) validate() error {
 	if !oneOf(c.Pipedrive.Auth, "api_token", "oauth") {
 		errs = append(errs, fmt.Errorf("pipedrive.auth %q: allowed values are api_token, oauth", c.Pipedrive.Auth))
 	}
+	errs = append(errs, checkStoreURL(c.Store))
 	return errors.Join(errs...)
+}
+
+// checkStoreURL accepts an empty store or a postgres:// URL without a password: ferry.yaml
+// holds no secret (the password goes in PGPASSWORD, ~/.pgpass or FERRY_STORE_URL).
+func checkStoreURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return fmt.Errorf("store: want empty (the local .ferry/state.db) or postgres://user@host:port/database")
+	}
+	if _, ok := u.User.Password(); ok || u.Query().Has("password") {
+		return fmt.Errorf("store: the URL carries a password, and ferry.yaml holds no secret: remove it and set PGPASSWORD (or ~/.pgpass), or put the whole URL in FERRY_STORE_URL")
+	}
+	return nil
 }
 
 func oneOf(v string, allowed ...string) bool {

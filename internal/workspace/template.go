@@ -14,6 +14,15 @@ func DefaultConfigYAML(harvest string) string {
 #   PIPEDRIVE_COMPANY_DOMAIN  e.g. acme for https://acme.pipedrive.com
 #   PIPEDRIVE_BASE_URL     overrides the company domain (e.g. a local sandbox)
 
+# Where ferry keeps its state. Empty: .ferry/state.db in this folder. A PostgreSQL URL
+# (postgres://user@host:5432/database, no password here: use PGPASSWORD or ~/.pgpass, or put
+# the whole URL in FERRY_STORE_URL, which overrides this) shares it, so the migration can be
+# run, resumed or checked (ferry status) from any machine with this folder's plan files.
+store: ""
+# The migration's name in a shared store (lower-case letters, digits, _); empty means this
+# folder's name.
+migration: ""
+
 source:
   # Klipy's API base URL; empty means https://api.klipy.ai/api/v1.
   klipy_base_url: ""

@@ -42,6 +42,15 @@ func (w *Workspace) Path(p string) string {
 	return filepath.Join(w.Dir, p)
 }
 
+// StoreURL returns the shared store's URL (FERRY_STORE_URL, else ferry.yaml's store), or ""
+// for the local .ferry/state.db.
+func (w *Workspace) StoreURL() string {
+	if u := os.Getenv("FERRY_STORE_URL"); u != "" {
+		return u
+	}
+	return w.Config.Store
+}
+
 // HarvestDir returns the harvest folder's path, or "" when none is configured.
 func (w *Workspace) HarvestDir() string { return w.Path(w.Config.Source.Harvest) }
 

@@ -34,6 +34,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"bad plan", "pipedrive:\n  plan: gold\n", []string{`pipedrive.plan "gold"`, "lite, growth, premium, ultimate"}},
 		{"bad region", "source:\n  default_phone_region: usa\n", []string{"default_phone_region", "US or GB"}},
 		{"several problems at once", "pipedrive:\n  plan: x\n  auth: magic\n", []string{"pipedrive.plan", "pipedrive.auth"}},
+		{"store not postgres", "store: mysql://db/ferry\n", []string{"store:", "postgres://"}},
+		{"store with a password", "store: postgres://ferry:hunter2@db/ferry\n", []string{"store:", "PGPASSWORD", "FERRY_STORE_URL"}},
+		{"store with a password parameter", "store: postgres://ferry@db/ferry?password=hunter2\n", []string{"store:", "PGPASSWORD"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

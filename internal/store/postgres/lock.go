@@ -1,0 +1,115 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+
+	"ferry/internal/store"
+)
+
+// lockClass is the first key of ferry's writer advisory locks; the second is the schema's hash.
+const lockClass = 0x66727279 // "frry"
+
+// keepalive settings of the lock's connection: the server ends the session of a machine that
+// vanished (a laptop that died) within about 90 s, and with it the advisory lock.
+var keepalive = map[string]string{"tcp_keepalives_idle": "60", "tcp_keepalives_interval": "10", "tcp_keepalives_count": "3"}
+
+// Locker is the workspace writer lock of a migration in a shared database: a session advisory
+// lock, held by a dedicated connection for as long as the command runs, so writers on any
+// machine exclude each other. PostgreSQL releases it when that session ends, however the
+// process ended. The holder is recorded in the schema's writer_lock table for the message a
+// second writer prints.
+type Locker struct {
+	url, name string
+}
+
+// NewLocker returns the writer lock of the migration called name in the database rawURL names.
+func NewLocker(rawURL, name string) *Locker { return &Locker{url: rawURL, name: name} }
+
+// Lock implements store.Locker; it creates and migrates the schema first when needed.
+func (l *Locker) Lock(ctx context.Context, h store.Holder) (store.Lease, error) {
+	schema, err := SchemaName(l.name)
+	if err != nil {
+		return store.Lease{}, err
+	}
+	cfg, err := connConfig(l.url, schema)
+	if err != nil {
+		return store.Lease{}, err
+	}
+	where := fmt.Sprintf("migration %s in %s", l.name, Redact(l.url))
+	if err := prepare(ctx, cfg, schema); err != nil {
+		return store.Lease{}, fmt.Errorf("lock %s: %w", where, err)
+	}
+	for k, v := range keepalive {
+		cfg.RuntimeParams[k] = v
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return store.Lease{}, fmt.Errorf("lock %s: %w", where, err)
+	}
+	lease, err := l.take(ctx, conn, schema, where, h)
+	if err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+	}
+	return lease, err
+}
+
+func (l *Locker) take(ctx context.Context, conn *pgx.Conn, schema, where string, h store.Holder) (store.Lease, error) {
+	var ok bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockClass, schema).Scan(&ok); err != nil {
+		return store.Lease{}, fmt.Errorf("lock %s: %w", where, err)
+	}
+	recorded, err := readHolder(ctx, conn)
+	if err != nil {
+		return store.Lease{}, fmt.Errorf("lock %s: %w", where, err)
+	}
+	if !ok {
+		return store.Lease{}, &store.LockedError{Holder: recorded, Where: where}
+	}
+	data, err := json.Marshal(h)
+	if err != nil {
+		return store.Lease{}, err
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO writer_lock (only_row, holder) VALUES (1, $1)
+		ON CONFLICT (only_row) DO UPDATE SET holder = excluded.holder`, string(data)); err != nil {
+		return store.Lease{}, fmt.Errorf("lock %s: record the holder: %w", where, err)
+	}
+	var once sync.Once
+	var relErr error
+	release := func() error {
+		once.Do(func() {
+			bg := context.WithoutCancel(ctx)
+			_, errDel := conn.Exec(bg, `DELETE FROM writer_lock`)
+			_, errUnlock := conn.Exec(bg, `SELECT pg_advisory_unlock($1, hashtext($2))`, lockClass, schema)
+			relErr = errors.Join(errDel, errUnlock, conn.Close(bg))
+			if relErr != nil {
+				relErr = fmt.Errorf("release the lock of %s: %w", where, relErr)
+			}
+		})
+		return relErr
+	}
+	return store.Lease{Stale: recorded, Release: release}, nil
+}
+
+// readHolder returns the recorded holder, zero when none is.
+func readHolder(ctx context.Context, conn *pgx.Conn) (store.Holder, error) {
+	var raw string
+	err := conn.QueryRow(ctx, `SELECT holder FROM writer_lock WHERE only_row = 1`).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Holder{}, nil
+	}
+	if err != nil {
+		return store.Holder{}, err
+	}
+	var h store.Holder
+	if err := json.Unmarshal([]byte(raw), &h); err != nil {
+		return store.Holder{}, fmt.Errorf("recorded holder %s: %w", strconv.Quote(raw), err)
+	}
+	return h, nil
+}
