@@ -41,6 +41,13 @@ func sandboxWorkspaceOpts(t *testing.T, people int, seed int64, opts sandbox.Opt
 // sandboxWorkspaceGen is sandboxWorkspaceOpts for any generator configuration.
 func sandboxWorkspaceGen(t *testing.T, cfg gen.Config, opts sandbox.Options) (string, *sandbox.Server, gen.Key) {
 	t.Helper()
+	return sandboxWorkspaceIn(t, cfg, opts, func(string) {})
+}
+
+// sandboxWorkspaceIn is sandboxWorkspaceGen calling setup(dir) between init and extract (to
+// point the workspace at another state store).
+func sandboxWorkspaceIn(t *testing.T, cfg gen.Config, opts sandbox.Options, setup func(dir string)) (string, *sandbox.Server, gen.Key) {
+	t.Helper()
 	seed := cfg.Seed
 	data := gen.New(cfg)
 	var users []sandbox.User
@@ -58,6 +65,7 @@ func sandboxWorkspaceGen(t *testing.T, cfg gen.Config, opts sandbox.Options) (st
 	if _, stderr, code := runFerry(t, "init", dir); code != 0 {
 		t.Fatalf("init: %s", stderr)
 	}
+	setup(dir)
 	key, err := data.WriteHarvest(filepath.Join(dir, "harvest"))
 	if err != nil {
 		t.Fatal(err)

@@ -16,10 +16,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ferry/internal/gen"
 	"ferry/internal/migrate"
 	"ferry/internal/pipedrive/sandbox"
 	"ferry/internal/store"
 	"ferry/internal/store/filelock"
+	"ferry/internal/store/postgres/pgtest"
 	"ferry/internal/workspace"
 )
 
@@ -80,48 +82,104 @@ func TestWritersRefuseWhileLocked(t *testing.T) {
 	}
 }
 
-// TestConcurrentRunsOneRefused starts two `ferry run` processes on one workspace at once:
-// exactly one migrates, the other exits 7 naming the first, and the sandbox holds every
-// record once.
+// stores are the state stores the lock tests run on: the local file, and a migration in the
+// PostgreSQL test database (skipped loudly without one, failing under CI=true).
+var stores = []struct {
+	name  string
+	setup func(t *testing.T) func(dir string)
+}{
+	{"sqlite", func(*testing.T) func(string) { return func(string) {} }},
+	{"postgres", usePostgres},
+}
+
+// usePostgres returns a workspace setup that keeps the state in a fresh migration of the
+// PostgreSQL test database (FERRY_STORE_URL, inherited by child processes).
+func usePostgres(t *testing.T) func(dir string) {
+	url := pgtest.URL(t)
+	name := pgtest.Name(t, url)
+	t.Setenv("FERRY_STORE_URL", url)
+	return func(dir string) { setMigration(t, dir, name) }
+}
+
+// setMigration sets ferry.yaml's migration name.
+func setMigration(t *testing.T, dir, name string) {
+	t.Helper()
+	path := filepath.Join(dir, workspace.ConfigFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Replace(string(data), "\nmigration: \"\"\n", "\nmigration: "+name+"\n", 1)
+	if out == string(data) {
+		t.Fatalf("%s has no empty migration line", path)
+	}
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// confirmedWorkspace makes a confirmed sandbox workspace of 30 people (seed 5) on the store
+// setup picks.
+func confirmedWorkspace(t *testing.T, setup func(dir string)) (string, *sandbox.Server) {
+	t.Helper()
+	dir, sb, _ := sandboxWorkspaceIn(t, gen.Config{People: 30, Seed: 5}, sandbox.Options{}, setup)
+	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
+		t.Fatalf("confirm: %s", stderr)
+	}
+	return dir, sb
+}
+
+// TestConcurrentRunsOneRefused starts two `ferry run` processes on one workspace at once, on
+// each store: exactly one migrates, the other exits 7 naming the first, and the sandbox holds
+// every record once.
 func TestConcurrentRunsOneRefused(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: starts child processes")
 	}
 	ref := referenceCounts(t, 30, 5)
-	dir, sb, _ := sandboxWorkspace(t, 30, 5)
-	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
-		t.Fatalf("confirm: %s", stderr)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			dir, sb := confirmedWorkspace(t, st.setup(t))
+			sb.SetFaults(sandbox.Faults{Latency: 15 * time.Millisecond})
+			a, b := startFerry(t, "run", "-w", dir), startFerry(t, "run", "-w", dir)
+			ra, rb := a.wait(), b.wait()
+			ran, refused := ra, rb
+			if ra.code == exitLocked {
+				ran, refused = rb, ra
+			}
+			if ran.code != genRunExit || refused.code != exitLocked {
+				t.Fatalf("exit codes %d and %d, want %d and %d\nA:\n%s%s\nB:\n%s%s", ra.code, rb.code, genRunExit, exitLocked, ra.stdout, ra.stderr, rb.stdout, rb.stderr)
+			}
+			if want := fmt.Sprintf("ferry run (pid %d on ", ran.pid); !strings.Contains(refused.stderr, want) {
+				t.Errorf("refusal does not name the holder %q:\n%s", want, refused.stderr)
+			}
+			t.Logf("refused: %s", strings.TrimSpace(refused.stderr))
+			checkOnce(t, sb, ref)
+		})
 	}
-	sb.SetFaults(sandbox.Faults{Latency: 15 * time.Millisecond})
-	a, b := startFerry(t, "run", "-w", dir), startFerry(t, "run", "-w", dir)
-	ra, rb := a.wait(), b.wait()
-	ran, refused := ra, rb
-	if ra.code == exitLocked {
-		ran, refused = rb, ra
-	}
-	if ran.code != genRunExit || refused.code != exitLocked {
-		t.Fatalf("exit codes %d and %d, want %d and %d\nA:\n%s\nB:\n%s", ra.code, rb.code, genRunExit, exitLocked, ra.stderr, rb.stderr)
-	}
-	if want := fmt.Sprintf("ferry run (pid %d on ", ran.pid); !strings.Contains(refused.stderr, want) {
-		t.Errorf("refusal does not name the holder %q:\n%s", want, refused.stderr)
-	}
-	t.Logf("refused: %s", strings.TrimSpace(refused.stderr))
-	checkOnce(t, sb, ref)
 }
 
-// TestCrashStormTwoRunners runs rounds of two competing `ferry run` processes on one
-// workspace and kills them with SIGKILL at random points (after a random number of creates
-// reached the sandbox); then one run finishes. The sandbox, read back, holds every record
-// exactly once and as many as an uninterrupted run creates.
+// TestCrashStormTwoRunners runs, on each store, rounds of two competing `ferry run` processes
+// on one workspace and kills them with SIGKILL at random points (after a random number of
+// creates reached the sandbox); then one run finishes. The sandbox, read back, holds every
+// record exactly once and as many as an uninterrupted run creates.
 func TestCrashStormTwoRunners(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: the crash storm starts child processes")
 	}
 	ref := referenceCounts(t, 30, 5)
-	dir, sb, _ := sandboxWorkspace(t, 30, 5)
-	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
-		t.Fatalf("confirm: %s", stderr)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			dir, sb := confirmedWorkspace(t, st.setup(t))
+			crashStorm(t, dir, sb)
+			checkOnce(t, sb, ref)
+		})
 	}
+}
+
+// crashStorm runs the rounds of TestCrashStormTwoRunners, then a final run to completion.
+func crashStorm(t *testing.T, dir string, sb *sandbox.Server) {
+	t.Helper()
 	sb.SetFaults(sandbox.Faults{Latency: 3 * time.Millisecond})
 	r := rand.New(rand.NewPCG(7, 13))
 	killed, refused, finished := 0, 0, 0
@@ -153,7 +211,6 @@ func TestCrashStormTwoRunners(t *testing.T) {
 	if out, stderr, code := runFerry(t, "run", "-w", dir); code != genRunExit {
 		t.Fatalf("final run: exit %d\n%s%s", code, out, stderr)
 	}
-	checkOnce(t, sb, ref)
 }
 
 // referenceCounts migrates a workspace of people records (seed) once, uninterrupted, and

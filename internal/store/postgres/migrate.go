@@ -62,6 +62,15 @@ func migrateUp(ctx context.Context, db *sql.DB, schema string) error {
 	if latest := srcs[len(srcs)-1].Version; cur > latest {
 		return fmt.Errorf("schema %s is at version %d, newer than this ferry knows (%d); use a newer ferry", schema, cur, latest)
 	}
+	// HasPending takes no lock: a schema that is current (every open but the first) never
+	// waits on another process's migration.
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("check schema %s for pending migrations: %w", schema, err)
+	}
+	if !pending {
+		return nil
+	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate schema %s: %w", schema, err)
 	}
@@ -69,7 +78,8 @@ func migrateUp(ctx context.Context, db *sql.DB, schema string) error {
 }
 
 func provider(db *sql.DB) (*goose.Provider, error) {
-	locker, err := lock.NewPostgresSessionLocker()
+	// Poll every second (goose's default is 5 s) for up to two minutes.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 120))
 	if err != nil {
 		return nil, err
 	}
