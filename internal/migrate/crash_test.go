@@ -11,14 +11,16 @@ import (
 	"testing"
 	"time"
 
+	"ferry/internal/gen"
 	"ferry/internal/pipedrive/sandbox"
 	"ferry/internal/plan/decide"
-	"ferry/internal/store/sqlite"
+	"ferry/internal/store/postgres/pgtest"
 )
 
 // crashPlan is what the parent hands the child process.
 type crashPlan struct {
 	URL, Token, DB, Harvest string
+	PG                      pgStore // the store, when it is PostgreSQL
 	Decisions               decide.Decisions
 	Merges                  []Merge
 }
@@ -30,9 +32,23 @@ func TestCrashAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: the crash test starts child processes")
 	}
-	f := newFixture(t, 150, 13)
+	crashAndResume(t, newFixture(t, 150, 13))
+}
+
+// TestCrashAndResumePostgres is TestCrashAndResume with the state in PostgreSQL (skipped
+// loudly without a test database, failing under CI=true).
+func TestCrashAndResumePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode: the crash test starts child processes")
+	}
+	url := pgtest.URL(t)
+	pg := pgStore{URL: url, Name: pgtest.Name(t, url)}
+	crashAndResume(t, newFixtureOn(t, gen.Config{People: 150, Seed: 13, InteractionsMean: 2, AttachmentsPer100: 6}, sandbox.Options{}, pg))
+}
+
+func crashAndResume(t *testing.T, f *fixture) {
 	f.sb.SetFaults(sandbox.Faults{Latency: 2 * time.Millisecond})
-	plan := crashPlan{URL: f.url, Token: f.sb.Token(), DB: f.dbPath, Harvest: f.harvest, Decisions: f.dec, Merges: f.merges}
+	plan := crashPlan{URL: f.url, Token: f.sb.Token(), DB: f.dbPath, PG: f.pg, Harvest: f.harvest, Decisions: f.dec, Merges: f.merges}
 	planPath := filepath.Join(t.TempDir(), "plan.json")
 	data, err := json.Marshal(plan)
 	if err != nil {
@@ -122,7 +138,7 @@ func TestCrashChild(t *testing.T) {
 	if err := json.Unmarshal(data, &plan); err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(plan.DB)
+	st, err := openTestStore(plan.DB, plan.PG)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"ferry/internal/plan/decide"
 	"ferry/internal/source"
 	"ferry/internal/store"
+	"ferry/internal/store/postgres"
 	"ferry/internal/store/sqlite"
 )
 
@@ -26,7 +27,8 @@ type fixture struct {
 	url     string
 	store   store.Store
 	dbPath  string
-	harvest string // the generated harvest folder (attachment files)
+	harvest string  // the generated harvest folder (attachment files)
+	pg      pgStore // the PostgreSQL store instead of dbPath, when pg.name is set
 	dec     decide.Decisions
 	merges  []Merge
 }
@@ -55,9 +57,18 @@ func newBenchFixture(t testing.TB, people int) *fixture {
 // newFixtureGen builds a fixture from a generator configuration and sandbox options.
 func newFixtureGen(t testing.TB, cfg gen.Config, opts sandbox.Options) *fixture {
 	t.Helper()
+	return newFixtureOn(t, cfg, opts, pgStore{})
+}
+
+// pgStore names a migration in a PostgreSQL database.
+type pgStore struct{ URL, Name string }
+
+// newFixtureOn is newFixtureGen with the state in PostgreSQL when pg names a migration.
+func newFixtureOn(t testing.TB, cfg gen.Config, opts sandbox.Options, pg pgStore) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	seed := cfg.Seed
-	f := &fixture{t: t, data: gen.New(cfg)}
+	f := &fixture{t: t, data: gen.New(cfg), pg: pg}
 	f.harvest = filepath.Join(t.TempDir(), "harvest")
 	key, err := f.data.WriteHarvest(f.harvest)
 	if err != nil {
@@ -95,12 +106,20 @@ func newFixtureGen(t testing.TB, cfg gen.Config, opts sandbox.Options) *fixture 
 }
 
 func (f *fixture) openStore() store.Store {
-	st, err := sqlite.Open(f.dbPath)
+	st, err := openTestStore(f.dbPath, f.pg)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// openTestStore opens the PostgreSQL migration pg names, else the SQLite file at path.
+func openTestStore(path string, pg pgStore) (store.Store, error) {
+	if pg.Name != "" {
+		return postgres.Open(context.Background(), pg.URL, pg.Name)
+	}
+	return sqlite.Open(path)
 }
 
 // propose builds decisions from the snapshot and the sandbox, with the admin as fallback owner.
