@@ -42,6 +42,7 @@ The journey, one command each:
   ferry delta           carry over what changed during cutover
   ferry rollback        undo a migration
   ferry report          deliverables for the admin
+  ferry status          the migrations in the state store: phase, progress, lock
 
 Try it without any account: ferry demo.
 
@@ -88,6 +89,7 @@ func addCommands(root *cobra.Command, g *globalOptions) {
 		newRollbackCommand(g),
 		newVerifyCommand(g),
 		newReportCommand(g),
+		newStatusCommand(g),
 		newListenCommand(g),
 		newGenCommand(g),
 		newSandboxCommand(g),

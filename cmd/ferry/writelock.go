@@ -31,6 +31,7 @@ var readerCommands = map[string]string{
 	"lint":              "reads mapping.yaml and the snapshot",
 	"estimate":          "reads counts and the plan",
 	"report":            "reads the store; writes only its own report directory",
+	"status":            "reads the stores and peeks at their locks without taking them",
 	"listen":            "only appends webhook events, once per id, which no other command changes; it runs beside extract and delta during the cutover",
 	"decide list":       "reads decisions.yaml",
 	"harvest template":  "writes CSV templates outside the state",

@@ -74,4 +74,7 @@ type Locker interface {
 	// error is a *LockedError naming that holder (errors.Is(err, ErrLocked)). A lock left by
 	// a dead process is taken over; Lease.Stale then names the dead holder.
 	Lock(ctx context.Context, h Holder) (Lease, error)
+	// Peek says who holds the lock without taking it (ferry status): held is false when it
+	// is free; h is then the holder a dead process left recorded, if any.
+	Peek(ctx context.Context) (h Holder, held bool, err error)
 }

@@ -73,6 +73,28 @@ func (l *Locker) Lock(ctx context.Context, h store.Holder) (store.Lease, error) 
 	return store.Lease{Stale: stale, Release: release}, nil
 }
 
+// Peek implements store.Locker without touching the lock: it reads the recorded holder and,
+// when that holder ran on this host, asks the kernel whether its process still exists. (A
+// holder on another host sharing the folder is reported as holding.) A missing file is free.
+func (l *Locker) Peek(context.Context) (store.Holder, bool, error) {
+	f, err := os.Open(l.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return store.Holder{}, false, nil
+	}
+	if err != nil {
+		return store.Holder{}, false, fmt.Errorf("read workspace lock %s: %w", l.path, err)
+	}
+	defer f.Close()
+	h, err := readHolder(f)
+	if err != nil || h.IsZero() {
+		return store.Holder{}, false, nil // released cleanly (empty) or being written
+	}
+	if host, _ := os.Hostname(); h.Host == host && unix.Kill(h.PID, 0) == unix.ESRCH {
+		return h, false, nil
+	}
+	return h, true, nil
+}
+
 // waitHolder reads the holder recorded in the locked file f, waiting briefly for a holder
 // that has just taken the lock to write itself; it returns the zero Holder if none appears.
 func (l *Locker) waitHolder(ctx context.Context, f *os.File) store.Holder {

@@ -19,6 +19,9 @@ import (
 func TestSecondLockRefusedNamingHolder(t *testing.T) {
 	path := filepath.Join(t.TempDir(), Name)
 	ctx := context.Background()
+	if _, held, err := New(path).Peek(ctx); held || err != nil {
+		t.Errorf("Peek before any lock: held %v, %v", held, err)
+	}
 	first := store.Me("ferry run")
 	lease, err := New(path).Lock(ctx, first)
 	if err != nil {
@@ -40,8 +43,14 @@ func TestSecondLockRefusedNamingHolder(t *testing.T) {
 			t.Errorf("error %q does not name %q", err, want)
 		}
 	}
+	if h, held, err := New(path).Peek(ctx); !held || err != nil || h != first {
+		t.Errorf("Peek while locked: %v, held %v, %v; want %v", h, held, err, first)
+	}
 	if err := lease.Release(); err != nil {
 		t.Fatal(err)
+	}
+	if h, held, err := New(path).Peek(ctx); held || err != nil || !h.IsZero() {
+		t.Errorf("Peek after release: %v, held %v, %v; want free", h, held, err)
 	}
 	if err := lease.Release(); err != nil {
 		t.Errorf("second release: %v, want nil (idempotent)", err)
@@ -81,6 +90,9 @@ func TestDeadHolderTakenOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
+	if h, held, err := New(path).Peek(context.Background()); held || err != nil || h.PID != cmd.Process.Pid {
+		t.Errorf("Peek after the holder died: %v, held %v, %v; want free, naming the dead child", h, held, err)
+	}
 	lease, err := New(path).Lock(context.Background(), store.Me("ferry run"))
 	if err != nil {
 		t.Fatalf("lock after the holder died: %v", err)

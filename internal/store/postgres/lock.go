@@ -97,6 +97,40 @@ func (l *Locker) take(ctx context.Context, conn *pgx.Conn, schema, where string,
 	return store.Lease{Stale: recorded, Release: release}, nil
 }
 
+// Peek implements store.Locker without taking the lock: pg_locks says whether a session holds
+// the migration's advisory lock, the writer_lock table who. A migration whose schema does not
+// exist is free.
+func (l *Locker) Peek(ctx context.Context) (store.Holder, bool, error) {
+	schema, err := SchemaName(l.name)
+	if err != nil {
+		return store.Holder{}, false, err
+	}
+	cfg, err := connConfig(l.url, schema)
+	if err != nil {
+		return store.Holder{}, false, err
+	}
+	where := fmt.Sprintf("migration %s in %s", l.name, Redact(l.url))
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return store.Holder{}, false, fmt.Errorf("peek at the lock of %s: %w", where, err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var held bool
+	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint & 4294967295) AND objsubid = 2)`,
+		lockClass, schema).Scan(&held)
+	if err != nil {
+		return store.Holder{}, false, fmt.Errorf("peek at the lock of %s: %w", where, err)
+	}
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('writer_lock') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		return store.Holder{}, held, err
+	}
+	h, err := readHolder(ctx, conn)
+	return h, held, err
+}
+
 // readHolder returns the recorded holder, zero when none is.
 func readHolder(ctx context.Context, conn *pgx.Conn) (store.Holder, error) {
 	var raw string

@@ -22,6 +22,9 @@ func TestLockerRefusesSecondWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if h, held, err := NewLocker(url, name).Peek(ctx); !held || err != nil || h != first {
+		t.Errorf("Peek while locked: %v, held %v, %v; want %v", h, held, err, first)
+	}
 	_, err = NewLocker(url, name).Lock(ctx, store.Me("ferry delta"))
 	var le *store.LockedError
 	if !errors.As(err, &le) || le.Holder != first {
@@ -37,6 +40,9 @@ func TestLockerRefusesSecondWriter(t *testing.T) {
 	other.Release()
 	if err := lease.Release(); err != nil {
 		t.Fatal(err)
+	}
+	if _, held, err := NewLocker(url, name).Peek(ctx); held || err != nil {
+		t.Errorf("Peek after release: held %v, %v; want free", held, err)
 	}
 	again, err := NewLocker(url, name).Lock(ctx, store.Me("ferry delta"))
 	if err != nil || !again.Stale.IsZero() {

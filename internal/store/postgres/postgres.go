@@ -171,3 +171,53 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// List returns the names of the migrations the database rawURL names holds (the ferry_*
+// schemas that carry a schema version), sorted.
+func List(ctx context.Context, rawURL string) ([]string, error) {
+	cfg, err := connConfig(rawURL, "")
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("list migrations in %s: %w", Redact(rawURL), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	rows, err := conn.Query(ctx, `SELECT substr(table_schema, length($1) + 1) FROM information_schema.tables
+		WHERE table_name = 'goose_db_version' AND starts_with(table_schema, $1) ORDER BY 1`, SchemaPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("list migrations in %s: %w", Redact(rawURL), err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("list migrations in %s: %w", Redact(rawURL), err)
+	}
+	return names, nil
+}
+
+// OpenExisting opens the migration called name without creating or migrating its schema (for
+// readers such as ferry status); a migration that does not exist is an error wrapping
+// store.ErrNotFound.
+func OpenExisting(ctx context.Context, rawURL, name string) (*Store, error) {
+	schema, err := SchemaName(name)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := connConfig(rawURL, schema)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{schema: schema, where: fmt.Sprintf("migration %s in %s", name, Redact(rawURL))}
+	s.w, s.r = openDB(cfg, 1), openDB(cfg, readers)
+	var exists bool
+	if err := s.r.QueryRowContext(ctx, `SELECT to_regclass('goose_db_version') IS NOT NULL`).Scan(&exists); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", s.where, err)
+	}
+	if !exists {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", s.where, store.ErrNotFound)
+	}
+	return s, nil
+}
