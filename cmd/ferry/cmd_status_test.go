@@ -36,7 +36,7 @@ func TestStatusLocal(t *testing.T) {
 	if got := statusJSON(t, "-w", dir); len(got) != 1 || got[0].Phase != "confirmed" {
 		t.Fatalf("status after confirm: %+v", got)
 	}
-	if _, stderr, code := runFerry(t, "run", "-w", dir); code != 0 {
+	if _, stderr, code := runFerry(t, "run", "-w", dir); code != genRunExit {
 		t.Fatalf("run: %s", stderr)
 	}
 	s := statusJSON(t, "-w", dir)[0]
@@ -68,7 +68,7 @@ func TestStatusPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, stderr, code := runFerry(t, "run", "-w", dir); code != 0 {
+	if _, stderr, code := runFerry(t, "run", "-w", dir); code != genRunExit {
 		t.Fatalf("run: %s", stderr)
 	}
 	other := pgtest.Name(t, url)

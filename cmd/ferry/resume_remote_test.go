@@ -45,7 +45,7 @@ func TestResumeFromAnotherMachine(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := startFerry(t, "run", "-w", dirB).wait()
-	if r.code != 0 {
+	if r.code != genRunExit {
 		t.Fatalf("resume on the other machine: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if !strings.Contains(r.stdout, "done by earlier runs") {
