@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"ferry/internal/gen"
 	"ferry/internal/pipedrive/costs"
+	"ferry/internal/pipedrive/sandbox"
+	"ferry/internal/store/postgres/pgtest"
 )
 
 // createPath is the create endpoint of each id-map entity.
@@ -18,13 +21,25 @@ var createPath = map[string]string{"organization": "/api/v2/organizations", "per
 // generator's default density) into a sandbox with limits off, once per iteration, and
 // reports wall time, requests, tokens and tokens ÷ the create cost of what was created.
 func BenchmarkRun(b *testing.B) {
+	benchRun(b, func(people int) *fixture { return newBenchFixture(b, people) })
+}
+
+// BenchmarkRunPostgres is BenchmarkRun with the state in the PostgreSQL test database.
+func BenchmarkRunPostgres(b *testing.B) {
+	url := pgtest.URL(b)
+	benchRun(b, func(people int) *fixture {
+		return newFixtureOn(b, gen.Config{People: people, Seed: 1}, sandbox.Options{}, pgStore{URL: url, Name: pgtest.Name(b, url)})
+	})
+}
+
+func benchRun(b *testing.B, fixture func(people int) *fixture) {
 	people := 1000
 	if v, err := strconv.Atoi(os.Getenv("FERRY_BENCH_PEOPLE")); err == nil && v > 0 {
 		people = v
 	}
 	for range b.N {
 		b.StopTimer()
-		f := newBenchFixture(b, people)
+		f := fixture(people)
 		b.StartTimer()
 		start := time.Now()
 		rep, err := f.engine(f.store).Run(context.Background())

@@ -4,9 +4,12 @@
 // which the connections' search_path selects; the schema is created and migrated (goose,
 // embedded SQL) on Open.
 //
-// Concurrency: every write goes through one writer connection, as in the SQLite store, so
-// writes of one process commit in the order they are made; reads use a separate pool. The
-// workspace writer lock across processes and machines is a session advisory lock (Locker).
+// Concurrency: writes go through a small pool of writer connections, so PostgreSQL commits
+// the engine's concurrent writes together (one goroutine's writes still commit in the order it
+// makes them); reads use a separate pool. Sequence numbers (journal, events) are assigned at
+// insert, so with concurrent writers a number may become visible after a higher one; walks
+// that must see every entry run after the writes (rollback, report). The workspace writer
+// lock across processes and machines is a session advisory lock (Locker).
 //
 // Atomicity: every method that writes several rows does so in one transaction. Walks read in
 // pages by key and hold no cursor while the callback runs.
@@ -31,8 +34,13 @@ import (
 
 var _ store.Store = (*Store)(nil)
 
-// readers is the size of the read pool.
-const readers = 4
+// readers and writers size the two pools. Several writer connections let PostgreSQL commit
+// the engine's concurrent id-map and journal writes together (one WAL flush for several
+// commits) instead of one after another.
+const (
+	readers = 4
+	writers = 4
+)
 
 // SchemaPrefix starts the name of every workspace schema ferry makes.
 const SchemaPrefix = "ferry_"
@@ -126,7 +134,7 @@ func Open(ctx context.Context, rawURL, name string) (*Store, error) {
 	if err := prepare(ctx, cfg, schema); err != nil {
 		return nil, fmt.Errorf("open %s: %w", s.where, err)
 	}
-	s.w = openDB(cfg, 1)
+	s.w = openDB(cfg, writers)
 	s.r = openDB(cfg, readers)
 	if err := s.r.PingContext(ctx); err != nil {
 		s.Close()
