@@ -136,6 +136,9 @@ func saveLock(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st
 			return err
 		}
 	}
+	if err := lock.SaveFiles(ctx, st, lockFiles(ws)); err != nil {
+		return err
+	}
 	if err := lock.Save(ctx, st, l); err != nil {
 		return err
 	}

@@ -38,7 +38,8 @@ func TestResumeFromAnotherMachine(t *testing.T) {
 	if err := os.WriteFile(edited, append(orig, "\n# edited on the other machine\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := startFerry(t, "run", "-w", dirB).wait(); r.code != exitBlocked || !strings.Contains(r.stderr, "mapping") {
+	if r := startFerry(t, "run", "-w", dirB).wait(); r.code != exitBlocked || !strings.Contains(r.stderr, "mapping") ||
+		!strings.Contains(r.stderr, `now "# edited on the other machine"`) {
 		t.Fatalf("run with an edited mapping.yaml: exit %d, want %d naming mapping.yaml:\n%s", r.code, exitBlocked, r.stderr)
 	}
 	if err := os.WriteFile(edited, orig, 0o644); err != nil {

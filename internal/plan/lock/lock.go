@@ -140,13 +140,13 @@ func Check(ctx context.Context, st store.Store, f Files) (Lock, error) {
 	}
 	var changed []string
 	if cur.Mapping != saved.Mapping {
-		changed = append(changed, f.Mapping+" was edited")
+		changed = append(changed, f.Mapping+" was edited"+describeEdit(ctx, st, f.Mapping))
 	}
 	if cur.Decisions != saved.Decisions {
-		changed = append(changed, f.Decisions+" was edited")
+		changed = append(changed, f.Decisions+" was edited"+describeEdit(ctx, st, f.Decisions))
 	}
 	if cur.Dedupe != saved.Dedupe {
-		changed = append(changed, f.Dedupe+" was edited")
+		changed = append(changed, f.Dedupe+" was edited"+describeEdit(ctx, st, f.Dedupe))
 	}
 	if cur.Snapshot != saved.Snapshot {
 		changed = append(changed, fmt.Sprintf("the source snapshot changed (%d records at confirmation, %d now; ferry extract ran again)",
