@@ -73,7 +73,7 @@ func runGenSnapshot(ctx context.Context, g *globalOptions, opts GenOptions) erro
 		t0 := time.Now()
 		n, err := st.LoadRecords(ctx, func(put func(source.Record) error) error { return d.Each(k, put) })
 		if err != nil {
-			return fmt.Errorf("generate %s records into %s: %w", k, ws.StatePath(), err)
+			return fmt.Errorf("generate %s records into %s: %w", k, storeName(ws), err)
 		}
 		counts[k] = n
 		if !g.JSON {
@@ -85,7 +85,7 @@ func runGenSnapshot(ctx context.Context, g *globalOptions, opts GenOptions) erro
 			"seconds": time.Since(start).Seconds()})
 	}
 	g.printf("Loaded a generated workspace of %d people (seed %d) into %s in %s. Next: ferry plan\n",
-		opts.People, opts.Seed, ws.StatePath(), time.Since(start).Round(time.Millisecond))
+		opts.People, opts.Seed, storeName(ws), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

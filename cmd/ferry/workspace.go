@@ -56,3 +56,12 @@ func storeTarget(ws *workspace.Workspace) (url, name string) {
 func openWorkspaceOnly(g *globalOptions) (*workspace.Workspace, error) {
 	return workspace.Open(g.Workspace)
 }
+
+// storeName names the state store of ws for messages: the state file, or the migration in
+// the PostgreSQL database (without the URL's password).
+func storeName(ws *workspace.Workspace) string {
+	if url, name := storeTarget(ws); url != "" {
+		return fmt.Sprintf("migration %s in %s", name, postgres.Redact(url))
+	}
+	return ws.StatePath()
+}
