@@ -1,6 +1,5 @@
-//go:build unix
-
-// Package filelock implements store.Locker with an OS file lock (flock(2)) on a file in the
+// Package filelock implements store.Locker with an OS file lock (package flock: flock(2),
+// LockFileEx on Windows) on a file in the
 // workspace's state directory. The file records who holds the lock (pid, host, command, start
 // time) for the message a second writer prints; the lock itself is the kernel's, which frees
 // it when the holding process exits or is killed, so a dead holder never blocks a workspace.
@@ -17,9 +16,8 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"ferry/internal/store"
+	"ferry/internal/store/flock"
 )
 
 // Name is the lock file's name inside a workspace's state directory.
@@ -43,16 +41,16 @@ func (l *Locker) Lock(ctx context.Context, h store.Holder) (store.Lease, error) 
 	if err != nil {
 		return store.Lease{}, fmt.Errorf("open workspace lock %s: %w", l.path, err)
 	}
-	if err := flock(f, unix.LOCK_EX|unix.LOCK_NB); err != nil {
+	if err := flock.Lock(f, true); err != nil {
 		defer f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
+		if errors.Is(err, flock.ErrWouldBlock) {
 			return store.Lease{}, &store.LockedError{Holder: l.waitHolder(ctx, f), Where: "the workspace lock " + l.path}
 		}
 		return store.Lease{}, fmt.Errorf("lock %s: %w", l.path, err)
 	}
 	stale, _ := readHolder(f)
 	if err := writeHolder(f, h); err != nil {
-		_ = flock(f, unix.LOCK_UN)
+		_ = flock.Unlock(f)
 		f.Close()
 		return store.Lease{}, fmt.Errorf("record the holder in %s: %w", l.path, err)
 	}
@@ -62,7 +60,7 @@ func (l *Locker) Lock(ctx context.Context, h store.Holder) (store.Lease, error) 
 		once.Do(func() {
 			// Clear the record first: a reader never sees a free lock naming a holder.
 			errTrunc := f.Truncate(0)
-			errUnlock := flock(f, unix.LOCK_UN)
+			errUnlock := flock.Unlock(f)
 			relErr = errors.Join(errTrunc, errUnlock, f.Close())
 			if relErr != nil {
 				relErr = fmt.Errorf("release workspace lock %s: %w", l.path, relErr)
@@ -89,7 +87,7 @@ func (l *Locker) Peek(context.Context) (store.Holder, bool, error) {
 	if err != nil || h.IsZero() {
 		return store.Holder{}, false, nil // released cleanly (empty) or being written
 	}
-	if host, _ := os.Hostname(); h.Host == host && unix.Kill(h.PID, 0) == unix.ESRCH {
+	if host, _ := os.Hostname(); h.Host == host && !flock.Alive(h.PID) {
 		return h, false, nil
 	}
 	return h, true, nil
@@ -108,16 +106,6 @@ func (l *Locker) waitHolder(ctx context.Context, f *os.File) store.Holder {
 		case <-ctx.Done():
 			return h
 		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-// flock retries flock(2) when a signal interrupts it.
-func flock(f *os.File, how int) error {
-	for {
-		err := unix.Flock(int(f.Fd()), how)
-		if !errors.Is(err, unix.EINTR) {
-			return err
 		}
 	}
 }

@@ -4,14 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
-	"golang.org/x/sys/unix"
+
+	"ferry/internal/store/flock"
 )
 
 //go:embed migrations/*.sql
@@ -133,9 +133,9 @@ func (s *Store) adoptLegacyVersion(ctx context.Context) error {
 	})
 }
 
-// fileLocker is goose's lock.Locker as a blocking flock(2) on a file beside the database:
-// two processes opening a new workspace at once migrate one after the other. flock and
-// SQLite's own (fcntl) locks are independent, and the kernel frees a dead process's flock.
+// fileLocker is goose's lock.Locker as a blocking OS lock (package flock) on a file beside the
+// database: two processes opening a new workspace at once migrate one after the other. The
+// lock is on its own file, apart from SQLite's locks, and the OS frees a dead process's lock.
 type fileLocker struct {
 	path string
 	f    *os.File
@@ -146,13 +146,7 @@ func (l *fileLocker) Lock(ctx context.Context, _ *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("migration lock %s: %w", l.path, err)
 	}
-	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
-	if err != nil {
+	if err := flock.Lock(f, false); err != nil {
 		f.Close()
 		return fmt.Errorf("migration lock %s: %w", l.path, err)
 	}
