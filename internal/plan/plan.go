@@ -17,8 +17,10 @@ import (
 // Options tune Build.
 type Options struct {
 	DefaultRegion string // for national phone numbers (ferry.yaml source.default_phone_region)
-	MergePolicy   string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
-	FallbackOwner string // Pipedrive user email for unmatched owners; empty leaves them open
+	// Hints and Headers come from the harvest's column map (see mapping.Options); nil: none.
+	Hints, Headers map[source.Kind]map[string]string
+	MergePolicy    string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
+	FallbackOwner  string // Pipedrive user email for unmatched owners; empty leaves them open
 	// Existing is what Pipedrive already holds, for merge-into-existing proposals (nil: none).
 	Existing *dedupe.Destination
 	// DestinationRead says whether Dest came from a real read of Pipedrive.
@@ -70,7 +72,8 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 		o, _ := p.Profile.Object(k)
 		p.Counts[k] = o.Records
 	}
-	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion})
+	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion,
+		Hints: opts.Hints, Headers: opts.Headers})
 	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
 	mark("profile, mapping and decisions", t0)
 	t0 = time.Now()

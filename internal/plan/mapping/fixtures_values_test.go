@@ -1,18 +1,55 @@
 package mapping
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"ferry/internal/klipy/harvest"
 	"ferry/internal/plan/profile"
 	"ferry/internal/sharedtest"
 	"ferry/internal/source"
+	"ferry/internal/store"
 )
 
-// TestFixtureCustomFieldTypes profiles the three shared hand-made exports' columns and checks
-// the proposed Pipedrive type of every custom field their expected.json names.
+// harvested is one hand-made harvest folder read by the harvest reader.
+type harvested struct {
+	records []source.Record
+	profile profile.Profile
+	opts    Options // the column map's hints and headers
+}
+
+// readHarvest reads a harvest folder with the real reader and profiles it; the column map it
+// proposes gives the hints and headers Propose reads.
+func readHandMadeHarvest(t *testing.T, dir string) harvested {
+	t.Helper()
+	var h harvested
+	pr := profile.NewProfiler()
+	st, err := harvest.Read(context.Background(), dir, harvest.Options{},
+		func(r source.Record) error { h.records = append(h.records, r); pr.Add(r); return nil },
+		func(store.QuarantineItem) error { return nil })
+	if err != nil {
+		t.Fatalf("read %s: %v", dir, err)
+	}
+	h.profile = pr.Profile()
+	h.opts = Options{DefaultRegion: "US", Hints: st.Columns.Hints(), Headers: map[source.Kind]map[string]string{}}
+	for _, f := range st.Columns.Files {
+		for _, c := range f.Columns {
+			if h.opts.Headers[f.Kind] == nil {
+				h.opts.Headers[f.Kind] = map[string]string{}
+			}
+			h.opts.Headers[f.Kind][c.Field] = c.Header
+		}
+	}
+	return h
+}
+
+// TestFixtureCustomFieldTypes reads the three shared hand-made exports with the harvest
+// reader, profiles them, proposes the mapping and checks the Pipedrive type of every custom
+// field their expected.json names; monetary fields must carry each amount's currency.
 func TestFixtureCustomFieldTypes(t *testing.T) {
 	root := sharedtest.Require(t, filepath.Join("fixtures", "harvests"))
 	for _, folder := range []string{"sheets-export", "excel-eu", "crm-dump"} {
@@ -31,31 +68,30 @@ func TestFixtureCustomFieldTypes(t *testing.T) {
 			if len(exp.CustomFields) == 0 {
 				t.Fatalf("%s/expected.json names no custom_fields", folder)
 			}
-			p := profileCSVDir(t, dir)
-			m := Propose(p, Schema{}, Options{})
+			h := readHandMadeHarvest(t, dir)
+			m := Propose(h.profile, Schema{}, h.opts)
 			for col, want := range exp.CustomFields {
-				f, kind := findCustom(m, source.CustomPrefix+col)
+				f, kind := findCustomField(m, col)
 				if kind == "" {
-					t.Errorf("column %q: in no harvest file", col)
+					t.Errorf("no custom field %q proposed (want %s)", col, want)
 					continue
 				}
-				if f.CustomField == "" || f.Type != want {
-					t.Errorf("%s column %q: proposed %s custom field %q (target %q, skip %q; %s), want %s",
-						kind, col, f.Type, f.CustomField, f.Target, f.Skip, f.Reason, want)
+				if f.Type != want {
+					t.Errorf("%s custom field %q (from %s): %s (%s), want %s", kind, col, f.Source, f.Type, f.Reason, want)
 				}
 				if want == "monetary" {
-					checkCurrencies(t, m, kind, dir, col)
+					checkCurrencies(t, m, kind, f, h.records)
 				}
 			}
 		})
 	}
 }
 
-// findCustom finds the proposed field of a source column in any object.
-func findCustom(m Mapping, name string) (Field, source.Kind) {
+// findCustomField finds the proposed custom field of a name in any object.
+func findCustomField(m Mapping, name string) (Field, source.Kind) {
 	for _, o := range m.Objects {
 		for _, f := range o.Fields {
-			if f.Source == name {
+			if strings.EqualFold(f.CustomField, name) {
 				return f, o.Source
 			}
 		}
@@ -63,26 +99,26 @@ func findCustom(m Mapping, name string) (Field, source.Kind) {
 	return Field{}, ""
 }
 
-// checkCurrencies applies the mapping to every row of a monetary column and checks that each
-// amount carries the currency its symbol or code names.
-func checkCurrencies(t *testing.T, m Mapping, kind source.Kind, dir, col string) {
+// checkCurrencies applies the mapping to every record holding a monetary field and checks
+// that each amount carries the currency its symbol or code names.
+func checkCurrencies(t *testing.T, m Mapping, kind source.Kind, f Field, recs []source.Record) {
 	t.Helper()
-	for name, k := range fileKinds {
-		if k != kind {
+	n := 0
+	for _, r := range recs {
+		v := r.Fields[f.Source]
+		if r.Kind != kind || v == "" {
 			continue
 		}
-		for _, r := range readCSVCustom(t, filepath.Join(dir, name), kind) {
-			v := r.Fields[source.CustomPrefix+col]
-			if v == "" {
-				continue
-			}
-			body, ps := Apply(m, kind, r, NameResolver{})
-			cf, _ := body["custom_fields"].(map[string]any)
-			got, _ := cf[col].(map[string]any)
-			_, cur, _ := profile.ParseMoney(v, "")
-			if got == nil || cur == "" || got["currency"] != cur {
-				t.Errorf("%s %s %q: custom field %v (problems %v), want an amount in %q", r.ID, col, v, cf[col], ps, cur)
-			}
+		n++
+		body, ps := Apply(m, kind, r, NameResolver{})
+		cf, _ := body["custom_fields"].(map[string]any)
+		got, _ := cf[f.CustomField].(map[string]any)
+		_, cur, _ := profile.ParseMoney(v, "")
+		if got == nil || cur == "" || got["currency"] != cur {
+			t.Errorf("%s %s %q: custom field %v (problems %v), want an amount in %q", r.ID, f.CustomField, v, cf[f.CustomField], ps, cur)
 		}
+	}
+	if n == 0 {
+		t.Errorf("no %s record holds %s", kind, f.Source)
 	}
 }

@@ -175,4 +175,10 @@ func (s Schema) customByName(entity, name string) (DestField, bool) {
 type Options struct {
 	// DefaultRegion is the workspace's region for national phone numbers ("US" when empty).
 	DefaultRegion string
+	// Hints are the column map's hints per kind and field (harvest.ColumnMap.Hints):
+	// "epoch_ms" and "epoch_s" make a date field read Unix timestamps. Nil means none.
+	Hints map[source.Kind]map[string]string
+	// Headers are the harvest headers per kind and field, as written ("Size" for
+	// employee_count): a standard field kept in a custom field takes its header's name.
+	Headers map[source.Kind]map[string]string
 }

@@ -23,14 +23,14 @@ func Propose(p profile.Profile, dest Schema, opts Options) Mapping {
 		m.DefaultRegion = DefaultRegion
 	}
 	for _, o := range p.Objects {
-		m.Objects = append(m.Objects, proposeObject(o, dest))
+		m.Objects = append(m.Objects, proposeObject(o, dest, opts))
 	}
 	m.Tests = proposeTests(m, p)
 	return m
 }
 
 // proposeObject maps one kind.
-func proposeObject(o profile.Object, dest Schema) Object {
+func proposeObject(o profile.Object, dest Schema, opts Options) Object {
 	entity := kindEntity[o.Kind]
 	out := Object{Source: o.Kind, Target: entity,
 		Reason: fmt.Sprintf("%d records; Klipy %s → Pipedrive %s", o.Records, o.Kind, entity)}
@@ -44,6 +44,10 @@ func proposeObject(o profile.Object, dest Schema) Object {
 	for _, f := range o.Fields {
 		var pf Field
 		if r, ok := standardRules[o.Kind][f.Name]; ok {
+			f = withHint(f, opts.Hints[o.Kind][f.Name])
+			if h := opts.Headers[o.Kind][f.Name]; h != "" {
+				r.header = h
+			}
 			pf = proposeStandard(entity, f, r, dest)
 		} else {
 			pf = proposeCustom(entity, f, o, dest)
@@ -83,6 +87,17 @@ func phoneFromCountry(f *Field, country string) {
 				" (default_region when it has none)"
 		}
 	}
+}
+
+// withHint applies a column map hint to a profiled field: an epoch hint makes a column of
+// whole numbers a date column read as Unix milliseconds or seconds.
+func withHint(f profile.Field, hint string) profile.Field {
+	layout := map[string]string{"epoch_ms": profile.LayoutUnixMs, "epoch_s": profile.LayoutUnix}[hint]
+	if layout == "" || f.Filled == 0 || (f.Type != profile.TypeNumber && f.Layout != layout) {
+		return f
+	}
+	f.Type, f.Layout, f.Locale = profile.TypeDateTime, layout, ""
+	return f
 }
 
 // proposeStandard applies the rule of a standard field, adapted to the data and schema.
@@ -142,7 +157,7 @@ func numericFits(f profile.Field) bool {
 // numberMisfit keeps a standard numeric field whose values are not numbers (a company size
 // written as 11-50) in a custom field typed from the data, rather than quarantining records.
 func numberMisfit(entity string, f profile.Field, r rule, dest Schema) Field {
-	name := humanName(f.Name)
+	name := cmpOr(r.header, humanName(f.Name))
 	if !customEntities[entity] {
 		return Field{Skip: fmt.Sprintf("values are %s, not numbers, and Pipedrive %ss take no custom fields", f.Type, entity),
 			Confidence: 0.8, Reason: "listed in the report" + fillNote(f)}

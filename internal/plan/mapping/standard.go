@@ -11,6 +11,7 @@ type rule struct {
 	transforms []string
 	skip       string
 	reason     string
+	header     string // the harvest header of the field, when the column map gives it
 }
 
 const (

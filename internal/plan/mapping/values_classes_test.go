@@ -241,3 +241,27 @@ func TestDayMonthQuestionBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestProposeColumnMapHints checks that the column map's hints and headers reach the
+// proposal: an epoch hint makes a number column a timestamp, and a standard field whose
+// values are not numbers keeps its header's name as a custom field.
+func TestProposeColumnMapHints(t *testing.T) {
+	p := profile.Profile{Objects: []profile.Object{
+		{Kind: source.Interaction, Records: 2, Fields: []profile.Field{{Name: "interaction_date", Filled: 2,
+			FillRate: 1, Distinct: 2, Type: profile.TypeNumber, Confidence: 1, Locale: profile.LocaleUS}}},
+		{Kind: source.Company, Records: 3, Fields: []profile.Field{{Name: "employee_count", Filled: 3, FillRate: 1,
+			Distinct: 2, Type: profile.TypeEnum, Confidence: 0.8, Examples: []string{"11-50", "51-200"},
+			Values: []profile.ValueCount{{Value: "11-50", Count: 2}, {Value: "51-200", Count: 1}}}}},
+	}}
+	m := Propose(p, Schema{}, Options{
+		Hints:   map[source.Kind]map[string]string{source.Interaction: {"interaction_date": "epoch_s"}},
+		Headers: map[source.Kind]map[string]string{source.Company: {"employee_count": "Size"}},
+	})
+	if f := proposedField(t, m, source.Interaction, "interaction_date"); !cmp.Equal(f.Transforms, []string{TSplitDateTime + ":unix"}) {
+		t.Errorf("interaction_date with epoch_s: %v", f.Transforms)
+	}
+	f := proposedField(t, m, source.Company, "employee_count")
+	if f.CustomField != "Size" || f.Type != "enum" || !cmp.Equal(f.Options, []string{"11-50", "51-200"}) {
+		t.Errorf("employee_count of bands: custom field %q %s %v (%s), want Size enum", f.CustomField, f.Type, f.Options, f.Reason)
+	}
+}
