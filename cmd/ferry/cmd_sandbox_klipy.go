@@ -37,6 +37,10 @@ type SandboxKlipyOptions struct {
 	MaxLimit      int
 	ResetUnit     string
 	AuthNeedsAll  bool
+	// Webhook delivery: retry-schedule compression, the rotated-out secret, held-back events.
+	WebhookCompress  float64
+	WebhookOldSecret string
+	WebhookLate      int
 }
 
 // sandboxOptions are the sandbox.Options the flags ask for (without source and keys).
@@ -82,8 +86,13 @@ seed=N. --cursor-ttl makes cursors expire (400 cursor_expired), --max-limit refu
 pages with a 400 naming the limit, --reset-unit ms gives X-RateLimit-Reset in milliseconds,
 --auth-needs-all makes /authenticate need the ALL scope.
 
-With --webhook-url the sandbox also delivers the workspace's live deal events there, signed
-(Svix style) with --webhook-secret (whsec_…), as Klipy's webhooks would.
+With --webhook-url the sandbox also delivers the workspace's live deal events there, then one
+documented event of every other type (lead.captured, interaction.captured, bookings, …),
+signed (Svix style) with --webhook-secret (whsec_…), as Klipy's webhooks would: svix-id a
+KSUID made when the event happened, failed attempts retried on Svix's schedule divided by
+--webhook-compress while later events go on (so retries arrive late and out of order),
+--webhook-late N holding every N-th event back to the end, and with --webhook-old-secret two
+signatures per delivery ("v1,<old> v1,<new>"), as during a secret rotation.
 
 The first two lines of output are always
   KLIPY_BASE_URL=http://HOST:PORT/api/v1
@@ -118,6 +127,9 @@ so scripts can eval them. Traffic counters: GET /_sandbox/stats. Stop with Ctrl-
 	f.IntVar(&opts.MaxLimit, "max-limit", sandbox.MaxLimit, "largest query limit accepted; larger ones answer 400 naming it")
 	f.StringVar(&opts.ResetUnit, "reset-unit", "s", "unit of X-RateLimit-Reset: s (Unix seconds) or ms (Unix milliseconds)")
 	f.BoolVar(&opts.AuthNeedsAll, "auth-needs-all", false, "GET /authenticate needs the ALL scope")
+	f.Float64Var(&opts.WebhookCompress, "webhook-compress", 1000, "divide Svix's retry schedule (5s, 5m, 30m, 2h, 5h, 10h, 10h) by this")
+	f.StringVar(&opts.WebhookOldSecret, "webhook-old-secret", "", "also sign deliveries with this rotated-out secret (whsec_…)")
+	f.IntVar(&opts.WebhookLate, "webhook-late", 0, "hold back every n-th webhook event and deliver it last (0: none)")
 	return cmd
 }
 
@@ -158,6 +170,9 @@ func (o *SandboxKlipyOptions) check() (limits bool, err error) {
 	if o.MaxLimit < 1 {
 		return false, usageErrorf("--max-limit %d: must be at least 1", o.MaxLimit)
 	}
+	if o.WebhookCompress <= 0 || o.WebhookLate < 0 {
+		return false, usageErrorf("--webhook-compress must be above 0 and --webhook-late at least 0")
+	}
 	if (o.WebhookURL == "") != (o.WebhookSecret == "") {
 		return false, usageErrorf("--webhook-url and --webhook-secret go together")
 	}
@@ -180,6 +195,7 @@ func runSandboxKlipy(ctx context.Context, g *globalOptions, opts SandboxKlipyOpt
 	so.Source = gen.New(gen.Config{People: opts.People, Seed: opts.Seed})
 	so.Keys, so.Limits = []sandbox.Key{{Value: opts.Key, Scopes: opts.Scopes}}, limits
 	so.WebhookURL, so.WebhookSecret = opts.WebhookURL, opts.WebhookSecret
+	so.WebhookOldSecret, so.WebhookCompress, so.WebhookLate = opts.WebhookOldSecret, opts.WebhookCompress, opts.WebhookLate
 	srv := sandbox.New(so)
 	if err := srv.Err(); err != nil {
 		return err

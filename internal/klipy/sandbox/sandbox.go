@@ -50,7 +50,13 @@
 // Webhooks (webhooks.go) go out as Svix delivers them
 // (https://docs.svix.com/receiving/verifying-payloads/how-manual): svix-id "msg_" + a KSUID
 // made when the event happened and kept by every retry, svix-timestamp of the attempt,
-// svix-signature "v1,<base64>"; payloads as documented per type
+// svix-signature a space-separated list of "v1,<base64>" (two, old and new, with
+// Options.WebhookOldSecret, as during a Svix secret rotation); a failed attempt is retried on
+// Svix's schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: https://docs.svix.com/retries)
+// divided by Options.WebhookCompress, in the background while later events go out, so retries
+// arrive late and out of order, and Options.WebhookLate holds some events back on purpose.
+// After the deal events come one documented example of every other type (lead.captured,
+// interaction.captured, booking.*, contact.job_changed, meeting.*). Payloads as documented per type
 // (https://klipy.ai/docs/webhooks/event-types): deal.contact_added is {deal_id, contact_id,
 // association_type, supervisor_id}, and no event carries an event time but deal.created's
 // deal_creation_date (data.occurred_at only with SendOptions.AddEventTime, off by default).
@@ -122,8 +128,11 @@ type Options struct {
 	PagingStyle string // one of PagingStyles; default "page_info" (new) or "in-data" (old)
 
 	// Webhook sender settings, used by the sender in webhooks*.go (see Run).
-	WebhookURL    string
-	WebhookSecret string
+	WebhookURL       string
+	WebhookSecret    string
+	WebhookOldSecret string  // also sign with this rotated-out secret ("v1,<old> v1,<new>")
+	WebhookCompress  float64 // divides Svix's retry schedule (default 1000: 10 h becomes 36 s)
+	WebhookLate      int     // hold back every n-th event and send it last (0: none)
 }
 
 // Server is the sandbox: an http.Handler.
@@ -188,6 +197,9 @@ func withDefaults(o Options) Options {
 	}
 	if o.MaxLimit <= 0 {
 		o.MaxLimit = MaxLimit
+	}
+	if o.WebhookCompress <= 0 {
+		o.WebhookCompress = 1000
 	}
 	if o.OrgLimit <= 0 {
 		o.OrgLimit = 1000

@@ -20,6 +20,7 @@ import (
 	"ferry/internal/gen"
 	"ferry/internal/klipy/webhook"
 	"ferry/internal/source"
+	"ferry/internal/store"
 	"ferry/internal/store/sqlite"
 )
 
@@ -33,6 +34,16 @@ type clock struct {
 
 func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// advance moves the clock to t unless it is past t already (a held-back event goes out late,
+// not back in time).
+func (c *clock) advance(t time.Time) {
+	c.mu.Lock()
+	if t.After(c.t) {
+		c.t = t
+	}
+	c.mu.Unlock()
+}
 
 // receiver is an httptest server running webhook.Handler on a SQLite state store. Every
 // third request for a new, genuine svix-id first gets a 503 when flaky, so the sender has to
@@ -48,13 +59,24 @@ type receiver struct {
 
 func newReceiver(t *testing.T, now func() time.Time, flaky bool) *receiver {
 	t.Helper()
+	return newReceiverSecret(t, now, flaky, testSecret)
+}
+
+// newReceiverWith is a receiver verifying with secret, never flaky.
+func newReceiverWith(t *testing.T, now func() time.Time, secret string) *receiver {
+	t.Helper()
+	return newReceiverSecret(t, now, false, secret)
+}
+
+func newReceiverSecret(t *testing.T, now func() time.Time, flaky bool, secret string) *receiver {
+	t.Helper()
 	st, err := sqlite.Open(filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	rc := &receiver{st: st, flaked: map[string]bool{}}
-	h, err := webhook.NewHandler(testSecret, st, webhook.HandlerOptions{Now: now,
+	h, err := webhook.NewHandler(secret, st, webhook.HandlerOptions{Now: now,
 		OnResult: func(r webhook.Result) { rc.mu.Lock(); rc.results = append(rc.results, r); rc.mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +96,19 @@ func newReceiver(t *testing.T, now func() time.Time, flaky bool) *receiver {
 	}))
 	t.Cleanup(rc.srv.Close)
 	return rc
+}
+
+// staleRejections counts genuine deliveries refused for their timestamp.
+func (rc *receiver) staleRejections() int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	n := 0
+	for _, r := range rc.results {
+		if r.Outcome == webhook.Rejected && !strings.HasPrefix(r.ID, "msg_forged") && strings.Contains(r.Reason, "stale") {
+			n++
+		}
+	}
+	return n
 }
 
 func (rc *receiver) outcomes() map[webhook.Outcome]int {
@@ -115,8 +150,8 @@ func TestSendEventsEndToEnd(t *testing.T) {
 				now = time.Now
 			}
 			rc := newReceiver(t, now, true)
-			opts := SendOptions{Now: now, Backoff: time.Millisecond, AddEventTime: tt.addTime,
-				Redeliver: 2, Forge: 3, BeforeDeliver: func(e WebhookEvent) { clk.set(e.Time) }}
+			opts := SendOptions{Now: now, Compress: 5000, AddEventTime: tt.addTime, Late: 5,
+				Redeliver: 2, Forge: 3, BeforeDeliver: func(e WebhookEvent) { clk.advance(e.Time) }}
 			stats, err := SendEvents(context.Background(), events, rc.srv.URL, testSecret, opts)
 			if err != nil {
 				t.Fatalf("SendEvents: %v (stats %+v)", err, stats)
@@ -126,9 +161,16 @@ func TestSendEventsEndToEnd(t *testing.T) {
 			if diff := gocmp.Diff(want, stats); diff != "" || stats.Retries == 0 {
 				t.Errorf("stats (-want +got):\n%s (retries %d, want > 0)", diff, stats.Retries)
 			}
+			// On the simulated clock an in-flight retry may find the clock hours ahead (the
+			// next events moved it) and be refused as stale; Svix retries it and it is stored.
+			out := rc.outcomes()
+			out[webhook.Rejected] -= rc.staleRejections()
 			wantOut := map[webhook.Outcome]int{webhook.Stored: n, webhook.Duplicate: 2, webhook.Rejected: 3}
-			if diff := gocmp.Diff(wantOut, rc.outcomes()); diff != "" {
+			if diff := gocmp.Diff(wantOut, out); diff != "" {
 				t.Errorf("receiver outcomes (-want +got):\n%s", diff)
+			}
+			if late := rc.outOfOrder(t, events); late == 0 {
+				t.Errorf("every event arrived in event order; retries and held-back events should arrive late")
 			}
 			recs, rep, err := webhook.Fold(context.Background(), rc.st)
 			if err != nil {
@@ -225,7 +267,7 @@ func TestSendEventsGivesUp(t *testing.T) {
 	defer srv.Close()
 	evs := []WebhookEvent{{ID: "msg_1", Type: "deal.created", Data: map[string]any{"deal_id": "d"}}}
 	var log strings.Builder
-	opts := SendOptions{Attempts: 3, Backoff: time.Millisecond,
+	opts := SendOptions{Attempts: 3, Compress: 5000,
 		Log: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	stats, err := SendEvents(context.Background(), evs, srv.URL, testSecret, opts)
 	if !errors.Is(err, ErrUndelivered) {
@@ -266,26 +308,29 @@ func TestSendEventsCancelled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	evs := []WebhookEvent{{ID: "msg_1", Type: "x", Data: map[string]any{}}}
-	_, err := SendEvents(ctx, evs, srv.URL, testSecret, SendOptions{Attempts: 100, Backoff: 20 * time.Millisecond})
+	_, err := SendEvents(ctx, evs, srv.URL, testSecret, SendOptions{Attempts: 100, Compress: 250})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the context's error", err)
 	}
 }
 
 // TestServerRunSendsWebhooks: with a webhook URL, the sandbox's Run delivers the dataset's
-// live deal events with their times, one redelivery and one forged delivery.
+// live deal events and one documented event of every other type, signed with the secret and
+// the rotated-out one ("v1,<old> v1,<new>"), one redelivery and one forged delivery. The
+// receiver knows only the new secret; a second receiver still on the old one accepts them too.
 func TestServerRunSendsWebhooks(t *testing.T) {
 	ds := gen.New(gen.Config{People: 300, Seed: 3})
 	events, err := DealEvents(ds)
 	if err != nil {
 		t.Fatal(err)
 	}
+	others := DocumentedEvents(time.Now())
 	rc := newReceiver(t, time.Now, false)
-	s := New(Options{Source: ds, WebhookURL: rc.srv.URL, WebhookSecret: testSecret})
+	s := New(Options{Source: ds, WebhookURL: rc.srv.URL, WebhookSecret: testSecret, WebhookOldSecret: oldSecret})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	want := map[webhook.Outcome]int{webhook.Stored: len(events), webhook.Duplicate: 1, webhook.Rejected: 1}
+	want := map[webhook.Outcome]int{webhook.Stored: len(events) + len(others), webhook.Duplicate: 1, webhook.Rejected: 1}
 	for deadline := time.Now().Add(10 * time.Second); !gocmp.Equal(want, rc.outcomes()) && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -296,13 +341,63 @@ func TestServerRunSendsWebhooks(t *testing.T) {
 	if diff := gocmp.Diff(want, rc.outcomes()); diff != "" {
 		t.Fatalf("receiver outcomes (-want +got):\n%s", diff)
 	}
-	recs, _, err := webhook.Fold(context.Background(), rc.st)
+	recs, rep, err := webhook.Fold(context.Background(), rc.st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := gocmp.Diff(liveDeals(events), project(recs)); diff != "" {
+	var deals []source.Record
+	for _, r := range recs {
+		if r.Kind == source.Deal {
+			deals = append(deals, r)
+		}
+	}
+	if diff := gocmp.Diff(liveDeals(events), project(deals)); diff != "" {
 		t.Errorf("deals (-generator +folded):\n%s", diff)
 	}
+	if rep.Interactions != 1 || len(recs) != len(deals)+1 || len(rep.NotMigrated) != len(others)-1 {
+		t.Errorf("fold report %+v: want the interaction.captured as one interaction and the other %d types not migrated",
+			rep, len(others)-1)
+	}
+	for _, line := range rep.NotMigratedLines() {
+		if !strings.HasPrefix(line, "not migrated: ") {
+			t.Errorf("line %q", line)
+		}
+	}
+
+	// The receiver still on the old secret accepts the same deliveries.
+	oldRecv := newReceiverWith(t, time.Now, oldSecret)
+	if _, err := SendEvents(context.Background(), events[:3], oldRecv.srv.URL, testSecret,
+		SendOptions{RotatedSecret: oldSecret}); err != nil {
+		t.Fatalf("receiver on the old secret: %v", err)
+	}
+}
+
+const oldSecret = "whsec_b2xkLXNhbmRib3gtd2ViaG9vay1rZXktYmVmb3JlLXJvdGF0aW9u"
+
+// outOfOrder counts the stored events that arrived after an event that happened later.
+func (rc *receiver) outOfOrder(t *testing.T, events []WebhookEvent) int {
+	t.Helper()
+	at := map[string]time.Time{}
+	for _, e := range events {
+		at[svixID(e)] = e.Time
+	}
+	late := 0
+	var latest time.Time
+	err := rc.st.EachEvent(context.Background(), func(e store.Event) error {
+		if t, ok := at[e.ID]; ok {
+			if t.Before(latest) {
+				late++
+			}
+			if t.After(latest) {
+				latest = t
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return late
 }
 
 func TestServerRunWithoutWebhookURL(t *testing.T) {
