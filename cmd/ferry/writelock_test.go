@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -213,9 +214,23 @@ func crashStorm(t *testing.T, dir string, sb *sandbox.Server) {
 	}
 }
 
+// referenceCache keeps referenceCounts' answers for the tests of one process.
+var referenceCache sync.Map // "people/seed" -> map[string]int
+
 // referenceCounts migrates a workspace of people records (seed) once, uninterrupted, and
-// returns how many records of each entity its sandbox holds.
+// returns how many records of each entity its sandbox holds (computed once per process).
 func referenceCounts(t *testing.T, people int, seed int64) map[string]int {
+	t.Helper()
+	key := fmt.Sprintf("%d/%d", people, seed)
+	if v, ok := referenceCache.Load(key); ok {
+		return v.(map[string]int)
+	}
+	counts := migrateReference(t, people, seed)
+	referenceCache.Store(key, counts)
+	return counts
+}
+
+func migrateReference(t *testing.T, people int, seed int64) map[string]int {
 	t.Helper()
 	dir, sb, _ := sandboxWorkspace(t, people, seed)
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {

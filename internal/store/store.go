@@ -1,6 +1,6 @@
 // Package store defines ferry's state store: the source snapshot, runs, the id map with record
 // states, the append-only journal, quarantine, decisions, captured events, the budget ledger
-// and small named cursors. Implementations (SQLite here, PostgreSQL later) must pass the
+// and small named cursors. Implementations (packages sqlite and postgres) must pass the
 // conformance suite in package storetest.
 //
 // Error contract: lookups of a missing item return an error wrapping ErrNotFound; every method

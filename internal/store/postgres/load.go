@@ -2,9 +2,11 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"ferry/internal/source"
 )
@@ -45,11 +47,23 @@ const (
 			updated_at = CASE WHEN records.hash = excluded.hash THEN records.updated_at ELSE excluded.updated_at END`
 )
 
+// bulk stages the records with COPY (pgx's CopyFrom on the writer connection: one stream,
+// not a statement per record) into a temporary table and copies them into the snapshot with
+// copySQL, all in one transaction.
 func (s *Store) bulk(ctx context.Context, what, copySQL string, each func(put func(source.Record) error) error) (int, error) {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	defer conn.Close()
 	n := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
 		var err error
-		n, err = loadRecords(ctx, tx, copySQL, each)
+		n, err = loadRecords(ctx, pc.Conn(), copySQL, each)
 		return err
 	})
 	if err != nil {
@@ -58,48 +72,91 @@ func (s *Store) bulk(ctx context.Context, what, copySQL string, each func(put fu
 	return n, nil
 }
 
-func loadRecords(ctx context.Context, tx *sql.Tx, copySQL string, each func(put func(source.Record) error) error) (int, error) {
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE load_records (kind text COLLATE "C" NOT NULL,
+// loadColumns are the staged columns, in COPY order.
+var loadColumns = []string{"kind", "id", "channel", "origin", "fields", "hash"}
+
+func loadRecords(ctx context.Context, conn *pgx.Conn, copySQL string, each func(put func(source.Record) error) error) (int, error) {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE load_records (kind text COLLATE "C" NOT NULL,
 		id text COLLATE "C" NOT NULL, channel text NOT NULL, origin text NOT NULL, fields text NOT NULL,
 		hash text NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`); err != nil {
 		return 0, err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO load_records (kind, id, channel, origin, fields, hash)
-		VALUES ($1, $2, $3, $4, $5, $6)`)
+	n, err := copyStream(ctx, tx, each)
 	if err != nil {
 		return 0, err
 	}
-	defer ins.Close()
+	if _, err := tx.Exec(ctx, copySQL, time.Now().UnixNano()); err != nil {
+		return 0, fmt.Errorf("copy %d records into the snapshot (an id the snapshot already holds, or repeated?): %w", n, err)
+	}
+	return n, tx.Commit(ctx)
+}
+
+// copyStream feeds the records each puts to COPY, which pulls them from another goroutine;
+// it returns how many were staged. An error of each, of a record's check or of COPY stops both.
+func copyStream(ctx context.Context, tx pgx.Tx, each func(put func(source.Record) error) error) (int, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	rows := make(chan []any, 256)
+	copied := make(chan error, 1)
+	go func() {
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"load_records"}, loadColumns, pgx.CopyFromFunc(func() ([]any, error) {
+			select {
+			case row, ok := <-rows:
+				if !ok {
+					return nil, nil
+				}
+				return row, nil
+			case <-ctx.Done():
+				return nil, context.Cause(ctx)
+			}
+		}))
+		copied <- err
+	}()
 	n := 0
-	err = each(func(r source.Record) error {
-		if err := stageRecord(ctx, ins, r, n); err != nil {
+	err := each(func(r source.Record) error {
+		row, err := stageRow(r, n)
+		if err != nil {
 			return err
 		}
-		n++
-		return nil
+		select {
+		case rows <- row:
+			n++
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case err := <-copied:
+			copied <- err // keep it for the wait below
+			return fmt.Errorf("copy records: %w", err)
+		}
 	})
 	if err != nil {
+		cancel(err)
+		<-copied
 		return 0, err
 	}
-	_, err = tx.ExecContext(ctx, copySQL, time.Now().UnixNano())
-	if err != nil {
-		return 0, fmt.Errorf("copy %d records into the snapshot (an id the snapshot already holds, or repeated?): %w", n, err)
+	close(rows)
+	if err := <-copied; err != nil {
+		return 0, fmt.Errorf("copy records: %w", err)
 	}
 	return n, nil
 }
 
-// stageRecord checks one record as PutRecords does and appends it to the scratch table.
-func stageRecord(ctx context.Context, ins *sql.Stmt, r source.Record, i int) error {
+// stageRow checks one record as PutRecords does and encodes its staged columns.
+func stageRow(r source.Record, i int) ([]any, error) {
 	if r.Kind == "" || r.ID == "" {
-		return fmt.Errorf("record %d (kind %q, id %q): kind and id are required", i, r.Kind, r.ID)
+		return nil, fmt.Errorf("record %d (kind %q, id %q): kind and id are required", i, r.Kind, r.ID)
 	}
 	if err := checkUTF8(r); err != nil {
-		return err
+		return nil, err
 	}
 	fields, err := source.MarshalFields(r.Fields)
 	if err != nil {
-		return fmt.Errorf("record %s/%s: encode fields: %w", r.Kind, r.ID, err)
+		return nil, fmt.Errorf("record %s/%s: encode fields: %w", r.Kind, r.ID, err)
 	}
-	_, err = ins.ExecContext(ctx, string(r.Kind), r.ID, string(r.Channel), r.Origin, fields, r.Hash())
-	return err
+	return []any{string(r.Kind), r.ID, string(r.Channel), r.Origin, fields, r.Hash()}, nil
 }

@@ -181,7 +181,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 // List returns the names of the migrations the database rawURL names holds (the ferry_*
-// schemas that carry a schema version), sorted.
+// schemas whose tables exist), sorted.
 func List(ctx context.Context, rawURL string) ([]string, error) {
 	cfg, err := connConfig(rawURL, "")
 	if err != nil {
@@ -193,7 +193,7 @@ func List(ctx context.Context, rawURL string) ([]string, error) {
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	rows, err := conn.Query(ctx, `SELECT substr(table_schema, length($1) + 1) FROM information_schema.tables
-		WHERE table_name = 'goose_db_version' AND starts_with(table_schema, $1) ORDER BY 1`, SchemaPrefix)
+		WHERE table_name = 'writer_lock' AND starts_with(table_schema, $1) ORDER BY 1`, SchemaPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("list migrations in %s: %w", Redact(rawURL), err)
 	}
@@ -219,7 +219,9 @@ func OpenExisting(ctx context.Context, rawURL, name string) (*Store, error) {
 	s := &Store{schema: schema, where: fmt.Sprintf("migration %s in %s", name, Redact(rawURL))}
 	s.w, s.r = openDB(cfg, 1), openDB(cfg, readers)
 	var exists bool
-	if err := s.r.QueryRowContext(ctx, `SELECT to_regclass('goose_db_version') IS NOT NULL`).Scan(&exists); err != nil {
+	// writer_lock is the last table of the first migration, which commits as one transaction:
+	// when it is visible, every table is.
+	if err := s.r.QueryRowContext(ctx, `SELECT to_regclass('writer_lock') IS NOT NULL`).Scan(&exists); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", s.where, err)
 	}

@@ -1,5 +1,5 @@
 // Package storetest is the conformance suite of ferry's state store: every implementation of
-// store.Store (SQLite now, PostgreSQL later) runs Run from its own tests, and may run Crash to
+// store.Store (SQLite and PostgreSQL) runs Run from its own tests, and may run Crash to
 // prove that a killed writer never leaves half a write behind.
 //
 // Beyond the interface's comments, the suite pins down: ids and keys order byte by byte (use a
