@@ -138,6 +138,12 @@ func printProbe(g *globalOptions, res probeResult) {
 		rows, loaded, q := res.Harvest.Totals()
 		g.printf("Harvest folder: %d files, %d rows (%d readable, %d will be quarantined); absent: %v\n",
 			len(res.Harvest.Files), rows, loaded, q, res.Harvest.Absent)
+		for _, f := range res.Harvest.Files {
+			if f.Error != "" {
+				g.printf("  cannot read %s: %s (every other file still loads; ferry extract will exit 6 until it is fixed or removed)\n",
+					f.File, f.Error)
+			}
+		}
 	} else {
 		g.printf("Harvest folder: none (set source.harvest in ferry.yaml or pass --harvest)\n")
 	}

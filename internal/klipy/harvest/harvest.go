@@ -14,9 +14,11 @@
 // planner's job. Other files in the folder (an answer key, notes) are never opened.
 //
 // Policies worth knowing:
-//   - Encoding is decided per file from its first 64 KiB. A file taken as UTF-8 that holds
-//     invalid bytes further on has those rows quarantined (naming the column), not guessed;
-//     Options.Encoding reads the whole file as Windows-1252 instead. UTF-16 needs a BOM.
+//   - Encoding is decided per file on the whole file (see decode): one stray invalid
+//     sequence in a UTF-8 file quarantines its row (naming the column) and never re-decodes
+//     the rest; Options.Encoding forces one. UTF-16 is read with a BOM, or without one when
+//     NULs alternate with ASCII. Gzip, ZIP, PDF, .xls and other binary content is refused
+//     for that file alone (FileStats.Error says what it is and what to do).
 //   - Quotes are lazy only where that is unambiguous. A quoted field left open is contained:
 //     within the row limit its row is quarantined and the lines after its first are read
 //     again as rows; past the limit the swallowed lines are quarantined as that one row,
@@ -65,15 +67,18 @@ type Options struct {
 // FileStats accounts for one harvest file. Rows = Loaded + Quarantined always holds; blank
 // lines (and rows whose every cell is empty) are not rows.
 type FileStats struct {
-	Kind        source.Kind `json:"kind"`
-	File        string      `json:"file"`
-	Encoding    string      `json:"encoding,omitempty"`
-	BOM         bool        `json:"bom,omitempty"`
-	Delimiter   string      `json:"delimiter,omitempty"` // ",", ";" or "tab"
-	Rows        int         `json:"rows"`
-	Loaded      int         `json:"loaded"`
-	Quarantined int         `json:"quarantined"`
-	Blank       int         `json:"blank"`
+	Kind     source.Kind `json:"kind"`
+	File     string      `json:"file"`
+	Encoding string      `json:"encoding,omitempty"`
+	// EncodingWhy says what decided a detected encoding ("the whole file: 1,204 valid
+	// multi-byte UTF-8 characters, 1 invalid sequences").
+	EncodingWhy string `json:"encoding_why,omitempty"`
+	BOM         bool   `json:"bom,omitempty"`
+	Delimiter   string `json:"delimiter,omitempty"` // ",", ";" or "tab"
+	Rows        int    `json:"rows"`
+	Loaded      int    `json:"loaded"`
+	Quarantined int    `json:"quarantined"`
+	Blank       int    `json:"blank"`
 	// Synthesized counts the rows whose id was made from their natural key (the file has no
 	// id column; see NaturalKey); DuplicateKeys those of them whose key an earlier row had
 	// (kept as separate records with "-2", "-3"… appended, for the planner's dedupe).

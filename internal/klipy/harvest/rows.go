@@ -30,6 +30,7 @@ type rowReader struct {
 	file      string
 	cols      []column
 	checkUTF8 bool
+	evidence  string // the encoding evidence, for the reason of a row with invalid UTF-8
 	seen      idSet
 	keys      idSet // natural keys counted, when synth
 	synth     bool  // the file has no id column: ids come from natural keys
@@ -129,8 +130,9 @@ func (r *rowReader) cellProblems(cells []string) (col, reason string) {
 	for i, v := range cells {
 		switch {
 		case r.checkUTF8 && !utf8.ValidString(v):
-			return r.label(i), fmt.Sprintf("bytes that are not valid UTF-8 at byte %d of the cell; the file was read as UTF-8 "+
-				"because its first 64 KiB are; if it is Windows-1252, read it with --encoding windows-1252", invalidAt(v))
+			return r.label(i), fmt.Sprintf("bytes that are not valid UTF-8 at byte %d of the cell; the file is UTF-8 (%s), "+
+				"so only this row is set aside: fix the cell and extract again (or, if the file is Windows-1252, read it with --encoding windows-1252)",
+				invalidAt(v), r.evidence)
 		case i >= len(r.cols) && v != "":
 			return r.label(i), fmt.Sprintf("row has %d cells but the header has %d; the extra value is in column %d",
 				len(cells), len(r.cols), i+1)
