@@ -205,6 +205,8 @@ func TestSniffDelimiter(t *testing.T) {
 		{"id", ','},
 		{"a,b;c", ','},
 		{"a;b,c;d", ';'},
+		{"Record ID|Full name|Email", '|'},
+		{"\"a|b\",c,d", ','},
 	}
 	for _, tc := range tests {
 		if got := sniffDelimiter(tc.header); got != tc.want {

@@ -166,6 +166,7 @@ func (e *env) header(p *csvParser) ([]string, error) {
 	if row.bad != nil {
 		return nil, fileErrorf("header at line %d: %s", row.line, row.bad.reason)
 	}
+	p.setWidth(row.cells)
 	return slices.Clone(row.cells), nil
 }
 

@@ -4,7 +4,7 @@
 //
 // Read streams every file of source.HarvestFile found in the folder: it sniffs the encoding
 // (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252) and the delimiter (',', ';',
-// tab), settles which column means which field of source.Standard through the column map
+// tab, '|'), settles which column means which field of source.Standard through the column map
 // (Options.Columns as the user confirmed it, else proposed from the header in any common
 // spelling and language and from the first rows' contents; see ColumnMap), and hands each
 // row either to emit (as a source.Record) or to quarantine (with file, line, column and
@@ -54,7 +54,7 @@ type Options struct {
 	// Encoding forces the encoding of every file: "auto" (or ""), "utf-8", "utf-16",
 	// "windows-1252" (aliases cp1252, latin1, iso-8859-1).
 	Encoding string
-	// Delimiter forces the delimiter (',', ';' or '\t'); 0 sniffs it from each header.
+	// Delimiter forces the delimiter (',', ';', '\t' or '|'); 0 sniffs it from each header.
 	Delimiter rune
 	// MaxRowBytes bounds one row; 0 means DefaultMaxRowBytes. Longer rows are quarantined.
 	MaxRowBytes int
@@ -167,10 +167,10 @@ func (e *env) readFiles(names map[source.Kind]string, st *Stats) error {
 // checkDelimiter validates Options.Delimiter.
 func checkDelimiter(d rune) error {
 	switch d {
-	case 0, ',', ';', '\t':
+	case 0, ',', ';', '\t', '|':
 		return nil
 	}
-	return fmt.Errorf("delimiter %q: allowed values are ',', ';' and tab (or none to sniff)", d)
+	return fmt.Errorf("delimiter %q: allowed values are ',', ';', tab and '|' (or none to sniff)", d)
 }
 
 // resolveRoot returns the harvest folder with symlinks resolved, for the attachment checks.

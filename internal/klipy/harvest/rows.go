@@ -72,7 +72,10 @@ func (r *rowReader) check(row rawRow) (rec source.Record, col, reason string) {
 	rec = source.Record{Kind: r.kind, Channel: source.Harvest,
 		Origin: r.file + ":" + strconv.Itoa(row.line), Fields: make(map[string]string, len(row.cells))}
 	for i, v := range row.cells {
-		if f := r.cols[i].field; v != "" && f != "" && f != Skip {
+		if v == "" || i >= len(r.cols) {
+			continue // cells beyond the header are empty here (cellProblems)
+		}
+		if f := r.cols[i].field; f != "" && f != Skip {
 			rec.Fields[f] = v
 		}
 	}
