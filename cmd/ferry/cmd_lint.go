@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"ferry/internal/plan"
 	"ferry/internal/klipy/harvest"
+	"ferry/internal/plan"
 	"ferry/internal/plan/mapping"
 	"ferry/internal/plan/profile"
 	"ferry/internal/store"

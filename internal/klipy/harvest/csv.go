@@ -107,8 +107,8 @@ type csvParser struct {
 	// until a well-formed row, a row that is not is a fragment of the broken field.
 	suspect int
 	blank   int // blank lines skipped
-	buf   []byte
-	cells []string // reused: a row's cells are valid until the next call of next
+	buf     []byte
+	cells   []string // reused: a row's cells are valid until the next call of next
 }
 
 // next returns the next non-blank record, or io.EOF. The row's cells slice is reused by
