@@ -45,7 +45,9 @@ func (h *HarvestChannel) Extract(ctx context.Context, _ Cursors, emit func([]sou
 	}
 	counts := map[source.Kind]Counts{}
 	for _, f := range st.Files {
-		counts[f.Kind] = Counts{Read: f.Rows, Loaded: f.Loaded, Quarantined: f.Quarantined}
+		if f.Kind != "" {
+			counts[f.Kind] = Counts{Read: f.Rows, Loaded: f.Loaded, Quarantined: f.Quarantined}
+		}
 	}
 	return counts, err
 }
@@ -63,12 +65,26 @@ func (h *HarvestChannel) Unreadable() []string {
 }
 
 // PartialKinds implements Partial: the kinds whose harvest file could not be read (or whose
-// reading stopped part-way).
+// reading stopped part-way), and every kind without a file when a workbook could not be
+// opened (it may have held them).
 func (h *HarvestChannel) PartialKinds() []source.Kind {
 	var out []source.Kind
+	read := map[source.Kind]bool{}
+	brokenBook := false
 	for _, f := range h.Stats.Files {
-		if f.Error != "" {
+		read[f.Kind] = true
+		switch {
+		case f.Error != "" && f.Kind == "":
+			brokenBook = true
+		case f.Error != "":
 			out = append(out, f.Kind)
+		}
+	}
+	if brokenBook {
+		for _, k := range source.Kinds {
+			if !read[k] {
+				out = append(out, k)
+			}
 		}
 	}
 	return out
