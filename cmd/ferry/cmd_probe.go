@@ -116,7 +116,11 @@ func probeWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store
 	if dir == "" {
 		dir = ws.HarvestDir()
 	}
-	hs, err := probeHarvest(ctx, dir)
+	cols, problems, err := harvest.ReadColumns(ws.PlanPath(harvest.ColumnsFile))
+	if err != nil || harvest.HasErrors(problems) {
+		cols = nil // probe proposes afresh; ferry lint names the problems
+	}
+	hs, err := probeHarvest(ctx, dir, cols)
 	if err != nil {
 		return res, err
 	}
