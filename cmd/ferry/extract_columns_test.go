@@ -153,3 +153,17 @@ func TestExtractUnreadableFile(t *testing.T) {
 		t.Errorf("probe does not name the unreadable file:\n%s%s", out, stderr)
 	}
 }
+
+// TestHarvestCheckUnreadable: ferry harvest check names a file it cannot read, checks the
+// others, shows the column map it would propose and exits 6.
+func TestHarvestCheckUnreadable(t *testing.T) {
+	dir := writeHarvest(t, map[string][]byte{
+		"people.csv": []byte("Email Address;Vorname\nann@x.io;Ann\n"),
+		"notes.csv":  {0x1F, 0x8B, 0x08, 0x00, 0x00},
+	})
+	out, stderr, code := runFerry(t, "harvest", "check", dir)
+	if code != exitIncomplete || !strings.Contains(out, "notes.csv") || !strings.Contains(out, "gzip") ||
+		!strings.Contains(out, "Email Address → email; Vorname → first_name") {
+		t.Errorf("harvest check: exit %d, want %d\n%s%s", code, exitIncomplete, out, stderr)
+	}
+}
