@@ -159,7 +159,7 @@ func Check(ctx context.Context, st store.Store, f Files) (Lock, error) {
 		changed = append(changed, f.Dedupe+" was edited"+describeEdit(ctx, st, f.Dedupe))
 	}
 	if cur.Columns != saved.Columns && !(saved.Columns == "" && cur.Columns == "absent") {
-		changed = append(changed, f.Columns+" was edited (run ferry extract so that the snapshot follows it)")
+		changed = append(changed, f.Columns+" was edited"+describeEdit(ctx, st, f.Columns)+" (run ferry extract so that the snapshot follows it)")
 	}
 	if cur.Snapshot != saved.Snapshot {
 		changed = append(changed, fmt.Sprintf("the source snapshot changed (%d records at confirmation, %d now; ferry extract ran again)",
