@@ -36,7 +36,7 @@ type Lock struct {
 	Decisions string `json:"decisions"`
 	Dedupe    string `json:"dedupe"`
 	// Columns hashes the harvest column map (columns.yaml), "absent" without one; a lock
-	// saved before it was covered has "".
+	// saved before it was covered has "". Check flags an edited file, not a missing one.
 	Columns string    `json:"columns,omitempty"`
 	Records int       `json:"records"`
 	At      time.Time `json:"confirmed_at"`
@@ -158,7 +158,9 @@ func Check(ctx context.Context, st store.Store, f Files) (Lock, error) {
 	if cur.Dedupe != saved.Dedupe {
 		changed = append(changed, f.Dedupe+" was edited"+describeEdit(ctx, st, f.Dedupe))
 	}
-	if cur.Columns != saved.Columns && !(saved.Columns == "" && cur.Columns == "absent") {
+	// columns.yaml steers extract, not run: a machine without it (no harvest folder there)
+	// resumes on the snapshot, whose hash is checked; an edited one is stale.
+	if cur.Columns != saved.Columns && cur.Columns != "absent" && cur.Columns != "" {
 		changed = append(changed, f.Columns+" was edited"+describeEdit(ctx, st, f.Columns)+" (run ferry extract so that the snapshot follows it)")
 	}
 	if cur.Snapshot != saved.Snapshot {
