@@ -68,7 +68,24 @@ The API extraction never stops early in silence: an answer it cannot read in ful
 unknown envelope, a full page without paging fields it knows, a record without an id) stops
 it with an error naming the endpoint and what was seen (exit 1); a Klipy that cannot be
 reached, or a key that is rejected or has expired, exits 8. Captured webhook events of types
-ferry does not migrate are listed as "not migrated: <type>".`,
+ferry does not migrate are listed as "not migrated: <type>".
+
+
+The column map: extract proposes, for every harvest file, which column means which source
+field (from the header in any common spelling or language, and from the contents) and writes
+it to columns.yaml in the workspace, with confidence, reason and sample values as comments.
+Review it: an edited field is honoured on the next extract; new files and columns are added
+to it; ferry lint checks it and ferry confirm locks it. Columns without a standard field are
+kept as custom fields (custom.<Header>) and listed; field: skip leaves one out, listed.
+
+A harvest file that cannot be read at all is named with why and what to do; every other file
+is loaded, the records of that file's kind already in the snapshot are kept, and extract
+exits 6 (incomplete). A bad row is quarantined alone (file, line, column, reason).
+
+Examples:
+  ferry extract
+  ferry extract --harvest ~/exports/klipy --encoding windows-1252
+  $EDITOR columns.yaml && ferry extract     # re-map a column and read the folder again`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExtract(cmd.Context(), g, opts)
@@ -94,7 +111,13 @@ func runExtract(ctx context.Context, g *globalOptions, opts ExtractOptions) erro
 	if err != nil {
 		return klipyExitError(err)
 	}
-	return printExtract(g, rep, channels)
+	if err := printExtract(g, rep, channels); err != nil {
+		return err
+	}
+	if h := harvestChannel(channels); h != nil {
+		return unreadableError(h)
+	}
+	return nil
 }
 
 // extractWorkspace runs every channel that applies to ws with the given environment.
@@ -114,6 +137,13 @@ func extractWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Sto
 		eopts.Guard = &extract.Guard{MaxPercent: extract.DefaultMaxDropPercent}
 	}
 	rep, err := extractInto(ctx, ws, st, channels, eopts)
+	if h := harvestChannel(channels); h != nil {
+		note, cerr := saveColumnMap(ws, h.Options.Columns, h)
+		if cerr != nil && err == nil {
+			err = cerr
+		}
+		h.ColumnsNote = note
+	}
 	if errors.Is(err, extract.ErrTooManyRemoved) {
 		return rep, channels, fmt.Errorf("%w: %v\n(new and changed records were taken in; if Klipy really lost them, run again with --force)", errBlocked, err)
 	}
@@ -165,7 +195,11 @@ func extractChannels(ws *workspace.Workspace, st store.Store, env workspace.Env,
 	}
 	if dir != "" {
 		if _, err := os.Stat(dir); err == nil {
-			chs = append(chs, &extract.HarvestChannel{Dir: dir, Options: harvest.Options{Encoding: opts.Encoding}})
+			cols, err := loadColumnMap(ws)
+			if err != nil {
+				return nil, err
+			}
+			chs = append(chs, &extract.HarvestChannel{Dir: dir, Options: harvest.Options{Encoding: opts.Encoding, Columns: cols}})
 		} else if opts.Harvest != "" {
 			return nil, usageErrorf("--harvest %s: %v", dir, err)
 		}
@@ -254,6 +288,14 @@ func printExtract(g *globalOptions, rep extract.Report, chs []extract.Channel) e
 			for _, line := range w.Report.NotMigratedLines() {
 				g.printf("%s\n", line)
 			}
+		}
+	}
+	if h := harvestChannel(chs); h != nil {
+		for _, line := range columnLines(h) {
+			g.printf("%s\n", line)
+		}
+		if h.ColumnsNote != "" {
+			g.printf("%s\n", h.ColumnsNote)
 		}
 	}
 	return nil

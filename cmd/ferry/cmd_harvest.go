@@ -84,11 +84,13 @@ func newHarvestCheckCommand(g *globalOptions) *cobra.Command {
 		Use:   "check DIR",
 		Short: "Read the harvest folder and report rows read, loaded and quarantined per file",
 		Long: `Read the harvest folder DIR exactly as ferry extract would, without storing anything, and
-print per file its encoding, delimiter and rows read / loaded / quarantined, then the first
+print per file its encoding, delimiter and rows read / loaded / quarantined, which column it
+takes for which field (the column map ferry extract would propose), then the first
 quarantined rows with file:line, column and reason.
 
-Exits 1 when a file cannot be read at all (a duplicate header, no id column); quarantined
-rows alone do not fail the check.`,
+Exits 6 (incomplete) when a file cannot be read at all (compressed, binary, a workbook that
+does not open), naming it; every other file is still checked. Quarantined rows alone do not
+fail the check.`,
 		Example: `  ferry harvest check ./harvest
   ferry harvest check ./harvest --encoding windows-1252 --show 100 --json`,
 		Args: exactArgs(1, "DIR"),
@@ -145,6 +147,9 @@ func runHarvestCheck(cmd *cobra.Command, g *globalOptions, opts HarvestCheckOpti
 	} else {
 		printHarvestCheck(g, rep)
 	}
+	if errors.Is(err, harvest.ErrBadFile) {
+		return fmt.Errorf("%w: %v", errIncomplete, err)
+	}
 	return err
 }
 
@@ -168,6 +173,15 @@ func printHarvestCheck(g *globalOptions, rep harvestCheckReport) {
 	}
 	if len(rep.Stats.Unrecognized) > 0 {
 		g.printf("Not harvest files, ignored: %s\n", strings.Join(rep.Stats.Unrecognized, ", "))
+	}
+	for _, f := range rep.Stats.Columns.Files {
+		cols := make([]string, 0, len(f.Columns))
+		for _, c := range f.Columns {
+			if c.Header != "" {
+				cols = append(cols, fmt.Sprintf("%s → %s", c.Header, c.Field))
+			}
+		}
+		g.printf("Columns of %s: %s\n", f.File, strings.Join(cols, "; "))
 	}
 	if len(rep.First) == 0 {
 		return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ferry/internal/klipy/harvest"
 	"ferry/internal/plan"
 	"ferry/internal/plan/mapping"
 	"ferry/internal/plan/profile"
@@ -40,6 +41,12 @@ existing field with the same name (case and spacing aside) and a compatible type
 ferry run will; one of an incompatible type is an error, and so is a field_code Pipedrive does
 not have. --offline (or no token) skips those checks. An unreachable Pipedrive exits 8.
 
+It also checks the harvest column map, columns.yaml (written by ferry extract), when there is
+one: unknown field names (with a suggestion), two columns meaning one field, unknown keys and
+kinds, hints the value parsers do not know:
+
+  columns.yaml:14:16: error: column "Mail": unknown field "e-mail" for person; … (did you mean email?)
+
 Warnings do not fail; errors exit with code 1 and block ferry confirm.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -69,18 +76,35 @@ func runLint(ctx context.Context, g *globalOptions, opts LintOptions) error {
 	if dest.Fields == nil && !g.JSON {
 		g.printf("note: not checked against Pipedrive's fields (no PIPEDRIVE_API_TOKEN or --offline)\n")
 	}
+	colPath, colProblems, err := lintColumns(ws)
+	if err != nil {
+		return err
+	}
+	if harvest.HasErrors(colProblems) && !g.JSON {
+		for _, p := range colProblems {
+			g.printf("%s\n", p.Format(colPath))
+		}
+		return fmt.Errorf("%s: %d problem(s) found", colPath, len(colProblems))
+	}
 	problems, tests, err := lintMapping(ctx, st, path, dest)
 	if err != nil {
 		return err
 	}
 	if g.JSON {
-		if err := json.NewEncoder(g.stdout).Encode(map[string]any{"file": path, "problems": problems}); err != nil {
+		if err := json.NewEncoder(g.stdout).Encode(map[string]any{"file": path, "problems": problems,
+			"columns_file": colPath, "columns_problems": colProblems}); err != nil {
 			return err
 		}
 	} else {
+		for _, p := range colProblems {
+			g.printf("%s\n", p.Format(colPath))
+		}
 		for _, p := range problems {
 			g.printf("%s\n", p.Format(path))
 		}
+	}
+	if harvest.HasErrors(colProblems) {
+		return fmt.Errorf("%s: %d problem(s) found", colPath, len(colProblems))
 	}
 	if mapping.Errors(problems) {
 		return fmt.Errorf("%s: %d problem(s) found", path, len(problems))
@@ -107,6 +131,13 @@ func destinationSchema(ctx context.Context, ws *workspace.Workspace, st store.St
 		return mapping.Schema{}, fmt.Errorf("%w: %v (--offline checks without Pipedrive)", errUnreachable, err)
 	}
 	return s, nil
+}
+
+// lintColumns checks the workspace's columns.yaml, when there is one (see harvest.LintColumns).
+func lintColumns(ws *workspace.Workspace) (string, []harvest.Problem, error) {
+	path := ws.PlanPath(harvest.ColumnsFile)
+	_, problems, err := harvest.ReadColumns(path)
+	return path, problems, err
 }
 
 // lintMapping parses, lints and tests a mapping file against the snapshot's profile and the

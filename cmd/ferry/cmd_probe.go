@@ -116,7 +116,11 @@ func probeWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store
 	if dir == "" {
 		dir = ws.HarvestDir()
 	}
-	hs, err := probeHarvest(ctx, dir)
+	cols, problems, err := harvest.ReadColumns(ws.PlanPath(harvest.ColumnsFile))
+	if err != nil || harvest.HasErrors(problems) {
+		cols = nil // probe proposes afresh; ferry lint names the problems
+	}
+	hs, err := probeHarvest(ctx, dir, cols)
 	if err != nil {
 		return res, err
 	}
@@ -138,6 +142,12 @@ func printProbe(g *globalOptions, res probeResult) {
 		rows, loaded, q := res.Harvest.Totals()
 		g.printf("Harvest folder: %d files, %d rows (%d readable, %d will be quarantined); absent: %v\n",
 			len(res.Harvest.Files), rows, loaded, q, res.Harvest.Absent)
+		for _, f := range res.Harvest.Files {
+			if f.Error != "" {
+				g.printf("  cannot read %s: %s (every other file still loads; ferry extract will exit 6 until it is fixed or removed)\n",
+					f.File, f.Error)
+			}
+		}
 	} else {
 		g.printf("Harvest folder: none (set source.harvest in ferry.yaml or pass --harvest)\n")
 	}

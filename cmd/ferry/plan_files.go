@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 
+	"ferry/internal/klipy/harvest"
 	"ferry/internal/migrate"
 	"ferry/internal/plan/decide"
 	"ferry/internal/plan/dedupe"
@@ -20,7 +21,7 @@ import (
 // lockFiles names the plan files the confirmation lock covers.
 func lockFiles(ws *workspace.Workspace) lock.Files {
 	return lock.Files{Mapping: ws.PlanPath(workspace.MappingFile), Decisions: ws.PlanPath(workspace.DecisionsFile),
-		Dedupe: ws.PlanPath(workspace.DedupeFile)}
+		Dedupe: ws.PlanPath(workspace.DedupeFile), Columns: ws.PlanPath(harvest.ColumnsFile)}
 }
 
 // readDecisions parses the workspace's decisions.yaml; a missing file says to run ferry plan.
@@ -72,6 +73,13 @@ func checkMappingFile(ctx context.Context, ws *workspace.Workspace, st store.Sto
 	}
 	if mapping.Errors(problems) {
 		return fmt.Errorf("%w: %s has %d problem(s); run ferry lint to see them", errBlocked, path, len(problems))
+	}
+	colPath, colProblems, err := lintColumns(ws)
+	if err != nil {
+		return err
+	}
+	if harvest.HasErrors(colProblems) {
+		return fmt.Errorf("%w: %s has %d problem(s); run ferry lint to see them", errBlocked, colPath, len(colProblems))
 	}
 	return nil
 }

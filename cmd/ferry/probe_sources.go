@@ -76,15 +76,16 @@ func probeKlipy(ctx context.Context, ws *workspace.Workspace, env workspace.Env,
 	return p
 }
 
-// probeHarvest reads the harvest folder without storing anything; nil when there is none.
-func probeHarvest(ctx context.Context, dir string) (*harvest.Stats, error) {
+// probeHarvest reads the harvest folder without storing anything, with the workspace's column
+// map (columns.yaml) when it has a readable one; nil when there is no folder.
+func probeHarvest(ctx context.Context, dir string, cols *harvest.ColumnMap) (*harvest.Stats, error) {
 	if dir == "" {
 		return nil, nil
 	}
 	if _, err := os.Stat(dir); err != nil {
 		return nil, nil
 	}
-	st, err := harvest.Read(ctx, dir, harvest.Options{},
+	st, err := harvest.Read(ctx, dir, harvest.Options{Columns: cols},
 		func(source.Record) error { return nil }, func(store.QuarantineItem) error { return nil })
 	if err != nil && st.Files == nil {
 		return nil, fmt.Errorf("probe harvest folder %s: %w", dir, err)

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"errors"
 
 	"ferry/internal/klipy"
 	"ferry/internal/klipy/harvest"
@@ -17,8 +18,11 @@ const batchSize = 1000
 type HarvestChannel struct {
 	Dir     string
 	Options harvest.Options
-	// Stats is filled by Extract: per-file accounting, absent files.
+	// Stats is filled by Extract: per-file accounting, absent files, the column map read.
 	Stats harvest.Stats
+	// ColumnsNote is what the caller says about the column map it saved from Stats.Columns
+	// (ferry extract prints it).
+	ColumnsNote string
 }
 
 // Name implements Channel.
@@ -33,14 +37,57 @@ func (h *HarvestChannel) Extract(ctx context.Context, _ Cursors, emit func([]sou
 	b := &batcher{emit: emit}
 	st, err := harvest.Read(ctx, h.Dir, h.Options, b.add, quarantine)
 	h.Stats = st
+	if errors.Is(err, harvest.ErrBadFile) {
+		err = nil // named per file in Stats (see Unreadable); the other files are in
+	}
 	if ferr := b.flush(); err == nil {
 		err = ferr
 	}
 	counts := map[source.Kind]Counts{}
 	for _, f := range st.Files {
-		counts[f.Kind] = Counts{Read: f.Rows, Loaded: f.Loaded, Quarantined: f.Quarantined}
+		if f.Kind != "" {
+			counts[f.Kind] = Counts{Read: f.Rows, Loaded: f.Loaded, Quarantined: f.Quarantined}
+		}
 	}
 	return counts, err
+}
+
+// Unreadable lists the harvest files that could not be read at all in the last Extract, as
+// "file: why". Their kinds keep the records the snapshot already has (see Partial).
+func (h *HarvestChannel) Unreadable() []string {
+	var out []string
+	for _, f := range h.Stats.Files {
+		if f.Error != "" {
+			out = append(out, f.File+": "+f.Error)
+		}
+	}
+	return out
+}
+
+// PartialKinds implements Partial: the kinds whose harvest file could not be read (or whose
+// reading stopped part-way), and every kind without a file when a workbook could not be
+// opened (it may have held them).
+func (h *HarvestChannel) PartialKinds() []source.Kind {
+	var out []source.Kind
+	read := map[source.Kind]bool{}
+	brokenBook := false
+	for _, f := range h.Stats.Files {
+		read[f.Kind] = true
+		switch {
+		case f.Error != "" && f.Kind == "":
+			brokenBook = true
+		case f.Error != "":
+			out = append(out, f.Kind)
+		}
+	}
+	if brokenBook {
+		for _, k := range source.Kinds {
+			if !read[k] {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // ClearHarvestQuarantine removes quarantine entries of every harvest file, before a re-read.

@@ -88,9 +88,10 @@ func RunWith(ctx context.Context, target, staging store.Store, channels []Channe
 		}
 		rep.Channels[ch.Name()] = counts
 	}
+	partial := partialKinds(channels)
 	var refused []error
 	for _, k := range source.Kinds {
-		c, err := mergeKind(ctx, target, staging, k, progress, opts.Guard)
+		c, err := mergeKind(ctx, target, staging, k, progress, opts.Guard, partial[k])
 		var tm *TooManyRemoved
 		if errors.As(err, &tm) {
 			refused = append(refused, err)
@@ -102,6 +103,26 @@ func RunWith(ctx context.Context, target, staging store.Store, channels []Channe
 		rep.Changes[k] = c
 	}
 	return rep, errors.Join(refused...)
+}
+
+// Partial is implemented by channels that may supply only part of some kinds in one
+// extraction (a harvest file that could not be read): those kinds keep every record the
+// snapshot has that no channel supplied this time, instead of losing them.
+type Partial interface {
+	PartialKinds() []source.Kind
+}
+
+// partialKinds collects the kinds some channel supplied only in part.
+func partialKinds(chs []Channel) map[source.Kind]bool {
+	out := map[source.Kind]bool{}
+	for _, ch := range chs {
+		if p, ok := ch.(Partial); ok {
+			for _, k := range p.PartialKinds() {
+				out[k] = true
+			}
+		}
+	}
+	return out
 }
 
 // BulkPutter is implemented by staging stores that take a whole stream of records in one
@@ -155,7 +176,7 @@ func stage(ctx context.Context, target, staging store.Store, ch Channel, progres
 
 // mergeKind merge-joins the channels' staged records of kind (all in id order), writes the
 // merged records to target and removes target records no channel supplies any more.
-func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind, progress Progress, guard *Guard) (Change, error) {
+func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind, progress Progress, guard *Guard, keep bool) (Change, error) {
 	var streams []*peekable
 	for _, ch := range Precedence {
 		next, stop := iter.Pull2(records(ctx, staging, stagedKind(ch, k)))
@@ -203,6 +224,9 @@ func mergeKind(ctx context.Context, target, staging store.Store, k source.Kind, 
 	}
 	if err := flush(); err != nil {
 		return c, err
+	}
+	if keep {
+		return c, nil // a channel supplied this kind only in part: nothing leaves the snapshot
 	}
 	removed, err := removeUnseen(ctx, target, k, seen, c.Total, c.Added, guard)
 	c.Removed = removed

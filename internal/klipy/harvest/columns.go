@@ -105,8 +105,11 @@ func (m *ColumnMap) Unmapped() []string {
 	return out
 }
 
-// merge adds to m the files and columns of proposed that m lacks, keeping m's entries as
-// they are, and reports whether anything was added.
+// Merge adds to m the file and columns of proposed that m lacks (a new file, a column added
+// to an export), keeping m's entries as they are, and reports whether anything was added.
+func (m *ColumnMap) Merge(proposed FileColumns) bool { return m.merge(&proposed) }
+
+// merge is Merge.
 func (m *ColumnMap) merge(proposed *FileColumns) bool {
 	cur := m.File(proposed.File)
 	if cur == nil {

@@ -100,9 +100,15 @@ type csvParser struct {
 	src   *lineSource
 	delim byte
 	max   int
-	blank int // blank lines skipped
-	buf   []byte
-	cells []string // reused: a row's cells are valid until the next call of next
+	// width is the header's cell count and named the count up to its last non-blank header
+	// (0 while the header is read): a row of either count is well-formed.
+	width, named int
+	// suspect is the line of the last broken row while the rows after it are read again;
+	// until a well-formed row, a row that is not is a fragment of the broken field.
+	suspect int
+	blank   int // blank lines skipped
+	buf     []byte
+	cells   []string // reused: a row's cells are valid until the next call of next
 }
 
 // next returns the next non-blank record, or io.EOF. The row's cells slice is reused by
@@ -126,6 +132,7 @@ func (p *csvParser) next() (rawRow, error) {
 			return rawRow{}, err
 		}
 		p.cells = row.cells
+		p.checkFragment(&row)
 		return row, nil
 	}
 }
@@ -210,6 +217,10 @@ func (p *csvParser) quoted(row *rawRow, s string, i int) (string, int, bool, err
 			}
 			i = j + 2
 		case j+1 == len(s) || s[j+1] == p.delim || (s[j+1] == '\r' && j+2 == len(s)):
+			if l, ok := p.swallowed(row, &q, s[:j]); ok {
+				p.unclosed(row, &q, fmt.Sprintf("takes in line %d, which reads as a row of its own", l), q.cur.num)
+				return s, i, false, nil
+			}
 			row.cells = append(row.cells, string(p.buf))
 			if q.over {
 				row.bad = &problem{cell: q.openCell, reason: fmt.Sprintf("row is longer than the %d-byte limit (a quoted field runs from line %d to line %d)",
@@ -256,15 +267,88 @@ func (p *csvParser) unclosed(row *rawRow, q *quoteState, what string, last int) 
 	}
 	reason := fmt.Sprintf("broken quoting: quoted field opened at line %d %s", q.openLine, what)
 	if q.multiline {
-		reason += ": a closing quote is probably missing"
+		reason += ": a closing quote is probably missing; the lines after it are read again as rows"
 	}
 	row.bad = &problem{cell: q.openCell, reason: reason}
 	p.src.unread(row.lines[1:]...)
 	row.lines = row.lines[:1]
+	p.suspect = row.line
 }
 
-// sniffDelimiter picks the delimiter of a header line: whichever of ',', ';' and tab occurs
-// most often outside quotes; ',' on a tie or when none occurs.
+// swallowed reports the first line a multi-line quoted field took in that reads as a
+// well-formed row of its own ("p3,Cy,Kim,cy@x.com,\"" after a quote left open): then the
+// field most likely lost its closing quote and swallowed that row. Of the line holding the
+// closing quote only the part before it (closing) counts. A legitimate field with such a
+// line is quarantined too (loudly), never merged silently.
+func (p *csvParser) swallowed(row *rawRow, q *quoteState, closing string) (int, bool) {
+	if !q.multiline || q.over || p.width == 0 {
+		return 0, false
+	}
+	last := len(row.lines) - 1
+	for _, l := range row.lines[1:last] {
+		if p.recordLike(l.text) {
+			return l.num, true
+		}
+	}
+	if p.recordLike(closing) {
+		return row.lines[last].num, true
+	}
+	return 0, false
+}
+
+// recordLike reports whether one line alone splits into a well-formed row (a quoted field
+// left open at its end counts as one cell).
+func (p *csvParser) recordLike(line string) bool {
+	line = strings.TrimSuffix(line, "\r")
+	n, quoted := 1, false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '"' && (i == 0 || line[i-1] == p.delim) && !quoted:
+			quoted = true
+		case c == '"' && quoted && (i+1 == len(line) || line[i+1] == p.delim):
+			quoted = false
+		case c == p.delim && !quoted:
+			n++
+		}
+	}
+	return n >= 2 && (n == p.width || n == p.named)
+}
+
+// wellFormed reports a row of the header's width (extra empty cells allowed).
+func (p *csvParser) wellFormed(cells []string) bool {
+	n := len(cells)
+	for n > p.width && cells[n-1] == "" {
+		n--
+	}
+	return n == p.width || n == p.named
+}
+
+// checkFragment quarantines, after a broken row, the rows read again from its lines that are
+// not well-formed: pieces of the broken field, never records. A well-formed row ends it.
+func (p *csvParser) checkFragment(row *rawRow) {
+	if p.suspect == 0 || row.bad != nil || p.width == 0 {
+		return
+	}
+	if p.wellFormed(row.cells) {
+		p.suspect = 0
+		return
+	}
+	row.bad = &problem{cell: -1, reason: fmt.Sprintf("fragment of the broken row at line %d (a quoted field there was never closed): "+
+		"%d cells where the header has %d; not read as a record", p.suspect, len(row.cells), p.width)}
+}
+
+// setWidth records the header's shape for the well-formed checks.
+func (p *csvParser) setWidth(header []string) {
+	p.width, p.named = len(header), 0
+	for i, h := range header {
+		if cleanHeader(h) != "" {
+			p.named = i + 1
+		}
+	}
+}
+
+// sniffDelimiter picks the delimiter of a header line: whichever of ',', ';', tab and '|'
+// occurs most often outside quotes; ',' on a tie or when none occurs.
 func sniffDelimiter(header string) byte {
 	counts := map[byte]int{}
 	inQuotes := false
@@ -272,12 +356,12 @@ func sniffDelimiter(header string) byte {
 		switch c := header[i]; {
 		case c == '"':
 			inQuotes = !inQuotes
-		case !inQuotes && (c == ',' || c == ';' || c == '\t'):
+		case !inQuotes && (c == ',' || c == ';' || c == '\t' || c == '|'):
 			counts[c]++
 		}
 	}
 	best := byte(',')
-	for _, c := range []byte{';', '\t'} {
+	for _, c := range []byte{';', '\t', '|'} {
 		if counts[c] > counts[best] {
 			best = c
 		}

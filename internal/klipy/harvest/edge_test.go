@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -52,6 +53,9 @@ func TestAttachmentFolderIsSymlink(t *testing.T) {
 	}
 }
 
+// TestLateInvalidUTF8: the encoding is decided on the whole file. An ASCII file whose only
+// non-ASCII byte (past the first 64 KiB) is Latin-1 is Windows-1252; a UTF-8 file of names
+// with one stray invalid sequence stays UTF-8, quarantines only that row and garbles nothing.
 func TestLateInvalidUTF8(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("id,first_name\n")
@@ -61,27 +65,45 @@ func TestLateInvalidUTF8(t *testing.T) {
 	b.WriteString("late,M\xfcller\n")
 	b.WriteString("after,Bob\n")
 	dir := writeFolder(t, map[string]string{"people.csv": b.String()})
-
 	res := readAll(t, dir, Options{})
+	if got := res.Stats.Files[0].Encoding; got != EncodingWindows || len(res.Quarantine) != 0 {
+		t.Fatalf("encoding %s (%s), %d quarantined; want windows-1252, none", got, res.Stats.Files[0].EncodingWhy, len(res.Quarantine))
+	}
+	for _, r := range res.Records {
+		if r.ID == "late" && r.Fields["first_name"] != "Müller" {
+			t.Errorf("late row decoded as %q", r.Fields["first_name"])
+		}
+	}
+
+	b.Reset()
+	b.WriteString("id,first_name\n")
+	names := []string{"Zoë", "Jürgen", "Søren", "Inês", "Łukasz", "Renée"}
+	for i := range 60 {
+		b.WriteString("p" + strconv.Itoa(i) + "," + names[i%len(names)] + "\n")
+	}
+	b.WriteString("stray,Bj\xf6rn\n")
+	b.WriteString("after,Zoë\n")
+	dir = writeFolder(t, map[string]string{"people.csv": b.String()})
+	res = readAll(t, dir, Options{})
 	if got := res.Stats.Files[0].Encoding; got != EncodingUTF8 {
-		t.Fatalf("encoding %s, want utf-8 (the prefix is valid)", got)
+		t.Fatalf("encoding %s (%s), want utf-8", got, res.Stats.Files[0].EncodingWhy)
 	}
-	if len(res.Quarantine) != 1 || res.Quarantine[0].Column != "first_name" ||
-		!strings.Contains(res.Quarantine[0].Reason, "not valid UTF-8 at byte 1") {
-		t.Fatalf("want the late row quarantined at first_name, got %+v", res.Quarantine)
+	if len(res.Quarantine) != 1 || res.Quarantine[0].Line != 62 || res.Quarantine[0].Column != "first_name" ||
+		!strings.Contains(res.Quarantine[0].Reason, "not valid UTF-8 at byte 2") || !strings.Contains(res.Quarantine[0].Reason, "1 invalid") {
+		t.Fatalf("want only the stray row quarantined at first_name, got %+v", res.Quarantine)
 	}
-	if last := res.Records[len(res.Records)-1]; last.ID != "after" {
-		t.Errorf("reading must go on after the bad row; last record %s", last.ID)
+	if len(res.Records) != 61 {
+		t.Errorf("%d records, want 61", len(res.Records))
+	}
+	for _, r := range res.Records {
+		if !utf8.ValidString(r.Fields["first_name"]) || strings.ContainsAny(r.Fields["first_name"], "ÃÅ") {
+			t.Errorf("%s garbled: %q", r.ID, r.Fields["first_name"])
+		}
 	}
 
 	forced := readAll(t, dir, Options{Encoding: "cp1252"})
 	if len(forced.Quarantine) != 0 {
 		t.Fatalf("with --encoding windows-1252 nothing is quarantined, got %+v", forced.Quarantine)
-	}
-	for _, r := range forced.Records {
-		if r.ID == "late" && r.Fields["first_name"] != "Müller" {
-			t.Errorf("late row decoded as %q", r.Fields["first_name"])
-		}
 	}
 }
 
@@ -183,6 +205,8 @@ func TestSniffDelimiter(t *testing.T) {
 		{"id", ','},
 		{"a,b;c", ','},
 		{"a;b,c;d", ';'},
+		{"Record ID|Full name|Email", '|'},
+		{"\"a|b\",c,d", ','},
 	}
 	for _, tc := range tests {
 		if got := sniffDelimiter(tc.header); got != tc.want {

@@ -62,7 +62,7 @@ func (e *env) readStream(kind source.Kind, name string, r io.Reader, fs *FileSta
 	if err != nil {
 		return fileErrorf("%v", err)
 	}
-	fs.Encoding, fs.BOM = dec.encoding, dec.bom
+	fs.Encoding, fs.BOM, fs.EncodingWhy = dec.encoding, dec.bom, dec.evidence
 	src := &lineSource{br: dec.r, max: e.max}
 	p := &csvParser{src: src, delim: e.delim, max: e.max}
 	defer func() { fs.Blank += p.blank }()
@@ -76,6 +76,7 @@ func (e *env) readStream(kind source.Kind, name string, r io.Reader, fs *FileSta
 		return fileErrorf("read after line %d: %v", src.next, err)
 	}
 	rr := e.rowReader(kind, name, header, rows, dec.checkUTF8)
+	rr.evidence = dec.evidence
 	for _, row := range rows {
 		if err := rr.handle(row, fs); err != nil {
 			return err
@@ -165,6 +166,7 @@ func (e *env) header(p *csvParser) ([]string, error) {
 	if row.bad != nil {
 		return nil, fileErrorf("header at line %d: %s", row.line, row.bad.reason)
 	}
+	p.setWidth(row.cells)
 	return slices.Clone(row.cells), nil
 }
 

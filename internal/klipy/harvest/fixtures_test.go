@@ -1,56 +1,14 @@
 package harvest
 
 import (
-	"errors"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"ferry/internal/sharedtest"
 	"ferry/internal/source"
 )
-
-// EnvFixtures overrides the folder of the hand-made harvest corpus.
-const EnvFixtures = "FERRY_HARVEST_FIXTURES"
-
-// fixturesDir returns the hand-made harvest corpus (../shared/fixtures/harvests from the
-// module root, or $FERRY_HARVEST_FIXTURES). Absent, it skips loudly, and fails under CI=true.
-func fixturesDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv(EnvFixtures)
-	if dir == "" {
-		root, err := moduleRoot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir = filepath.Join(root, "..", "shared", "fixtures", "harvests")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("hand-made harvest corpus not found at %s (CI=true requires it): %v", dir, err)
-		}
-		t.Skipf("SKIPPED: hand-made harvest corpus not found at %s (set %s); it fails under CI=true", dir, EnvFixtures)
-	}
-	return dir
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
 
 // fixtureWant is what reading one hand-made folder must give.
 type fixtureWant struct {
@@ -120,7 +78,7 @@ var fixtureWants = map[string]fixtureWant{
 // its named reason, the kinds right, the reference fields filled on every record, ids stable
 // across the two reads, no garbled umlauts, and the hints of unit-bearing headers.
 func TestHandMadeFixtures(t *testing.T) {
-	base := fixturesDir(t)
+	base := sharedtest.Require(t, "fixtures/harvests")
 	for name, want := range fixtureWants {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(base, name)

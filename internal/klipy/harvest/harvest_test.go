@@ -105,6 +105,15 @@ func TestReadGolden(t *testing.T) {
 		{name: "dup_header"},
 		{name: "utf16"},
 		{name: "attachments"},
+		// hand-written cases of issue 11: '|' with CRLF and a quoted line break; French,
+		// Spanish and Dutch headers without id columns (synthesized ids, a duplicate natural
+		// key); one stray invalid byte in UTF-8; a quote never closed before a multi-line
+		// field; a ZIP saved as notes.csv beside good files
+		{name: "pipe"},
+		{name: "foreign"},
+		{name: "stray_utf8"},
+		{name: "broken_multiline"},
+		{name: "unreadable"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,7 +169,7 @@ func TestReadFolderErrors(t *testing.T) {
 	if _, err := Read(context.Background(), dir, Options{Encoding: "ebcdic"}, noop, noq); err == nil {
 		t.Error("bad encoding option: want an error")
 	}
-	if _, err := Read(context.Background(), dir, Options{Delimiter: '|'}, noop, noq); err == nil {
+	if _, err := Read(context.Background(), dir, Options{Delimiter: ':'}, noop, noq); err == nil {
 		t.Error("bad delimiter option: want an error")
 	}
 	stop := errors.New("stop")

@@ -30,6 +30,7 @@ type rowReader struct {
 	file      string
 	cols      []column
 	checkUTF8 bool
+	evidence  string // the encoding evidence, for the reason of a row with invalid UTF-8
 	seen      idSet
 	keys      idSet // natural keys counted, when synth
 	synth     bool  // the file has no id column: ids come from natural keys
@@ -71,7 +72,10 @@ func (r *rowReader) check(row rawRow) (rec source.Record, col, reason string) {
 	rec = source.Record{Kind: r.kind, Channel: source.Harvest,
 		Origin: r.file + ":" + strconv.Itoa(row.line), Fields: make(map[string]string, len(row.cells))}
 	for i, v := range row.cells {
-		if f := r.cols[i].field; v != "" && f != "" && f != Skip {
+		if v == "" || i >= len(r.cols) {
+			continue // cells beyond the header are empty here (cellProblems)
+		}
+		if f := r.cols[i].field; f != "" && f != Skip {
 			rec.Fields[f] = v
 		}
 	}
@@ -129,8 +133,9 @@ func (r *rowReader) cellProblems(cells []string) (col, reason string) {
 	for i, v := range cells {
 		switch {
 		case r.checkUTF8 && !utf8.ValidString(v):
-			return r.label(i), fmt.Sprintf("bytes that are not valid UTF-8 at byte %d of the cell; the file was read as UTF-8 "+
-				"because its first 64 KiB are; if it is Windows-1252, read it with --encoding windows-1252", invalidAt(v))
+			return r.label(i), fmt.Sprintf("bytes that are not valid UTF-8 at byte %d of the cell; the file is UTF-8 (%s), "+
+				"so only this row is set aside: fix the cell and extract again (or, if the file is Windows-1252, read it with --encoding windows-1252)",
+				invalidAt(v), r.evidence)
 		case i >= len(r.cols) && v != "":
 			return r.label(i), fmt.Sprintf("row has %d cells but the header has %d; the extra value is in column %d",
 				len(cells), len(r.cols), i+1)

@@ -22,7 +22,10 @@ func FileCursor(base string) string { return "plan.file." + base }
 // dedupe.json stores nothing), so that a machine sharing the store can be told exactly what
 // differs in its copy (Check) and the confirmed plan is kept beside the lock.
 func SaveFiles(ctx context.Context, st store.Store, f Files) error {
-	for _, path := range []string{f.Mapping, f.Decisions, f.Dedupe} {
+	for _, path := range []string{f.Mapping, f.Decisions, f.Dedupe, f.Columns} {
+		if path == "" {
+			continue
+		}
 		fi, err := os.Stat(path)
 		if errors.Is(err, os.ErrNotExist) || err == nil && fi.Size() > maxStoredFile {
 			continue

@@ -31,17 +31,22 @@ var ErrStale = errors.New("the plan changed since it was confirmed")
 
 // Lock is the confirmed state.
 type Lock struct {
-	Mapping   string    `json:"mapping"`
-	Snapshot  string    `json:"snapshot"`
-	Decisions string    `json:"decisions"`
-	Dedupe    string    `json:"dedupe"`
-	Records   int       `json:"records"`
-	At        time.Time `json:"confirmed_at"`
+	Mapping   string `json:"mapping"`
+	Snapshot  string `json:"snapshot"`
+	Decisions string `json:"decisions"`
+	Dedupe    string `json:"dedupe"`
+	// Columns hashes the harvest column map (columns.yaml), "absent" without one; a lock
+	// saved before it was covered has "". Check flags an edited file, not a missing one.
+	Columns string    `json:"columns,omitempty"`
+	Records int       `json:"records"`
+	At      time.Time `json:"confirmed_at"`
 }
 
 // Files names the plan files a lock covers: the dedupe merges are decisions too.
 type Files struct {
 	Mapping, Decisions, Dedupe string
+	// Columns is the harvest column map (columns.yaml); it may be absent.
+	Columns string
 }
 
 // Compute hashes the current mapping file, decisions file and snapshot.
@@ -56,6 +61,11 @@ func Compute(ctx context.Context, st store.Store, f Files) (Lock, error) {
 	}
 	if l.Dedupe, err = hashOptional(f.Dedupe); err != nil {
 		return l, err
+	}
+	if f.Columns != "" {
+		if l.Columns, err = hashOptional(f.Columns); err != nil {
+			return l, err
+		}
 	}
 	l.Snapshot, l.Records, err = SnapshotHash(ctx, st)
 	return l, err
@@ -147,6 +157,11 @@ func Check(ctx context.Context, st store.Store, f Files) (Lock, error) {
 	}
 	if cur.Dedupe != saved.Dedupe {
 		changed = append(changed, f.Dedupe+" was edited"+describeEdit(ctx, st, f.Dedupe))
+	}
+	// columns.yaml steers extract, not run: a machine without it (no harvest folder there)
+	// resumes on the snapshot, whose hash is checked; an edited one is stale.
+	if cur.Columns != saved.Columns && cur.Columns != "absent" && cur.Columns != "" {
+		changed = append(changed, f.Columns+" was edited"+describeEdit(ctx, st, f.Columns)+" (run ferry extract so that the snapshot follows it)")
 	}
 	if cur.Snapshot != saved.Snapshot {
 		changed = append(changed, fmt.Sprintf("the source snapshot changed (%d records at confirmation, %d now; ferry extract ran again)",

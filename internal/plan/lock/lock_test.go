@@ -22,7 +22,7 @@ func TestCheck(t *testing.T) {
 	}
 	defer st.Close()
 	f := Files{Mapping: filepath.Join(dir, "mapping.yaml"), Decisions: filepath.Join(dir, "decisions.yaml"),
-		Dedupe: filepath.Join(dir, "dedupe.json")}
+		Dedupe: filepath.Join(dir, "dedupe.json"), Columns: filepath.Join(dir, "columns.yaml")}
 	write := func(path, s string) {
 		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 			t.Fatal(err)
@@ -31,6 +31,7 @@ func TestCheck(t *testing.T) {
 	write(f.Mapping, "objects: {}\n")
 	write(f.Decisions, "owners: []\n")
 	write(f.Dedupe, "{}")
+	write(f.Columns, "version: 1\nfiles: []\n")
 	put := func(id, v string) {
 		_, err := st.PutRecords(ctx, []source.Record{{Kind: source.Person, ID: id, Channel: source.Harvest,
 			Fields: map[string]string{"email": v}}})
@@ -69,10 +70,19 @@ func TestCheck(t *testing.T) {
 			func() { write(f.Dedupe, "{}") }, "dedupe.json was edited"},
 		{"dedupe file removed", func() { os.Remove(f.Dedupe) },
 			func() { write(f.Dedupe, "{}") }, "dedupe.json was edited"},
+		{"column map edited", func() { write(f.Columns, "version: 1\nfiles: [] # x\n") },
+			func() { write(f.Columns, "version: 1\nfiles: []\n") }, "columns.yaml was edited (run ferry extract"},
 		{"record changed", func() { put("p1", "b@x.com") }, func() { put("p1", "a@x.com") }, "source snapshot changed"},
 		{"record added", func() { put("p2", "c@x.com") },
 			func() { st.DeleteRecords(ctx, source.Person, []string{"p2"}) }, "1 records at confirmation, 2 now"},
 	}
+	t.Run("column map absent on another machine", func(t *testing.T) {
+		os.Remove(f.Columns)
+		defer write(f.Columns, "version: 1\nfiles: []\n")
+		if _, err := Check(ctx, st, f); err != nil {
+			t.Errorf("Check without columns.yaml (it steers extract, not run): %v", err)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.change()
