@@ -11,6 +11,12 @@ package main
 // activities:missing hides them today. Keys are the folder names: the shared ones
 // (../shared/fixtures/harvests) and the hand-made cases in testdata/exports.
 var journeyKnownGaps = map[string][]string{
+	// testdata/exports: the invalid byte makes the whole people.csv read as Windows-1252
+	// (every accented name garbled, the bad row kept), extract exits 0 without naming it.
+	"bad-utf8-row": {"step:extract", "mentions:extract", "counts:persons", "names"},
+	// testdata/exports: p2 (the row whose quote never closes) is lost without extract naming
+	// people.csv.
+	"broken-quote": {"mentions:extract"},
 	// testdata/exports: extract aborts on the unreadable notes.csv instead of loading the
 	// rest; deals:pipeline because plan collapses Klipy's "Sales" into the sandbox's default
 	// "Pipeline" where the answer (like the shared folders') wants it created.
