@@ -42,7 +42,22 @@ func compareExport(rb *pdReadback, exp expectedExport, f journeyFacts) []journey
 	compareCustomFields(rb, exp, add)
 	compareRefused(rb, exp, f, add)
 	compareDuplicates(rb, exp, add)
+	compareNames(rb, exp, add)
 	return d
+}
+
+// compareNames checks the person of each email in expected.json's names has that name.
+func compareNames(rb *pdReadback, exp expectedExport, add addFunc) {
+	names := map[string][]string{}
+	for _, p := range rb.Persons {
+		e := pdPrimaryEmail(p)
+		names[e] = append(names[e], pdStr(p["name"]))
+	}
+	for _, email := range journeyKeys(exp.Names) {
+		if got := names[email]; len(got) != 1 || got[0] != exp.Names[email] {
+			add("names", "person %s: names %q in Pipedrive, want %q", email, got, exp.Names[email])
+		}
+	}
 }
 
 type addFunc func(check, format string, args ...any)

@@ -26,6 +26,9 @@ type expectedExport struct {
 	// to be refused) and strings a step's output must contain.
 	ExitCodes map[string][]int    `json:"exit_codes"`
 	Mentions  map[string][]string `json:"mentions"`
+	// Names is optional too: person email to the full name Pipedrive must show (accents
+	// intact, nothing garbled).
+	Names map[string]string `json:"names"`
 }
 
 // expectedCount is one object's expected Pipedrive count and the counts also accepted.

@@ -7,41 +7,53 @@ package main
 // test logs "KNOWN GAP SHOWS NO DIFFERENCE" for an entry that did not fail (it may still be
 // masked by an earlier gap: a deal that is missing has no status to compare).
 //
-// The deals:* and activities:* field checks are listed where deals:missing or
-// activities:missing hides them today. Keys are the folder names: the shared ones
-// (../shared/fixtures/harvests) and the hand-made cases in testdata/exports.
+// Keys are the folder names: the shared ones (../shared/fixtures/harvests) and the hand-made
+// cases in testdata/exports. journeyMasked lists the checks that cannot fail today only
+// because the records they compare are missing (deals:missing, activities:missing).
 var journeyKnownGaps = map[string][]string{
-	// testdata/exports: extract aborts on the unreadable notes.csv instead of loading the
-	// rest; deals:pipeline because plan collapses Klipy's "Sales" into the sandbox's default
+	// notes.csv (gzip) is read as Windows-1252 text: its garbage becomes 2 note rows
+	// quarantined at extract, extract exits 0 without naming the file and run exits 6 for
+	// them. deals:pipeline: plan collapses Klipy's "Sales" into the sandbox's default
 	// "Pipeline" where the answer (like the shared folders') wants it created.
-	"unreadable-file": {
-		"step:extract", "mentions:extract", "step:plan", "step:decide", "step:lint", "step:confirm", "step:run", "step:verify",
-		"counts:persons", "counts:organizations", "counts:deals", "counts:activities",
-		"deals:missing", "deals:pipeline", "activities:missing", "owners",
-	},
+	"unreadable-file": {"step:extract", "mentions:extract", "step:run", "deals:pipeline"},
+	// The one Latin-1 byte makes the whole people.csv read as Windows-1252: every accented
+	// name garbled, the bad row kept, extract exits 0 without naming the file.
+	"bad-utf8-row": {"step:extract", "mentions:extract", "counts:persons", "names"},
+	// p2 (the row whose quote never closes) is lost without extract naming people.csv.
+	"broken-quote": {"mentions:extract"},
+	// Tags "Wholesale" and "newsletter" have no label in the label decisions: a company and a
+	// person are quarantined and hold 3 people, 2 deals and their children; 2 interactions
+	// without a subject are quarantined (required subject); tasks lose their due time.
 	"sheets-export": {
-		"step:extract", "step:plan", "step:decide", "step:lint", "step:confirm", "step:run", "step:verify",
-		"counts:persons", "counts:organizations", "counts:deals", "counts:activities", "counts:notes", "counts:files",
-		"deals:missing", "deals:person_email", "deals:org_name", "deals:status", "deals:close_date", "deals:pipeline", "deals:stage",
-		"activities:missing", "activities:type", "activities:participant_email", "activities:due",
-		"pipelines", "labels", "owners", "custom_fields",
+		"step:run", "counts:persons", "counts:organizations", "counts:deals", "counts:activities",
+		"counts:notes", "counts:files", "deals:missing", "activities:missing", "activities:due", "labels",
+		"custom_fields", // Size (51-200, 11-50) is not created as an enum custom field
+	},
+	// Tag "premium" has no label in the label decisions: its person is quarantined and holds
+	// deal V-2024-004 with its interactions and a note; 2 interactions without a subject are
+	// quarantined (required subject).
+	"excel-eu": {
+		"step:run", "counts:persons", "counts:deals", "counts:activities", "counts:notes",
+		"deals:missing", "activities:missing",
+	},
+	// 3 interactions without a subject are quarantined (required subject); tasks lose their
+	// due time.
+	"crm-dump": {
+		"counts:activities", "activities:missing", "activities:due",
+	},
+}
+
+// journeyMasked lists, per folder, the checks not compared today because the records they
+// compare are missing (see journeyKnownGaps' deals:missing and activities:missing): they
+// may fail once those records arrive, and are logged as MASKED until then.
+var journeyMasked = map[string][]string{
+	"sheets-export": {
+		"deals:person_email", "deals:org_name", "deals:status", "deals:close_date", "deals:pipeline", "deals:stage",
+		"activities:type", "activities:participant_email",
 	},
 	"excel-eu": {
-		"step:run", // run exits 6: what the counts:* gaps lose is named as incomplete (issue 12)
-		"counts:persons", "counts:organizations", "counts:activities", "counts:notes", "counts:files",
-		// counts:deals, deals:missing: with Vorname/Nachname read, 13 of 14 persons move; the
-		// 14th is quarantined on its tag "premium" (no label in the label decisions), which
-		// holds deal V-2024-004.
-		"counts:deals", "deals:missing",
-		"deals:person_email", "deals:org_name", "deals:close_date", "deals:pipeline", "deals:stage",
-		"activities:missing", "activities:type", "activities:participant_email", "activities:due",
-		"pipelines", "labels", "owners", "custom_fields",
+		"deals:person_email", "deals:org_name", "deals:status", "deals:close_date", "deals:pipeline", "deals:stage",
+		"activities:type", "activities:participant_email", "activities:due",
 	},
-	"crm-dump": {
-		"step:extract", "step:plan", "step:decide", "step:lint", "step:confirm", "step:run", "step:verify",
-		"counts:persons", "counts:organizations", "counts:deals", "counts:activities", "counts:notes", "counts:files",
-		"deals:missing", "deals:person_email", "deals:org_name", "deals:status", "deals:close_date", "deals:pipeline", "deals:stage",
-		"activities:missing", "activities:type", "activities:participant_email", "activities:due",
-		"pipelines", "labels", "owners", "custom_fields", "refused", "duplicates",
-	},
+	"crm-dump": {"activities:type", "activities:participant_email"},
 }

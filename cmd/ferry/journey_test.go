@@ -54,7 +54,7 @@ func TestJourneyHandMadeExports(t *testing.T) {
 func journeyFolder(t *testing.T, dir, name string) {
 	exp := readExpected(t, dir)
 	diffs := runHandMadeJourney(t, dir, exp)
-	reportJourney(t, name, diffs, journeyKnownGaps[name])
+	reportJourney(t, name, diffs, journeyKnownGaps[name], journeyMasked[name])
 }
 
 // logKnownGaps prints the known-gaps list at the top of the test's output.
@@ -66,21 +66,24 @@ func logKnownGaps(t *testing.T) {
 		gaps := journeyKnownGaps[name]
 		n += len(gaps)
 		fmt.Fprintf(&b, "\n  %s (%d): %s", name, len(gaps), strings.Join(gaps, ", "))
+		if m := journeyMasked[name]; len(m) > 0 {
+			fmt.Fprintf(&b, "; masked: %s", strings.Join(m, ", "))
+		}
 	}
 	t.Logf("KNOWN GAPS: %d checks of the hand-made exports journey still fail and are not counted "+
 		"as failures (journeyKnownGaps in cmd/ferry/journey_gaps_test.go):%s", n, b.String())
 }
 
-// reportJourney fails the test with every difference not in gaps, in one message, and
-// logs the differences gaps excuses and the gaps that no longer fail.
-func reportJourney(t *testing.T, name string, diffs []journeyDiff, gaps []string) {
+// reportJourney fails the test with every difference not in gaps or masked, in one message,
+// and logs the differences they excuse, the gaps that no longer fail and the masked checks.
+func reportJourney(t *testing.T, name string, diffs []journeyDiff, gaps, masked []string) {
 	t.Helper()
 	var fail, known []string
 	seen := map[string]bool{}
 	for _, d := range diffs {
 		seen[d.Check] = true
 		line := fmt.Sprintf("[%s] %s", d.Check, d.Msg)
-		if slices.Contains(gaps, d.Check) {
+		if slices.Contains(gaps, d.Check) || slices.Contains(masked, d.Check) {
 			known = append(known, line)
 		} else {
 			fail = append(fail, line)
@@ -93,6 +96,11 @@ func reportJourney(t *testing.T, name string, diffs []journeyDiff, gaps []string
 	for _, g := range gaps {
 		if !seen[g] {
 			t.Logf("KNOWN GAP SHOWS NO DIFFERENCE in %s: %q — remove it from journeyKnownGaps unless an earlier gap masks it", name, g)
+		}
+	}
+	for _, m := range masked {
+		if !seen[m] {
+			t.Logf("MASKED in %s: %q is not compared while the records it needs are missing", name, m)
 		}
 	}
 	if len(fail) > 0 {
