@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ferry/internal/extract"
 	"ferry/internal/gen"
 	"ferry/internal/source"
 	"ferry/internal/store"
@@ -69,9 +70,20 @@ func runGenSnapshot(ctx context.Context, g *globalOptions, opts GenOptions) erro
 	}
 	d := gen.New(gen.Config{People: opts.People, Seed: opts.Seed})
 	start, counts := time.Now(), map[source.Kind]int{}
+	supplied := extract.Report{Channels: map[source.Channel]map[source.Kind]extract.Counts{}}
 	for _, k := range source.Kinds {
 		t0 := time.Now()
-		n, err := st.LoadRecords(ctx, func(put func(source.Record) error) error { return d.Each(k, put) })
+		n, err := st.LoadRecords(ctx, func(put func(source.Record) error) error {
+			return d.Each(k, func(r source.Record) error {
+				if supplied.Channels[r.Channel] == nil {
+					supplied.Channels[r.Channel] = map[source.Kind]extract.Counts{}
+				}
+				c := supplied.Channels[r.Channel][k]
+				c.Loaded++
+				supplied.Channels[r.Channel][k] = c
+				return put(r)
+			})
+		})
 		if err != nil {
 			return fmt.Errorf("generate %s records into %s: %w", k, storeName(ws), err)
 		}
@@ -79,6 +91,11 @@ func runGenSnapshot(ctx context.Context, g *globalOptions, opts GenOptions) erro
 		if !g.JSON {
 			g.printf("  %-12s %9d records in %s\n", k, n, time.Since(t0).Round(time.Millisecond))
 		}
+	}
+	// The channels the generated records stand for: extract's check of a missing channel
+	// reads this instead of walking the snapshot.
+	if err := extract.RecordSupplied(ctx, st, supplied); err != nil {
+		return err
 	}
 	if g.JSON {
 		return json.NewEncoder(g.stdout).Encode(map[string]any{"workspace": ws.Dir, "records": counts,

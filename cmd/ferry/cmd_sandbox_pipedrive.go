@@ -50,7 +50,7 @@ func newSandboxPipedriveCommand(g *globalOptions) *cobra.Command {
 		Short: "Run a local, faithful Pipedrive API (v1 + v2) in memory",
 		Long: `Run an in-memory stand-in for Pipedrive's REST API as ferry uses it: persons, organizations,
 deals, activities, pipelines, stages, fields and search under /api/v2; users, notes, files,
-activity types and lead labels under /api/v1. It validates like v2 does (types, RFC 3339
+activity types and lead labels under /api/v1 (and /v1, the official clients' default base). It validates like v2 does (types, RFC 3339
 times, nested custom_fields), charges each call the token cost from Pipedrive's OpenAPI
 documents, and enforces the daily budget (30,000 x plan multiplier x seats) and the 2-second
 burst window (search: 10 per 2 s) when --limits=on.

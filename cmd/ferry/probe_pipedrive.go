@@ -11,17 +11,20 @@ import (
 
 // pipedriveProbe is what probe learned about the destination.
 type pipedriveProbe struct {
-	BaseURL     string         `json:"base_url"`
-	User        string         `json:"user,omitempty"`
-	Company     string         `json:"company,omitempty"`
-	Plan        string         `json:"plan"`
-	BurstLimit  int            `json:"burst_limit"`
-	DailyBudget int            `json:"daily_budget_configured"`
-	Remaining   int64          `json:"tokens_remaining"` // -1 when the server did not say
-	Users       int            `json:"users"`
-	Pipelines   []string       `json:"pipelines"`
-	Fields      map[string]int `json:"custom_fields"`
-	Error       string         `json:"error,omitempty"`
+	BaseURL     string `json:"base_url"`
+	User        string `json:"user,omitempty"`
+	Company     string `json:"company,omitempty"`
+	Plan        string `json:"plan"`
+	BurstLimit  int    `json:"burst_limit"`
+	DailyBudget int    `json:"daily_budget_configured"`
+	// Reported is the daily budget Pipedrive's headers state (0 when they did not): it
+	// governs runs; the configured one (ferry.yaml's plan × seats) is the fallback.
+	Reported  int64          `json:"daily_budget_reported"`
+	Remaining int64          `json:"tokens_remaining"` // -1 when the server did not say
+	Users     int            `json:"users"`
+	Pipelines []string       `json:"pipelines"`
+	Fields    map[string]int `json:"custom_fields"`
+	Error     string         `json:"error,omitempty"`
 	// Problem is "credential rejected" (PIPEDRIVE_API_TOKEN refused), "unreachable", or "".
 	Problem string `json:"problem,omitempty"`
 }
@@ -43,7 +46,7 @@ func newPipedriveClient(ws *workspace.Workspace, env workspace.Env, ledger piped
 	return pipedrive.New(pipedrive.Config{BaseURL: base, Token: env.PipedriveToken,
 		OAuth: ws.Config.Pipedrive.Auth == "oauth", Plan: ws.Config.Pipedrive.Plan,
 		Burst: env.PipedriveBurst, DailyBudget: int64(ws.Config.Pipedrive.DailyBudget()), Ledger: ledger,
-		Clock: runClock})
+		Clock: runClock, Logger: clientLog.Load()})
 }
 
 // probePipedrive reads the token's user, users, pipelines and fields.
@@ -63,6 +66,7 @@ func probePipedrive(ctx context.Context, ws *workspace.Workspace, env workspace.
 		}
 	}
 	p.BurstLimit = c.BurstLimit()
+	p.Reported, _ = c.DailyBudget()
 	if left, err := c.Remaining(ctx); err == nil {
 		p.Remaining = left
 	}
@@ -116,7 +120,10 @@ func (p *pipedriveProbe) print(g *globalOptions) {
 		return
 	}
 	g.printf("Pipedrive: %s as %s (company %q)\n", p.BaseURL, p.User, p.Company)
-	g.printf("  plan %s: burst %d requests per 2 s; daily budget %d tokens configured", p.Plan, p.BurstLimit, p.DailyBudget)
+	g.printf("  plan %s: burst %d requests per 2 s; daily budget %d tokens configured (ferry.yaml's plan and seats)", p.Plan, p.BurstLimit, p.DailyBudget)
+	if p.Reported > 0 {
+		g.printf(", %d reported by Pipedrive (this one governs)", p.Reported)
+	}
 	if p.Remaining >= 0 {
 		g.printf(", %d remaining today", p.Remaining)
 	}

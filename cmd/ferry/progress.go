@@ -20,8 +20,11 @@ type progressLine struct {
 	last      time.Time
 }
 
+// progressEvery is how often a progress line is printed at most (tests set it to 0).
+var progressEvery = 2 * time.Second
+
 func newProgress(g *globalOptions, command string) *progressLine {
-	return &progressLine{g: g, command: command, every: 2 * time.Second, last: time.Now()}
+	return &progressLine{g: g, command: command, every: progressEvery, last: time.Now()}
 }
 
 // update records that step has handled n items; it prints when the interval has passed.

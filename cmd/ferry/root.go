@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 )
@@ -110,8 +111,13 @@ func (g *globalOptions) setup(*cobra.Command) error {
 	} else {
 		g.log = slog.New(slog.NewTextHandler(g.stderr, opts))
 	}
+	clientLog.Store(g.log)
 	return nil
 }
+
+// clientLog is the logger of the command running, for the platform clients it builds
+// (retries at info, budget notes at warn).
+var clientLog atomic.Pointer[slog.Logger]
 
 // printf writes human output to stdout.
 func (g *globalOptions) printf(format string, args ...any) {

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"ferry/internal/pipedrive/sandbox"
 )
 
 // closedAddr returns host:port of a port nothing listens on.
@@ -73,5 +76,31 @@ func TestSandboxSearchLagFlag(t *testing.T) {
 		if err != nil || so.SearchLag != c.want {
 			t.Errorf("--faults %q --search-lag %s: lag %s (%v), want %s", c.faults, c.lag, so.SearchLag, err, c.want)
 		}
+	}
+}
+
+// TestProbeShowsBothBudgets: Pipedrive (the sandbox with limits on) reports 3,000,000 tokens a
+// day while ferry.yaml's plan and seats say 60,000; probe shows both and says which governs.
+func TestProbeShowsBothBudgets(t *testing.T) {
+	dir, _, _ := sandboxWorkspaceOpts(t, 5, 3, sandbox.Options{Limits: true, DailyBudget: 3000000, Burst: -1, SearchBurst: -1})
+	out, stderr, code := runFerry(t, "probe", "-w", dir, "--json")
+	if code != 0 {
+		t.Fatalf("probe: exit %d\n%s%s", code, out, stderr)
+	}
+	var res struct {
+		Pipedrive struct {
+			Configured int   `json:"daily_budget_configured"`
+			Reported   int64 `json:"daily_budget_reported"`
+		} `json:"pipedrive"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("probe --json: %v\n%s", err, out)
+	}
+	if res.Pipedrive.Reported != 3000000 || res.Pipedrive.Configured != 60000 {
+		t.Errorf("probe budgets: reported %d, configured %d; want 3000000 and 60000", res.Pipedrive.Reported, res.Pipedrive.Configured)
+	}
+	out, _, _ = runFerry(t, "probe", "-w", dir)
+	if !strings.Contains(out, "3000000 reported by Pipedrive (this one governs)") {
+		t.Errorf("probe does not show the reported budget:\n%s", out)
 	}
 }

@@ -19,6 +19,10 @@ import (
 // reconciliation must count this run's work, and verify must pass.
 func TestRollbackFixRun(t *testing.T) {
 	dir, sb, _ := sandboxWorkspace(t, 25, 31)
+	if out, stderr, code := runFerry(t, "plan", "--fresh", "-w", dir); code != 0 {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, stderr)
+	}
+	resolveOwners(t, dir, sb)
 	confirmAndRun(t, dir)
 	first := sandboxCounts(sb)
 	if first["persons"] == 0 || first["deals"] == 0 {
@@ -30,13 +34,17 @@ func TestRollbackFixRun(t *testing.T) {
 	if got := sandboxCounts(sb); got["persons"]+got["organizations"]+got["deals"]+got["activities"] != 0 {
 		t.Fatalf("after rollback the sandbox still holds %v", got)
 	}
-	if out, stderr, code := runFerry(t, "plan", "-w", dir); code != 0 {
-		t.Fatalf("plan: exit %d\n%s%s", code, out, stderr)
+	ws, err := workspace.Open(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	editMapping(t, dir)
-	resolveOwners(t, dir, sb)
+	renamed := renameACustomField(t, ws) // the fix after the rehearsal
+	if out, stderr, code := runFerry(t, "plan", "-w", dir); code != 0 || !strings.Contains(out, "kept your edits") {
+		t.Fatalf("plan after the edit: exit %d\n%s%s", code, out, stderr)
+	}
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
-		t.Fatalf("confirm after the edit: %s", stderr)
+		lo, le, _ := runFerry(t, "lint", "-w", dir)
+		t.Fatalf("confirm after the edit: %s\n%s%s", stderr, lo, le)
 	}
 	out, stderr, code := runFerry(t, "run", "-w", dir, "--json")
 	if code != genRunExit {
@@ -55,6 +63,9 @@ func TestRollbackFixRun(t *testing.T) {
 		}
 	}
 	checkLiveUnique(t, sb)
+	if !sandboxHasField(sb, renamed) {
+		t.Errorf("the run after the fix did not create the renamed field %q", renamed)
+	}
 	if out, stderr, code := runFerry(t, "verify", "-w", dir); code != 0 || !strings.Contains(out, "verification passed") {
 		t.Fatalf("verify: exit %d\n%s%s", code, out, stderr)
 	}
@@ -173,6 +184,18 @@ func resolveOwners(t *testing.T, dir string, sb *sandbox.Server) {
 			}
 		}
 	}
+}
+
+// sandboxHasField reports whether a live custom field of that name exists.
+func sandboxHasField(sb *sandbox.Server, name string) bool {
+	for _, fields := range sb.Snapshot().Fields {
+		for _, f := range fields {
+			if f["field_name"] == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // editMapping makes a hand edit a consultant would: it renames nothing but changes the

@@ -35,6 +35,9 @@ type budget struct {
 	serverLeft int64 // x-daily-ratelimit-token-remaining …
 	serverMark int64 // … observed when spent was this
 	resetAt    time.Time
+
+	serverLimit int64 // x-daily-ratelimit-token-limit, 0 until the server said it
+	told        bool  // the disagreement with the configured budget was logged
 }
 
 func dayOf(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -74,13 +77,9 @@ func (b *budget) left() int64 {
 	if !b.server {
 		return configured
 	}
-	server := b.serverLeft - (b.spent - b.serverMark) - b.reserved
-	if configured >= 0 && configured < server {
-		// The configured budget is a cap on ferry's own spending; the server's figure is
-		// what the whole company has left. The smaller one binds.
-		return configured
-	}
-	return server
+	// What Pipedrive reports wins over ferry.yaml's plan × seats, which only estimates the
+	// budget before any call: the server knows the company's real plan, seats and add-ons.
+	return b.serverLeft - (b.spent - b.serverMark) - b.reserved
 }
 
 // reserve books cost for a call about to be made, or refuses it with a *BudgetError.
@@ -131,6 +130,22 @@ func (b *budget) observe(rl rateHeaders) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.server, b.serverLeft, b.serverMark = true, rl.dailyLeft, b.spent
+	if rl.hasDailyLimit && rl.dailyLimit > 0 {
+		b.serverLimit = rl.dailyLimit
+		if !b.told && b.daily > 0 && b.daily != rl.dailyLimit {
+			b.told = true
+			b.log.Warn(fmt.Sprintf("pipedrive: the daily budget Pipedrive reports (%d tokens) differs from ferry.yaml's plan and seats (%d): using Pipedrive's", rl.dailyLimit, b.daily))
+		}
+	}
+}
+
+// DailyBudget returns the daily token budget Pipedrive reported in its headers (0 until a
+// call has answered with them) and the configured one (ferry.yaml's plan × seats, 0 when
+// none): the reported one governs once known.
+func (c *Client) DailyBudget() (reported, configured int64) {
+	c.budget.mu.Lock()
+	defer c.budget.mu.Unlock()
+	return c.budget.serverLimit, c.budget.daily
 }
 
 // exhausted records a budget 429 (fewer daily tokens left than the call costs) and returns

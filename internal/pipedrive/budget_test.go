@@ -91,26 +91,29 @@ func TestBudgetFromServerHeader(t *testing.T) {
 	}
 }
 
-// TestBudgetConfiguredCapBindsBelowServerHeader: the server says plenty is left for the
-// company, but the configured budget caps ferry's own spending and is what binds.
-func TestBudgetConfiguredCapBindsBelowServerHeader(t *testing.T) {
+// TestBudgetServerHeaderWinsOverConfigured: ferry.yaml says 12 tokens a day (plan × seats),
+// Pipedrive says its budget is 3,000,000 with 25,000 left: Pipedrive's figure governs, so the
+// third create is sent (it was refused when the configured figure capped the run), and
+// DailyBudget reports both.
+func TestBudgetServerHeaderWinsOverConfigured(t *testing.T) {
 	cnt := &counter{}
 	h := newHarness(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cnt.add(r)
+		w.Header().Set("X-Daily-Ratelimit-Token-Limit", "3000000")
 		w.Header().Set("X-Daily-Ratelimit-Token-Remaining", "25000")
 		okData(w, map[string]any{"id": 1})
 	}), func(c *Config) { c.DailyBudget = 12 })
 	ctx := context.Background()
-	for i := range 2 {
+	for i := range 5 {
 		if _, err := h.c.CreatePerson(ctx, Entity{"name": "p"}); err != nil {
-			t.Fatalf("create %d: %v", i, err)
+			t.Fatalf("create %d with 25,000 tokens left at Pipedrive: %v", i, err)
 		}
 	}
-	if _, err := h.c.CreatePerson(ctx, Entity{"name": "p"}); !errors.Is(err, ErrBudgetExhausted) {
-		t.Fatalf("third create (10 of 12 configured tokens spent): err = %v, want ErrBudgetExhausted", err)
+	if got := cnt.get("POST /api/v2/persons"); got != 5 {
+		t.Errorf("server saw %d creates, want 5", got)
 	}
-	if got := cnt.get("POST /api/v2/persons"); got != 2 {
-		t.Errorf("server saw %d creates, want 2", got)
+	if reported, configured := h.c.DailyBudget(); reported != 3000000 || configured != 12 {
+		t.Errorf("DailyBudget() = %d, %d; want 3000000 reported, 12 configured", reported, configured)
 	}
 }
 

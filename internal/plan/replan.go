@@ -3,11 +3,13 @@ package plan
 import (
 	"fmt"
 	"reflect"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"ferry/internal/plan/decide"
 	"ferry/internal/plan/mapping"
+	"ferry/internal/source"
 )
 
 // Re-planning keeps a person's work. Plan stores each proposal it writes (ProposalDir); the
@@ -201,6 +203,7 @@ func MergeMapping(base *mapping.Mapping, ours, theirs mapping.Mapping) (mapping.
 	}
 	var out []NotKept
 	miss := func(what, why string) { out = append(out, NotKept{File: MappingFile, What: what, Why: why}) }
+	renames := map[source.Kind]map[string]string{}
 	if ours.DefaultRegion != base.DefaultRegion {
 		theirs.DefaultRegion = ours.DefaultRegion
 	}
@@ -222,10 +225,28 @@ func MergeMapping(base *mapping.Mapping, ours, theirs mapping.Mapping) (mapping.
 		if !inBase || b.Target != o.Target || b.ActivityType != o.ActivityType || b.Skip != o.Skip {
 			t.Target, t.ActivityType, t.Skip = o.Target, o.ActivityType, o.Skip
 		}
+		proposed := t.Fields
 		t.Fields = mergeFields(string(o.Source), b.Fields, o.Fields, t.Fields, miss)
+		renames[o.Source] = customRenames(proposed, t.Fields)
 	}
-	theirs.Tests = mergeTests(base.Tests, ours.Tests, theirs.Tests)
+	theirs.Tests = mergeTests(base.Tests, ours.Tests, theirs.Tests, renames)
 	return theirs, out
+}
+
+// customRenames maps the proposal's custom field names to the kept ones where the person
+// renamed a field (same source field, another custom_field).
+func customRenames(proposed, kept []mapping.Field) map[string]string {
+	now := map[string]string{}
+	for _, f := range kept {
+		now[f.Source] = f.CustomField
+	}
+	out := map[string]string{}
+	for _, f := range proposed {
+		if n, ok := now[f.Source]; ok && f.CustomField != "" && n != "" && n != f.CustomField {
+			out[f.CustomField] = n
+		}
+	}
+	return out
 }
 
 func objectsByKind(m mapping.Mapping) map[string]mapping.Object {
@@ -275,8 +296,9 @@ func mergeFields(kind string, base, ours, theirs []mapping.Field, miss func(stri
 	return out
 }
 
-// mergeTests keeps the person's test cases (added or edited, by name) over the proposal's.
-func mergeTests(base, ours, theirs []mapping.Test) []mapping.Test {
+// mergeTests keeps the person's test cases (added or edited, by name) over the proposal's;
+// the proposal's cases follow the custom fields the person renamed (renames, by object).
+func mergeTests(base, ours, theirs []mapping.Test, renames map[source.Kind]map[string]string) []mapping.Test {
 	bt := map[string]string{}
 	for _, t := range base {
 		bt[t.Name] = yamlOf(t)
@@ -292,6 +314,9 @@ func mergeTests(base, ours, theirs []mapping.Test) []mapping.Test {
 			continue // removed by the person
 		}
 		idx[t.Name] = len(out)
+		if r := renames[t.Object]; len(r) > 0 {
+			t.Expect = renameExpect(t.Expect, r)
+		}
 		out = append(out, t)
 	}
 	for _, t := range ours {
@@ -305,6 +330,44 @@ func mergeTests(base, ours, theirs []mapping.Test) []mapping.Test {
 		}
 	}
 	return out
+}
+
+// renameExpect renames custom field keys, and the "field=label" option values the test
+// resolver gives, from old to new names.
+func renameExpect(expect map[string]any, renames map[string]string) map[string]any {
+	out := make(map[string]any, len(expect))
+	for k, v := range expect {
+		out[k] = v
+	}
+	cf, ok := expect["custom_fields"].(map[string]any)
+	if !ok {
+		return out
+	}
+	ncf := make(map[string]any, len(cf))
+	for k, v := range cf {
+		if n, ok := renames[k]; ok {
+			k, v = n, renameOptions(v, k, n)
+		}
+		ncf[k] = v
+	}
+	out["custom_fields"] = ncf
+	return out
+}
+
+func renameOptions(v any, old, now string) any {
+	switch x := v.(type) {
+	case string:
+		if strings.HasPrefix(x, old+"=") {
+			return now + strings.TrimPrefix(x, old)
+		}
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = renameOptions(e, old, now)
+		}
+		return out
+	}
+	return v
 }
 
 // yamlOf renders v as mapping.yaml would (comments and positions left out): the identity of

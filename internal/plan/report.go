@@ -3,9 +3,11 @@ package plan
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
 	"strings"
 
+	"ferry/internal/mdsafe"
 	"ferry/internal/plan/decide"
 	"ferry/internal/source"
 )
@@ -20,10 +22,31 @@ type reportWriter struct {
 	err error
 }
 
+// f writes format with args; every string argument (and every fmt.Stringer) is outside
+// text and is escaped with mdsafe.Text, so a Klipy value never becomes Markdown or HTML.
 func (r *reportWriter) f(format string, args ...any) {
-	if r.err == nil {
-		_, r.err = fmt.Fprintf(r.w, format, args...)
+	if r.err != nil {
+		return
 	}
+	safe := make([]any, len(args))
+	for i, a := range args {
+		safe[i] = safeArg(a)
+	}
+	_, r.err = fmt.Fprintf(r.w, format, safe...)
+}
+
+// safeArg escapes a string-like argument; numbers and the like pass as they are.
+func safeArg(a any) any {
+	switch x := a.(type) {
+	case string:
+		return mdsafe.Text(x)
+	case fmt.Stringer:
+		return mdsafe.Text(x.String())
+	}
+	if v := reflect.ValueOf(a); v.IsValid() && v.Kind() == reflect.String {
+		return mdsafe.Text(v.String())
+	}
+	return a
 }
 
 // table writes a Markdown table; cells have their pipes escaped.
@@ -31,20 +54,27 @@ func (r *reportWriter) table(header []string, rows [][]string) {
 	esc := func(cells []string) string {
 		out := make([]string, len(cells))
 		for i, c := range cells {
-			out[i] = strings.ReplaceAll(strings.ReplaceAll(c, "|", `\|`), "\n", " ")
+			out[i] = mdsafe.Text(c)
 		}
 		return "| " + strings.Join(out, " | ") + " |\n"
 	}
-	r.f("%s", esc(header))
+	r.raw(esc(header))
 	sep := make([]string, len(header))
 	for i := range sep {
 		sep[i] = "---"
 	}
-	r.f("%s", esc(sep))
+	r.raw(esc(sep))
 	for _, row := range rows {
-		r.f("%s", esc(row))
+		r.raw(esc(row))
 	}
-	r.f("\n")
+	r.raw("\n")
+}
+
+// raw writes s as it is: Markdown ferry built, never outside text.
+func (r *reportWriter) raw(s string) {
+	if r.err == nil {
+		_, r.err = io.WriteString(r.w, s)
+	}
 }
 
 // writeDecisions writes the decisions sections of the plan report.

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"ferry/internal/mdsafe"
+
 	"bytes"
 	"fmt"
 	"strings"
@@ -59,12 +61,8 @@ func anchor(title string) string {
 }
 
 // mdText makes a value safe inside Markdown text and table cells: one line, pipes escaped,
-// no raw HTML.
-func mdText(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := strings.NewReplacer(`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "`", "\\`")
-	return r.Replace(s)
-}
+// no raw HTML, no link or image (mdsafe.Text).
+func mdText(s string) string { return mdsafe.Text(s) }
 
 // mdTable writes t as a Markdown table of at most mdRows rows, or empty when t has none.
 func mdTable(b *bytes.Buffer, t Table, empty string) {

@@ -19,6 +19,8 @@ func TestMDText(t *testing.T) {
 		{"`code`", "\\`code\\`"},
 		{`back\slash`, `back\\slash`},
 		{`=HYPERLINK("http://evil")`, `=HYPERLINK("http://evil")`},
+		{"[x](javascript:alert(1))", `\[x\](javascript:alert(1))`},
+		{"<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"},
 	}
 	for _, tt := range tests {
 		if got := mdText(tt.in); got != tt.want {

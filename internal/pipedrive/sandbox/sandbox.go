@@ -3,6 +3,7 @@ package sandbox
 import (
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -109,6 +110,15 @@ func (s *Server) Token() string { return s.opts.Token }
 
 // ServeHTTP implements http.Handler: sandbox helpers, auth, limits, faults, then the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		// The official clients' default base is https://api.pipedrive.com/v1: the v1 API is
+		// served there as well as under /api/v1.
+		r = r.Clone(r.Context())
+		r.URL.Path = "/api" + r.URL.Path
+		if r.URL.RawPath != "" {
+			r.URL.RawPath = "/api" + r.URL.RawPath
+		}
+	}
 	switch r.URL.Path {
 	case "/_sandbox/stats":
 		s.serveStats(w, r)

@@ -62,6 +62,7 @@ func specSession(e *env) {
 	e.must(200, "GET", "/api/v1/users/me", nil)
 	e.must(200, "GET", "/api/v1/users", nil)
 	e.must(200, "GET", "/api/v1/users/find?term=admin@sandbox.example&search_by_email=1", nil)
+	e.must(200, "POST", "/api/v1/users", map[string]any{"email": "new.user@sandbox.example", "access": []any{map[string]any{"app": "sales"}}})
 	n := obj(e.must(200, "POST", "/api/v1/notes", map[string]any{"content": "hi", "person_id": p, "deal_id": d}))
 	e.must(200, "PUT", "/api/v1/notes/"+itoa(int64(n["id"].(float64))), map[string]any{"content": "bye"})
 	e.must(200, "GET", "/api/v1/notes?person_id="+itoa(p), nil)

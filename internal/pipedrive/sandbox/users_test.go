@@ -37,3 +37,21 @@ func TestUserAdd(t *testing.T) {
 		t.Errorf("a regular user's token: status %d, want 403", r.status)
 	}
 }
+
+// TestV1WithoutAPIPrefix: the v1 API answers at /v1/... (the official clients' default base
+// https://api.pipedrive.com/v1) exactly as at /api/v1/..., token costs included.
+func TestV1WithoutAPIPrefix(t *testing.T) {
+	e := newEnv(t, Options{Limits: true})
+	a := e.do("GET", "/api/v1/users/me", nil)
+	b := e.do("GET", "/v1/users/me", nil)
+	if a.status != 200 || b.status != 200 || a.body["data"].(map[string]any)["id"] != b.body["data"].(map[string]any)["id"] {
+		t.Fatalf("/v1/users/me: %d %s; /api/v1/users/me: %d", b.status, b.raw, a.status)
+	}
+	n := e.must(200, "POST", "/v1/notes", map[string]any{"content": "via /v1", "org_id": e.create("/api/v2/organizations", map[string]any{"name": "O"})}).(map[string]any)
+	if got := e.must(200, "GET", "/api/v1/notes/"+itoa(int64(n["id"].(float64))), nil).(map[string]any); got["content"] != "via /v1" {
+		t.Errorf("a note created at /v1 reads back as %v", got)
+	}
+	if r := e.do("GET", "/v1/users/me", nil); r.header.Get("x-daily-ratelimit-token-limit") == "" {
+		t.Error("/v1 answers carry no budget headers")
+	}
+}

@@ -57,7 +57,35 @@ func Parse(name string, data []byte) (Decisions, error) {
 	if err := validate(name, d, &node); err != nil {
 		return Decisions{}, err
 	}
-	return d, nil
+	return normalized(d), nil
+}
+
+// normalized gives every list of d a non-nil value, as Write renders an absent list and an
+// empty one alike ("[]"): a file read, written and read again is the same.
+func normalized(d Decisions) Decisions {
+	if d.Pipelines == nil {
+		d.Pipelines = []PipelineMap{}
+	}
+	for i := range d.Pipelines {
+		if d.Pipelines[i].Stages == nil {
+			d.Pipelines[i].Stages = []StageMap{}
+		}
+	}
+	if d.Labels == nil {
+		d.Labels = []LabelGroup{}
+	}
+	for i := range d.Labels {
+		if d.Labels[i].Variants == nil {
+			d.Labels[i].Variants = []string{}
+		}
+	}
+	if d.ActivityTypes == nil {
+		d.ActivityTypes = []ActivityType{}
+	}
+	if d.Owners == nil {
+		d.Owners = []Owner{}
+	}
+	return d
 }
 
 // validate checks enumerated values, naming the line of each bad one.

@@ -19,15 +19,26 @@ var cjkForms = []string{"株式会社", "有限会社", "合同会社", "(株)",
 // ("Acme, Inc." → "acme"; "Müller Bau GmbH & Co. KG" → "muller bau"; "Nord Systems S.A." →
 // "nord systems"; "株式会社東京商事" → "東京商事"). Words like "Group" and "Holdings" count as
 // legal forms. A name made only of legal forms keeps its first word ("Company Inc" →
-// "company").
+// "company"; "株式会社" → "株式会社"). CompanyName(CompanyName(s)) == CompanyName(s).
 func CompanyName(raw string) string {
-	s := raw
-	for _, f := range cjkForms {
-		s = strings.ReplaceAll(s, f, " ")
+	// Forms are stripped before folding and again after it, as folding can reveal one
+	// ("株式!会社" folds to "株式会社"); a name made only of forms keeps its folded self, so
+	// that the result is a fixed point (CompanyName of it is itself).
+	s := foldText(stripCJK(foldText(stripCJK(raw))))
+	if s == "" {
+		s = foldText(raw)
 	}
-	toks := strings.Fields(foldText(s))
+	toks := strings.Fields(s)
 	for len(toks) > 1 && legalForms[toks[len(toks)-1]] {
 		toks = toks[:len(toks)-1]
 	}
 	return strings.Join(toks, " ")
+}
+
+// stripCJK replaces the Japanese and Chinese legal forms in s with spaces.
+func stripCJK(s string) string {
+	for _, f := range cjkForms {
+		s = strings.ReplaceAll(s, f, " ")
+	}
+	return s
 }
