@@ -169,12 +169,12 @@ func (a *applyResolver) LabelID(entity, tag string) (any, error) {
 	return nil, fmt.Errorf("tag %q has no label in the label decisions", tag)
 }
 
-// StageID resolves a Klipy stage through the stage map.
-func (a *applyResolver) StageID(pipeline, stage string) (any, error) {
-	if p, ok := a.refs.Stage(pipeline, stage, nil); ok {
-		return p.StageID, nil
+// DealStage places a deal through the stage map (see Resolver.Stage).
+func (a *applyResolver) DealStage(pipeline, stage string, history []string, closed bool) (any, string, error) {
+	if p, ok := a.refs.Stage(pipeline, stage, history, closed); ok {
+		return p.StageID, p.Status, nil
 	}
-	return nil, fmt.Errorf("pipeline %q stage %q is not in the stage map", pipeline, stage)
+	return nil, "", fmt.Errorf("pipeline %q stage %q is not in the stage map", pipeline, stage)
 }
 
 // ActivityType resolves an interaction type through the activity type decisions.

@@ -1,6 +1,11 @@
 package mapping
 
-import "strings"
+import (
+	"strings"
+	"time"
+
+	"ferry/internal/source"
+)
 
 // finish assembles what several fields contribute to and applies the entity's API rules.
 func (b *builder) finish() {
@@ -99,18 +104,47 @@ func (b *builder) finishType() {
 	b.body["type"] = t
 }
 
-// finishStage resolves the stage (within its pipeline) through the stage map.
+// finishStage places a deal through the stage map: in its stage when that is an open one,
+// else in the last open stage of its stage_history, else in the pipeline's last stage when
+// it is won or lost (its first when open). A closing stage (Klipy's "Closed Won") sets the
+// status unless the status field already says won or lost, and the time of the history's
+// last move stands in for a missing close time.
 func (b *builder) finishStage() {
 	delete(b.body, "pipeline_id")
-	if b.stage == "" {
+	history := source.List(b.rec.Fields["stage_history"])
+	if b.entity != EntityDeal || (b.stage == "" && b.pipeline == "" && len(history) == 0) {
 		return
 	}
-	id, err := b.refs.StageID(b.pipeline, b.stage)
+	status, _ := b.body["status"].(string)
+	closed := status == "won" || status == "lost"
+	id, st, err := b.refs.DealStage(b.pipeline, b.stage, history, closed)
 	if err != nil {
 		b.problems = append(b.problems, Problem{Field: string(b.o.Source) + ".stage", Message: err.Error()})
 		return
 	}
 	b.body["stage_id"] = id
+	if st != "" && !closed {
+		b.body["status"], closed = st, true
+	}
+	if _, ok := b.body["close_time"]; closed && !ok {
+		if t, ok := lastMove(history); ok {
+			b.body["close_time"] = t.UTC().Format(rfc3339)
+		}
+	}
+}
+
+// lastMove returns the time of the last stage move of a history whose items carry one
+// ("Closed Won@2024-03-05T14:30:00Z").
+func lastMove(history []string) (time.Time, bool) {
+	if len(history) == 0 {
+		return time.Time{}, false
+	}
+	_, at, ok := strings.Cut(history[len(history)-1], "@")
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(at))
+	return t, err == nil
 }
 
 // finishDeal applies the v2 deal rules: won_time only when won, lost_time and lost_reason

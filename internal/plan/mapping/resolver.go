@@ -35,8 +35,13 @@ type Resolver interface {
 	OwnerID(owner string) (any, error)
 	// LabelID returns the Pipedrive label id a tag merges into.
 	LabelID(entity, tag string) (any, error)
-	// StageID returns the Pipedrive stage id of a Klipy pipeline and stage.
-	StageID(pipeline, stage string) (any, error)
+	// DealStage places a deal of a Klipy pipeline: the Pipedrive stage id and, for a
+	// closing stage (Klipy's "Closed Won"), the status it means ("" otherwise). stage may be
+	// empty; history lists the deal's earlier stages, oldest first ("Stage" or "Stage@time");
+	// closed says the deal is won or lost. The stage is the deal's stage when it is open,
+	// else the last open stage of the history, else the pipeline's last stage for a closed
+	// deal and its first for an open one.
+	DealStage(pipeline, stage string, history []string, closed bool) (any, string, error)
 	// ActivityType returns the activity type key_string for a Klipy interaction type and channel.
 	ActivityType(klipyType, channel string) (string, error)
 }
@@ -66,9 +71,35 @@ func (NameResolver) OwnerID(owner string) (any, error) { return "owner:" + owner
 // LabelID returns "label:TAG" with the tag folded, so spellings of one tag share a label.
 func (NameResolver) LabelID(_, tag string) (any, error) { return "label:" + fold(tag), nil }
 
-// StageID returns "stage:PIPELINE/STAGE".
-func (NameResolver) StageID(pipeline, stage string) (any, error) {
-	return "stage:" + pipeline + "/" + stage, nil
+// DealStage returns "stage:PIPELINE/STAGE" for an open stage; a closing stage (its name
+// says won or lost) gives the last open stage of the history, else "stage:PIPELINE/(last)"
+// for a closed deal and "stage:PIPELINE/(first)" for an open one, as the engine does.
+func (NameResolver) DealStage(pipeline, stage string, history []string, closed bool) (any, string, error) {
+	status := closingStatus(stage)
+	if strings.TrimSpace(stage) != "" && status == "" {
+		return "stage:" + pipeline + "/" + stage, "", nil
+	}
+	for i := len(history) - 1; i >= 0; i-- {
+		if name, _, _ := strings.Cut(history[i], "@"); closingStatus(name) == "" && strings.TrimSpace(name) != "" {
+			return "stage:" + pipeline + "/" + strings.TrimSpace(name), status, nil
+		}
+	}
+	if closed || status != "" {
+		return "stage:" + pipeline + "/(last)", status, nil
+	}
+	return "stage:" + pipeline + "/(first)", status, nil
+}
+
+// closingStatus says whether a stage name means won or lost (Klipy's "Closed Won").
+func closingStatus(stage string) string {
+	n := fold(stage)
+	switch {
+	case strings.Contains(n, "won") || n == "closedwin" || n == "win":
+		return "won"
+	case strings.Contains(n, "lost") || strings.Contains(n, "closedlose"):
+		return "lost"
+	}
+	return ""
 }
 
 // ActivityType maps Klipy types as DESIGN.md §4 does: EMAIL→email, MEETING and
