@@ -119,7 +119,11 @@ func (b *builder) finishStage() {
 	closed := status == "won" || status == "lost"
 	id, st, err := b.refs.DealStage(b.pipeline, b.stage, history, closed)
 	if err != nil {
-		b.problems = append(b.problems, Problem{Field: string(b.o.Source) + ".stage", Message: err.Error()})
+		p := Problem{Field: string(b.o.Source) + ".stage", Message: err.Error()}
+		if b.stage == "" { // nothing named a stage: Pipedrive's default stage is no loss
+			p.Warning, p.Message = true, p.Message+"; the deal goes to Pipedrive's default pipeline and stage"
+		}
+		b.problems = append(b.problems, p)
 		return
 	}
 	b.body["stage_id"] = id
