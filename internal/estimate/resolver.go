@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"time"
 
 	"ferry/internal/migrate"
 	"ferry/internal/pipedrive"
@@ -168,7 +169,10 @@ func placeIn(pm decide.PipelineMap, stage string, history []string, closed bool)
 }
 
 // ActivityType maps an interaction type through the activity type decisions.
-func (r *simResolver) ActivityType(typ, channel string) (string, bool) {
-	t, _ := r.decisions.ActivityTypeFor(typ, channel)
-	return t, t != ""
+func (r *simResolver) ActivityType(typ, channel string) (string, bool, bool) {
+	t, inNote := r.decisions.ActivityTypeFor(typ, channel)
+	return t, inNote, t != ""
 }
+
+// Now is the wall clock: the dry run sends nothing, so done flags do not change its cost.
+func (r *simResolver) Now() time.Time { return time.Now() }

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"errors"
+	"time"
 
 	"ferry/internal/pipedrive"
 	"ferry/internal/source"
@@ -73,6 +74,8 @@ type Resolver interface {
 	// stage name the stage map does not have is not (false).
 	Stage(pipeline, stage string, history []string, closed bool) (Placement, bool)
 	// ActivityType returns the Pipedrive activity type key of a Klipy interaction type and
-	// channel, and whether the decisions have one.
-	ActivityType(typ, channel string) (string, bool)
+	// channel, whether the channel is named in the note, and whether the decisions have one.
+	ActivityType(typ, channel string) (key string, channelInNote, ok bool)
+	// Now is the run's clock (activities due before it are done).
+	Now() time.Time
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"ferry/internal/pipedrive"
 	"ferry/internal/plan/mapping"
@@ -178,9 +179,27 @@ func (a *applyResolver) DealStage(pipeline, stage string, history []string, clos
 }
 
 // ActivityType resolves an interaction type through the activity type decisions.
-func (a *applyResolver) ActivityType(klipyType, channel string) (string, error) {
-	if t, ok := a.refs.ActivityType(klipyType, channel); ok {
-		return t, nil
+func (a *applyResolver) ActivityType(klipyType, channel string) (string, bool, error) {
+	if t, inNote, ok := a.refs.ActivityType(klipyType, channel); ok {
+		return t, inNote, nil
 	}
-	return "", fmt.Errorf("interaction type %q has no activity type in the decisions", klipyType)
+	return "", false, fmt.Errorf("interaction type %q has no activity type in the decisions", klipyType)
+}
+
+// Now is the run's clock.
+func (a *applyResolver) Now() time.Time { return a.refs.Now() }
+
+// recordSource is a Resolver that can read snapshot records (the engine's can).
+type recordSource interface {
+	SourceRecord(kind source.Kind, id string) (source.Record, bool)
+}
+
+// Interaction returns a snapshot interaction's fields, when the engine's resolver can read them.
+func (a *applyResolver) Interaction(id string) (map[string]string, bool) {
+	rs, ok := a.refs.(recordSource)
+	if !ok || id == "" {
+		return nil, false
+	}
+	r, ok := rs.SourceRecord(source.Interaction, id)
+	return r.Fields, ok
 }

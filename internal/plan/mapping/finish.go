@@ -35,6 +35,7 @@ func (b *builder) finish() {
 		b.body["custom_fields"] = b.custom
 	}
 	b.finishType()
+	b.finishDone()
 	b.finishStage()
 	b.finishDeal()
 	b.checkRequired()
@@ -96,12 +97,67 @@ func (b *builder) finishType() {
 		}
 		return
 	}
-	t, err := b.refs.ActivityType(b.types[0], b.types[1])
+	t, channelInNote, err := b.refs.ActivityType(b.types[0], b.types[1])
 	if err != nil {
 		b.problems = append(b.problems, Problem{Field: string(b.o.Source) + ".type", Message: err.Error()})
 		return
 	}
 	b.body["type"] = t
+	b.nameChannel(channelInNote)
+}
+
+// nameChannel names a direct message's channel: the subject of one without a subject is
+// "<Channel> message" (an interaction without one is named after its type), and the note
+// starts with "Channel: <Channel>" when the activity type decision says so.
+func (b *builder) nameChannel(inNote bool) {
+	channel := strings.TrimSpace(b.types[1])
+	if s, _ := b.body["subject"].(string); strings.TrimSpace(s) == "" {
+		switch {
+		case channel != "":
+			b.body["subject"] = channel + " message"
+		case strings.TrimSpace(b.types[0]) != "":
+			b.body["subject"] = typeLabel(b.types[0])
+		}
+	}
+	if inNote && channel != "" {
+		note, _ := b.body["note"].(string)
+		b.body["note"] = escapeLine("Channel: "+channel) + note
+	}
+}
+
+// typeLabel turns a Klipy interaction type into words: VOICE_NOTE → "Voice note".
+func typeLabel(t string) string {
+	s := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(t), "_", " "))
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// finishDone marks an activity of an object with done: past done when it is due before the
+// run's clock, open otherwise, unless a field set the flag (a task's own done column).
+func (b *builder) finishDone() {
+	if b.entity != EntityActivity || b.o.Done != DonePast {
+		return
+	}
+	if _, set := b.body["done"]; set {
+		return
+	}
+	day, _ := b.body["due_date"].(string)
+	if day == "" {
+		return
+	}
+	at := day + " " + cmpOr(asString(b.body["due_time"]), "00:00")
+	due, err := time.Parse("2006-01-02 15:04", at)
+	if err != nil {
+		return
+	}
+	b.body["done"] = due.Before(b.refs.Now())
+}
+
+func asString(v any) string {
+	s, _ := v.(string)
+	return s
 }
 
 // finishStage places a deal through the stage map: in its stage when that is an open one,

@@ -40,6 +40,9 @@ func proposeObject(o profile.Object, dest Schema, opts Options) Object {
 		return out
 	case source.Task:
 		out.ActivityType = "task"
+	case source.Interaction:
+		out.Done = DonePast
+		out.Reason += "; done: past marks interactions before the run done and later ones (bookings) open"
 	}
 	for _, f := range o.Fields {
 		var pf Field

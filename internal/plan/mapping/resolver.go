@@ -1,6 +1,9 @@
 package mapping
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Keys a record may be linked by (Resolver.LinkBy).
 const (
@@ -42,8 +45,15 @@ type Resolver interface {
 	// else the last open stage of the history, else the pipeline's last stage for a closed
 	// deal and its first for an open one.
 	DealStage(pipeline, stage string, history []string, closed bool) (any, string, error)
-	// ActivityType returns the activity type key_string for a Klipy interaction type and channel.
-	ActivityType(klipyType, channel string) (string, error)
+	// ActivityType returns the activity type key_string for a Klipy interaction type and
+	// channel, and whether the channel is named in the activity's note.
+	ActivityType(klipyType, channel string) (string, bool, error)
+	// Interaction returns the fields of the Klipy interaction with that id, when the
+	// snapshot has it (an AI draft's source conversation given as an id).
+	Interaction(id string) (map[string]string, bool)
+	// Now is the run's clock: an activity of an object with done: past that is due before it
+	// is done.
+	Now() time.Time
 }
 
 // NameResolver resolves every name to a readable placeholder: field codes are the field
@@ -104,14 +114,25 @@ func closingStatus(stage string) string {
 
 // ActivityType maps Klipy types as DESIGN.md §4 does: EMAIL→email, MEETING and
 // BOOKING_*→meeting, VOICE_NOTE→call, everything else (DIRECT_MESSAGE, MEMO, ...)→task.
-func (NameResolver) ActivityType(t, _ string) (string, error) {
+// The channel of a direct message is named in the note.
+func (NameResolver) ActivityType(t, channel string) (string, bool, error) {
 	switch t = strings.ToUpper(t); {
 	case t == "EMAIL":
-		return "email", nil
+		return "email", false, nil
 	case t == "MEETING" || strings.HasPrefix(t, "BOOKING"):
-		return "meeting", nil
+		return "meeting", false, nil
 	case t == "VOICE_NOTE":
-		return "call", nil
+		return "call", false, nil
 	}
-	return "task", nil
+	return "task", channel != "", nil
 }
+
+// NameResolverNow is NameResolver's clock, so that mapping tests give the same body on any
+// day: activities due before 2025-01-01 are done.
+var NameResolverNow = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Interaction finds no interaction: a source conversation stays as written.
+func (NameResolver) Interaction(string) (map[string]string, bool) { return nil, false }
+
+// Now returns NameResolverNow.
+func (NameResolver) Now() time.Time { return NameResolverNow }

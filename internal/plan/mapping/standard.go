@@ -120,8 +120,8 @@ var standardRules = map[source.Kind]map[string]rule{
 		"deal_id":             {target: "deal_id", transforms: []string{TLink + ":" + EntityDeal}, reason: "deal link resolved through the id map"},
 		"author":              {target: "user_id", transforms: []string{TOwner}, reason: "author through the owner decisions (only an admin token may set it)"},
 		"created_at":          {target: "add_time", transforms: []string{TParseDate + ":*"}, reason: "v1 POST /notes accepts add_time (YYYY-MM-DD HH:MM:SS UTC)"},
-		"ai_draft":            {target: "content", transforms: []string{TAppend + ":AI draft"}, reason: "AI origin kept in the body (DESIGN.md §4)"},
-		"source_conversation": {target: "content", transforms: []string{TAppend + ":Source conversation"}, reason: "source conversation kept in the body (DESIGN.md §4)"},
+		"ai_draft":            {target: "content", transforms: []string{TAIDraft}, reason: "an AI follow-up draft is marked as one in the body (DESIGN.md §4); other notes get no line"},
+		"source_conversation": {target: "content", transforms: []string{TConversation}, reason: "the conversation the draft answers, kept in the body: an interaction id becomes its type, subject and time (DESIGN.md §4)"},
 	},
 	source.Task: {
 		"person_email":   personByEmail("participants", "the person as primary participant"),
