@@ -152,3 +152,21 @@ func TestProposeAIKindColumn(t *testing.T) {
 		t.Errorf("content %q of a plain note mentions the kind", c)
 	}
 }
+
+// TestProposeTaskDueTime: a task due date with a time of day keeps the time (due_time).
+func TestProposeTaskDueTime(t *testing.T) {
+	recs := memRecords{source.Task: {
+		{Kind: source.Task, ID: "t1", Fields: map[string]string{"id": "t1", "title": "Send proposal", "due_date": "2024-03-25 10:00"}},
+		{Kind: source.Task, ID: "t2", Fields: map[string]string{"id": "t2", "title": "Follow up", "due_date": "2024-04-02 09:00"}},
+		{Kind: source.Task, ID: "t3", Fields: map[string]string{"id": "t3", "title": "Ship", "due_date": "2024-02-28 16:00"}},
+	}}
+	p, err := profile.Build(context.Background(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Propose(p, Schema{}, Options{})
+	body, ps := Apply(m, source.Task, recs[source.Task][0], NameResolver{})
+	if body["due_date"] != "2024-03-25" || body["due_time"] != "10:00" || len(ps) > 0 {
+		t.Errorf("task body %v (problems %v), want due 2024-03-25 at 10:00", body, ps)
+	}
+}

@@ -115,6 +115,9 @@ func proposeStandard(entity string, f profile.Field, r rule, dest Schema) Field 
 		}
 	}
 	ts := fillArgs(r.transforms, f)
+	if r.withTime != nil && f.Type == profile.TypeDateTime && strings.Contains(f.Layout, "15") {
+		ts = fillArgs(r.withTime, f)
+	}
 	if f.Name == "value" && f.Type == profile.TypeMoney {
 		ts = []string{TParseMoney + ":" + locale(f)}
 	}
