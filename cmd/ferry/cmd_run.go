@@ -63,6 +63,11 @@ an organization without a name, a deal without a title). A create Pipedrive answ
 is recorded as failed with Pipedrive's message and is not sent again by a later run until the
 record's input changes.
 
+References by email, company name or domain resolve through the snapshot (a merged duplicate
+resolves to the survivor). A record whose reference names no record, or several, is created
+without that link and listed after the table as a warning with the value (all of them with
+--json); a note left with no link at all is refused.
+
 Outcomes: every source record is written to report/success-<object>.csv (Klipy id,
 Pipedrive id, the record's Pipedrive URL, action) or report/error-<object>.csv (Klipy id, the
 source values, reason); the two add up to the object's source count. ferry run exits 0 only
@@ -248,7 +253,7 @@ func printRunReport(g *globalOptions, rep migrate.Report, took time.Duration) {
 	if g.JSON {
 		_ = json.NewEncoder(g.stdout).Encode(map[string]any{"event": "done", "run_id": rep.RunID,
 			"schema_created": rep.SchemaCreated, "phases": rep.Phases, "requests": rep.Stats.Requests,
-			"tokens": rep.Stats.Tokens, "seconds": took.Seconds()})
+			"tokens": rep.Stats.Tokens, "seconds": took.Seconds(), "warnings": rep.Warnings})
 		return
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -265,6 +270,25 @@ func printRunReport(g *globalOptions, rep migrate.Report, took time.Duration) {
 	}
 	g.printf("run %d: %d schema items created, %d requests, %d tokens, %s\n", rep.RunID, rep.SchemaCreated,
 		rep.Stats.Requests, rep.Stats.Tokens, took.Round(time.Millisecond))
+	printLinkWarnings(g, rep.Warnings)
+}
+
+// linkWarningsShown bounds the unresolved references run lists (the count covers them all).
+const linkWarningsShown = 20
+
+// printLinkWarnings lists the records this run created without a link their data names (an
+// email, company name or domain that names no record, or several), with the value.
+func printLinkWarnings(g *globalOptions, ws []migrate.Warning) {
+	if len(ws) == 0 {
+		return
+	}
+	g.printf("%d warning(s): records created without a link their data names (fix the reference in the harvest, or leave it):\n", len(ws))
+	for _, w := range ws[:min(len(ws), linkWarningsShown)] {
+		g.printf("  %s\n", w)
+	}
+	if len(ws) > linkWarningsShown {
+		g.printf("  … and %d more (ferry run --json lists them all)\n", len(ws)-linkWarningsShown)
+	}
 }
 
 // printRunEstimate prints the token cost of what remains and the days of budget it needs.

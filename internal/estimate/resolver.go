@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"time"
 
 	"ferry/internal/migrate"
 	"ferry/internal/pipedrive"
@@ -113,32 +114,43 @@ func (r *simResolver) LabelIDs(_ pipedrive.FieldEntity, tags []string) []int64 {
 }
 
 // Stage places a deal as the engine's resolver does, over the stage map.
-func (r *simResolver) Stage(pipeline, stage string, history []string) (migrate.Placement, bool) {
+func (r *simResolver) Stage(pipeline, stage string, history []string, closed bool) (migrate.Placement, bool) {
 	if strings.TrimSpace(pipeline) == "" {
 		pipeline = "Pipeline"
 	}
 	for _, pm := range r.decisions.Pipelines {
 		if fold(pm.Klipy) == fold(pipeline) {
-			return placeIn(pm, stage, history)
+			return placeIn(pm, stage, history, closed)
 		}
 	}
 	return migrate.Placement{}, false
 }
 
-func placeIn(pm decide.PipelineMap, stage string, history []string) (migrate.Placement, bool) {
+func placeIn(pm decide.PipelineMap, stage string, history []string, closed bool) (migrate.Placement, bool) {
 	goals := map[string]decide.StageMap{}
-	first := pm.Action == decide.ActionCollapse // an existing pipeline has stages
+	var first, last int64 // an existing pipeline has stages; a created one those with a target
+	if pm.Action == decide.ActionCollapse {
+		first, last = 1, 2
+	}
 	for _, sm := range pm.Stages {
 		goals[fold(sm.Klipy)] = sm
-		first = first || sm.Target != ""
+		if sm.Target != "" {
+			if first == 0 {
+				first = fakeID(sm.Target)
+			}
+			last = fakeID(sm.Target)
+		}
 	}
-	g, ok := goals[fold(stage)]
-	if !ok {
-		return migrate.Placement{}, false
-	}
-	p := migrate.Placement{PipelineID: 1, Status: g.Status}
-	if g.Target != "" {
-		p.StageID = fakeID(g.Target)
+	p := migrate.Placement{PipelineID: 1}
+	if strings.TrimSpace(stage) != "" {
+		g, ok := goals[fold(stage)]
+		if !ok {
+			return migrate.Placement{}, false
+		}
+		p.Status = g.Status
+		if g.Target != "" {
+			p.StageID = fakeID(g.Target)
+		}
 	}
 	for i := len(history) - 1; p.StageID == 0 && i >= 0; i-- {
 		name, _, _ := strings.Cut(history[i], "@")
@@ -146,14 +158,21 @@ func placeIn(pm decide.PipelineMap, stage string, history []string) (migrate.Pla
 			p.StageID = fakeID(h.Target)
 		}
 	}
-	if p.StageID == 0 && first {
-		p.StageID = 1
+	switch {
+	case p.StageID != 0:
+	case closed || p.Status != "":
+		p.StageID = last
+	default:
+		p.StageID = first
 	}
 	return p, p.StageID != 0
 }
 
 // ActivityType maps an interaction type through the activity type decisions.
-func (r *simResolver) ActivityType(typ, channel string) (string, bool) {
-	t, _ := r.decisions.ActivityTypeFor(typ, channel)
-	return t, t != ""
+func (r *simResolver) ActivityType(typ, channel string) (string, bool, bool) {
+	t, inNote := r.decisions.ActivityTypeFor(typ, channel)
+	return t, inNote, t != ""
 }
+
+// Now is the wall clock: the dry run sends nothing, so done flags do not change its cost.
+func (r *simResolver) Now() time.Time { return time.Now() }

@@ -151,7 +151,8 @@ func dealBody(rec source.Record, refs Resolver) (pipedrive.Entity, error) {
 	if err := dealMoney(f, body); err != nil {
 		return nil, err
 	}
-	place, ok := refs.Stage(f["pipeline"], f["stage"], source.List(f["stage_history"]))
+	st := strings.ToLower(strings.TrimSpace(f["status"]))
+	place, ok := refs.Stage(f["pipeline"], f["stage"], source.List(f["stage_history"]), st == "won" || st == "lost")
 	if !ok {
 		return nil, fmt.Errorf("%w: pipeline %q stage %q is not in the stage map", ErrUnmappable, f["pipeline"], f["stage"])
 	}

@@ -14,7 +14,7 @@ import (
 // interactionBody maps a Klipy interaction to a done activity on its original day and time.
 func interactionBody(rec source.Record, refs Resolver) (pipedrive.Entity, error) {
 	f := rec.Fields
-	typ, ok := refs.ActivityType(f["type"], f["channel"])
+	typ, _, ok := refs.ActivityType(f["type"], f["channel"])
 	if !ok {
 		return nil, fmt.Errorf("%w: interaction type %q (channel %q) has no activity type", ErrUnmappable, f["type"], f["channel"])
 	}

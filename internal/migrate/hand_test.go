@@ -24,6 +24,7 @@ import (
 // "id"), and what the sandbox must hold afterwards (read by each test).
 type handCase struct {
 	About   string                              `json:"about"`
+	Clock   time.Time                           `json:"clock"` // the run's clock, when the case sets one
 	Users   []sandbox.User                      `json:"users"`
 	Records map[source.Kind][]map[string]string `json:"records"`
 	Expect  json.RawMessage                     `json:"expect"`
@@ -63,7 +64,8 @@ func (c fixedClock) Sleep(ctx context.Context, _ time.Duration) error { return c
 
 // runHandCase loads testdata/name, plans it against a fresh sandbox as ferry plan does
 // (mapping, decisions with the token's user as fallback owner, dedupe), runs the engine with
-// the proposed mapping at the clock's time now, and reads the sandbox back.
+// the proposed mapping at the clock's time now (the zero time: the case's clock), and reads
+// the sandbox back.
 func runHandCase(t *testing.T, name string, now time.Time) *handRun {
 	t.Helper()
 	ctx := context.Background()
@@ -74,6 +76,9 @@ func runHandCase(t *testing.T, name string, now time.Time) *handRun {
 	}
 	if err := json.Unmarshal(data, &h.c); err != nil {
 		t.Fatalf("%s: %v", name, err)
+	}
+	if now.IsZero() {
+		now = h.c.Clock
 	}
 	sb := sandbox.New(sandbox.Options{Seed: 1, Users: h.c.Users, Now: func() time.Time { return now }})
 	srv := httptest.NewServer(sb)

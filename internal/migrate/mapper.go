@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"errors"
+	"time"
 
 	"ferry/internal/pipedrive"
 	"ferry/internal/source"
@@ -65,9 +66,16 @@ type Resolver interface {
 	// LabelIDs returns the label option ids of entity for the given Klipy tags (unknown tags
 	// are left out).
 	LabelIDs(entity pipedrive.FieldEntity, tags []string) []int64
-	// Stage places a deal from its Klipy pipeline, stage and stage history.
-	Stage(pipeline, stage string, history []string) (Placement, bool)
+	// Stage places a deal from its Klipy pipeline, stage and stage history (oldest first,
+	// items "Stage" or "Stage@time"); closed says the deal's status is won or lost. The stage
+	// is the deal's stage when it is an open one, else the last open stage of its history,
+	// else for a closed deal the pipeline's last stage and for an open one its first. A
+	// closing stage (Klipy's "Closed Won") gives its status. An empty stage is allowed; a
+	// stage name the stage map does not have is not (false).
+	Stage(pipeline, stage string, history []string, closed bool) (Placement, bool)
 	// ActivityType returns the Pipedrive activity type key of a Klipy interaction type and
-	// channel, and whether the decisions have one.
-	ActivityType(typ, channel string) (string, bool)
+	// channel, whether the channel is named in the note, and whether the decisions have one.
+	ActivityType(typ, channel string) (key string, channelInNote, ok bool)
+	// Now is the run's clock (activities due before it are done).
+	Now() time.Time
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"ferry/internal/pipedrive"
 	"ferry/internal/plan/mapping"
@@ -169,18 +170,36 @@ func (a *applyResolver) LabelID(entity, tag string) (any, error) {
 	return nil, fmt.Errorf("tag %q has no label in the label decisions", tag)
 }
 
-// StageID resolves a Klipy stage through the stage map.
-func (a *applyResolver) StageID(pipeline, stage string) (any, error) {
-	if p, ok := a.refs.Stage(pipeline, stage, nil); ok {
-		return p.StageID, nil
+// DealStage places a deal through the stage map (see Resolver.Stage).
+func (a *applyResolver) DealStage(pipeline, stage string, history []string, closed bool) (any, string, error) {
+	if p, ok := a.refs.Stage(pipeline, stage, history, closed); ok {
+		return p.StageID, p.Status, nil
 	}
-	return nil, fmt.Errorf("pipeline %q stage %q is not in the stage map", pipeline, stage)
+	return nil, "", fmt.Errorf("pipeline %q stage %q is not in the stage map", pipeline, stage)
 }
 
 // ActivityType resolves an interaction type through the activity type decisions.
-func (a *applyResolver) ActivityType(klipyType, channel string) (string, error) {
-	if t, ok := a.refs.ActivityType(klipyType, channel); ok {
-		return t, nil
+func (a *applyResolver) ActivityType(klipyType, channel string) (string, bool, error) {
+	if t, inNote, ok := a.refs.ActivityType(klipyType, channel); ok {
+		return t, inNote, nil
 	}
-	return "", fmt.Errorf("interaction type %q has no activity type in the decisions", klipyType)
+	return "", false, fmt.Errorf("interaction type %q has no activity type in the decisions", klipyType)
+}
+
+// Now is the run's clock.
+func (a *applyResolver) Now() time.Time { return a.refs.Now() }
+
+// recordSource is a Resolver that can read snapshot records (the engine's can).
+type recordSource interface {
+	SourceRecord(kind source.Kind, id string) (source.Record, bool)
+}
+
+// Interaction returns a snapshot interaction's fields, when the engine's resolver can read them.
+func (a *applyResolver) Interaction(id string) (map[string]string, bool) {
+	rs, ok := a.refs.(recordSource)
+	if !ok || id == "" {
+		return nil, false
+	}
+	r, ok := rs.SourceRecord(source.Interaction, id)
+	return r.Fields, ok
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"ferry/internal/plan/mapping"
 	"ferry/internal/plan/normalize"
@@ -150,7 +151,16 @@ func (r *resolver) LinkBy(kind source.Kind, by, value string) (int64, error) {
 }
 
 // ActivityType maps an interaction type through the activity type decisions.
-func (r *resolver) ActivityType(typ, channel string) (string, bool) {
-	t, _ := r.e.decisions.ActivityTypeFor(typ, channel)
-	return t, t != ""
+func (r *resolver) ActivityType(typ, channel string) (string, bool, bool) {
+	t, inNote := r.e.decisions.ActivityTypeFor(typ, channel)
+	return t, inNote, t != ""
 }
+
+// SourceRecord reads a record of the snapshot (false when it has none by that id).
+func (r *resolver) SourceRecord(kind source.Kind, id string) (source.Record, bool) {
+	rec, err := r.e.store.GetRecord(r.ctx, kind, id)
+	return rec, err == nil
+}
+
+// Now is the engine's clock.
+func (r *resolver) Now() time.Time { return r.e.clock.Now() }

@@ -98,9 +98,10 @@ func (r *resolver) LabelIDs(ent pipedrive.FieldEntity, tags []string) []int64 {
 	return out
 }
 
-// Stage places a deal: its stage's target, or for a closing stage the last open stage of
-// its history (Pipedrive has no won/lost stages), else the pipeline's first stage.
-func (r *resolver) Stage(pipeline, stage string, history []string) (Placement, bool) {
+// Stage places a deal (see Resolver.Stage): its stage's target, else the last open stage of
+// its history (Pipedrive has no won/lost stages), else the pipeline's last stage for a closed
+// deal and its first for an open one.
+func (r *resolver) Stage(pipeline, stage string, history []string, closed bool) (Placement, bool) {
 	if strings.TrimSpace(pipeline) == "" {
 		pipeline = "Pipeline" // decide's scan names the unnamed pipeline so
 	}
@@ -108,18 +109,25 @@ func (r *resolver) Stage(pipeline, stage string, history []string) (Placement, b
 	if !ok {
 		return Placement{}, false
 	}
-	goal, ok := plan.stages[fold(stage)]
-	if !ok {
-		return Placement{}, false
+	p := Placement{PipelineID: plan.id}
+	if strings.TrimSpace(stage) != "" {
+		goal, ok := plan.stages[fold(stage)]
+		if !ok {
+			return Placement{}, false
+		}
+		p.StageID, p.Status = goal.stageID, goal.status
 	}
-	p := Placement{PipelineID: plan.id, StageID: goal.stageID, Status: goal.status}
 	for i := len(history) - 1; p.StageID == 0 && i >= 0; i-- {
 		name, _, _ := strings.Cut(history[i], "@")
 		if g, ok := plan.stages[fold(name)]; ok && g.stageID != 0 {
 			p.StageID = g.stageID
 		}
 	}
-	if p.StageID == 0 {
+	switch {
+	case p.StageID != 0:
+	case closed || p.Status != "":
+		p.StageID = plan.last
+	default:
 		p.StageID = plan.first
 	}
 	return p, p.StageID != 0

@@ -13,7 +13,8 @@ import (
 // pipelinePlan is where the deals of one Klipy pipeline go.
 type pipelinePlan struct {
 	id     int64
-	first  int64                // first stage of the pipeline, for deals with no open stage
+	first  int64                // first stage of the pipeline, for open deals with no known stage
+	last   int64                // last stage of the pipeline, for closed deals with no known stage
 	stages map[string]stageGoal // by Klipy stage name
 }
 
@@ -108,7 +109,7 @@ func (e *Engine) ensurePipeline(ctx context.Context, s *Schema, have *destPipes,
 		}
 		plan.stages[fold(sm.Klipy)] = goal
 	}
-	plan.first = firstStage(have.stages[pid])
+	plan.first, plan.last = endStages(have.stages[pid])
 	return plan, nil
 }
 
@@ -182,18 +183,21 @@ func (e *Engine) findStage(ctx context.Context, pid int64, name string) (int64, 
 	return d.stageID(pid, name), nil
 }
 
-// firstStage returns the stage with the lowest order_nr, 0 when there is none.
-func firstStage(stages []pipedrive.Entity) int64 {
-	var best pipedrive.Entity
+// endStages returns the stages with the lowest and the highest order_nr, 0 when there is none.
+func endStages(stages []pipedrive.Entity) (first, last int64) {
+	var lo, hi pipedrive.Entity
 	for _, st := range stages {
-		if best == nil || st.Int("order_nr") < best.Int("order_nr") {
-			best = st
+		if lo == nil || st.Int("order_nr") < lo.Int("order_nr") {
+			lo = st
+		}
+		if hi == nil || st.Int("order_nr") > hi.Int("order_nr") {
+			hi = st
 		}
 	}
-	if best == nil {
-		return 0
+	if lo == nil {
+		return 0, 0
 	}
-	return best.ID()
+	return lo.ID(), hi.ID()
 }
 
 func deleted(e pipedrive.Entity) bool {

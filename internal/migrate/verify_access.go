@@ -77,7 +77,8 @@ func (e *Engine) readPipelines(ctx context.Context, s *Schema) error {
 		if pid == 0 {
 			continue
 		}
-		plan := &pipelinePlan{id: pid, stages: map[string]stageGoal{}, first: firstStage(have.stages[pid])}
+		plan := &pipelinePlan{id: pid, stages: map[string]stageGoal{}}
+		plan.first, plan.last = endStages(have.stages[pid])
 		for _, sm := range pm.Stages {
 			goal := stageGoal{status: sm.Status}
 			if sm.Target != "" {

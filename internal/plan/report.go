@@ -96,6 +96,12 @@ func (r *reportWriter) writeDecisions(d decide.Decisions) {
 	r.f("## Pipelines and stages\n\n")
 	for _, p := range d.Pipelines {
 		r.f("**%s** (%d deals): %s → Pipedrive pipeline **%s**\n\n", p.Klipy, p.Deals, p.Action, p.Target)
+		if p.Order != "" {
+			r.f("Stages in funnel order, from %s; they are created in this order (reorder them in `decisions.yaml`).\n\n", p.Order)
+		}
+		if p.ClosedToLast > 0 {
+			r.f("%d won or lost deals have no known open stage: they go to the pipeline's last stage%s.\n\n", p.ClosedToLast, lastOpen(p))
+		}
 		var rows [][]string
 		for _, s := range p.Stages {
 			target := s.Target
@@ -170,4 +176,14 @@ func quoteAll(xs []string) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, ", ")
+}
+
+// lastOpen names the last stage a pipeline map creates (" (NAME)"), "" when it has none.
+func lastOpen(p decide.PipelineMap) string {
+	for i := len(p.Stages) - 1; i >= 0; i-- {
+		if p.Stages[i].Target != "" {
+			return " (" + p.Stages[i].Target + ")"
+		}
+	}
+	return ""
 }

@@ -44,12 +44,12 @@ func proposeActivityTypes(sc *Scan, dest Destination) []ActivityType {
 // ActivityTypeFor returns the Pipedrive type of an interaction type and channel, and
 // whether the channel goes into the description.
 func (d Decisions) ActivityTypeFor(typ, channel string) (string, bool) {
-	key := strings.ToUpper(typ)
-	if key == source.TypeDirectMessage && channel != "" {
-		key += "/" + channel
+	key := strings.ToUpper(strings.TrimSpace(typ))
+	if ch := strings.TrimSpace(channel); key == source.TypeDirectMessage && ch != "" {
+		key += "/" + ch
 	}
 	for _, a := range d.ActivityTypes {
-		if a.Klipy == key {
+		if strings.EqualFold(a.Klipy, key) {
 			return a.Target, a.Channel
 		}
 	}

@@ -25,11 +25,16 @@ const (
 
 // PipelineMap maps one Klipy pipeline onto a Pipedrive pipeline.
 type PipelineMap struct {
-	Klipy  string     `yaml:"klipy"`
-	Deals  int        `yaml:"deals"`
-	Action string     `yaml:"action"` // create or collapse
-	Target string     `yaml:"target"` // Pipedrive pipeline name (new or existing)
+	Klipy  string `yaml:"klipy"`
+	Deals  int    `yaml:"deals"`
+	Action string `yaml:"action"` // create or collapse
+	Target string `yaml:"target"` // Pipedrive pipeline name (new or existing)
+	// Order says how the stage order was found; stages are created in the order listed.
+	Order  string     `yaml:"order,omitempty"`
 	Stages []StageMap `yaml:"stages"`
+	// ClosedToLast counts won and lost deals with no known open stage: they go to the
+	// pipeline's last stage (Pipedrive keeps a closed deal in a stage).
+	ClosedToLast int `yaml:"closed_to_last_stage,omitempty"`
 }
 
 // StageMap maps one Klipy stage onto a Pipedrive stage, or onto a deal status for closing

@@ -181,7 +181,7 @@ func TestCollapseOntoSimilarPipeline(t *testing.T) {
 	}}}
 	dest := Destination{Pipelines: []Pipeline{{Name: "Main", Stages: []string{"prospecting", "Discovery ", "Proposal Made"}}}}
 	got := Propose(sc, dest, Options{}).Pipelines
-	want := []PipelineMap{{Klipy: "Sales", Deals: 10, Action: ActionCollapse, Target: "Main", Stages: []StageMap{
+	want := []PipelineMap{{Klipy: "Sales", Deals: 10, Action: ActionCollapse, Target: "Main", Order: OrderKlipyDefault, Stages: []StageMap{
 		{Klipy: "Prospecting", Deals: 3, Target: "prospecting"},
 		{Klipy: "Discovery", Deals: 2, Target: "Discovery "},
 		{Klipy: "Proposal", Deals: 1, Target: ""},

@@ -18,7 +18,9 @@ const fileHeader = `# ferry decisions: what a person confirms before any record 
 #
 # pipelines: action create (make the pipeline with these stages) or collapse (use the
 #   existing Pipedrive pipeline named in target); each stage's target is a stage name in the
-#   target pipeline; closing stages carry status won/lost instead.
+#   target pipeline; closing stages carry status won/lost instead. Stages are created in the
+#   order listed (order: how ferry found it); a won or lost deal keeps the last open stage it
+#   was in, else goes to the pipeline's last stage (closed_to_last_stage counts those).
 # labels: tag spellings merged into one Pipedrive label (variants -> label).
 # activity_types: Klipy interaction type -> Pipedrive activity type key (call, meeting,
 #   task, email, deadline, lunch or one of your own).

@@ -54,3 +54,20 @@ func TestOwnersFromAccentedReferences(t *testing.T) {
 func ownerRecord(id, name, email string) source.Record {
 	return source.Record{Kind: source.Owner, ID: id, Fields: map[string]string{"id": id, "name": name, "email": email}}
 }
+
+// TestActivityTypeForChannel: a direct message finds its decision whatever the case of its
+// type and channel, and says whether the channel goes into the note.
+func TestActivityTypeForChannel(t *testing.T) {
+	d := Decisions{ActivityTypes: []ActivityType{{Klipy: "DIRECT_MESSAGE/LinkedIn", Target: "task", Channel: true},
+		{Klipy: "EMAIL", Target: "email"}}}
+	for _, c := range []struct {
+		typ, channel, want string
+		inNote             bool
+	}{{"DIRECT_MESSAGE", "LinkedIn", "task", true}, {"direct_message", " linkedin ", "task", true},
+		{"email", "", "email", false}, {"DIRECT_MESSAGE", "Telegram", "", false}} {
+		got, inNote := d.ActivityTypeFor(c.typ, c.channel)
+		if got != c.want || inNote != c.inNote {
+			t.Errorf("ActivityTypeFor(%q, %q) = %q, %v; want %q, %v", c.typ, c.channel, got, inNote, c.want, c.inNote)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package decide
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"ferry/internal/source"
@@ -16,13 +17,37 @@ type Scan struct {
 	Interactions map[string]int                   // "TYPE" or "DIRECT_MESSAGE/Channel" → count
 	OwnerRefs    map[string]int                   // owner reference as written → records
 	Owners       []source.Record                  // owners.csv
+	// ClosedUnplaced counts, per pipeline, won and lost deals with no known open stage
+	// (no stage, or a closing one, and no open stage in their history): they go to the
+	// pipeline's last stage.
+	ClosedUnplaced map[string]int
 }
 
 // StageStat counts deals in a stage and where the stage sits in deal histories.
 type StageStat struct {
-	Deals  int     // deals currently in the stage
-	posSum float64 // sum of relative positions in stage histories
-	posN   int
+	Deals     int     // deals currently in the stage
+	posSum    float64 // sum of relative positions in stage histories
+	posN      int
+	before    map[string]int // other stage → histories in which this stage came before it
+	histories int            // histories the stage is in
+	firstRow  int            // first line of the deals file it appears on (0: unknown)
+}
+
+// add takes o's counts into s.
+func (s *StageStat) add(o *StageStat) {
+	s.Deals += o.Deals
+	s.posSum += o.posSum
+	s.posN += o.posN
+	s.histories += o.histories
+	if o.firstRow > 0 && (s.firstRow == 0 || o.firstRow < s.firstRow) {
+		s.firstRow = o.firstRow
+	}
+	for k, n := range o.before {
+		if s.before == nil {
+			s.before = map[string]int{}
+		}
+		s.before[k] += n
+	}
 }
 
 // Position is the stage's mean relative position (0 first, 1 last) in deal histories.
@@ -36,7 +61,7 @@ func (s *StageStat) Position() float64 {
 // NewScan returns an empty scan; feed it with Add.
 func NewScan() *Scan {
 	return &Scan{Stages: map[string]map[string]*StageStat{}, Tags: map[string]int{},
-		Interactions: map[string]int{}, OwnerRefs: map[string]int{}}
+		Interactions: map[string]int{}, OwnerRefs: map[string]int{}, ClosedUnplaced: map[string]int{}}
 }
 
 // Add takes one snapshot record into the scan; kinds the decisions do not need are ignored.
@@ -95,21 +120,74 @@ func (sc *Scan) deal(r source.Record) {
 		}
 		return s
 	}
-	history := source.List(r.Fields["stage_history"])
-	for i, h := range history {
-		name, _, _ := strings.Cut(h, "@")
-		if name = strings.TrimSpace(name); name == "" {
-			continue
-		}
+	row := originLine(r.Origin)
+	history := historyNames(r.Fields["stage_history"])
+	for i, name := range history {
 		s := stat(name)
+		s.histories++
+		s.seenOn(row)
 		if len(history) > 1 {
 			s.posSum += float64(i) / float64(len(history)-1)
 			s.posN++
 		}
+		for _, later := range history[i+1:] {
+			if later != name {
+				if s.before == nil {
+					s.before = map[string]int{}
+				}
+				s.before[later]++
+			}
+		}
 	}
-	if cur := strings.TrimSpace(r.Fields["stage"]); cur != "" {
+	cur := strings.TrimSpace(r.Fields["stage"])
+	if cur != "" {
 		stat(cur).Deals++
+		stat(cur).seenOn(row)
 	}
+	if st := strings.ToLower(strings.TrimSpace(r.Fields["status"])); (st == "won" || st == "lost") &&
+		(cur == "" || closingStatus(cur) != "") && !anyOpen(history) {
+		sc.ClosedUnplaced[p]++
+	}
+}
+
+// historyNames returns the stage names of a stage_history ("Stage" or "Stage@time" items).
+func historyNames(v string) []string {
+	var out []string
+	for _, h := range source.List(v) {
+		if name, _, _ := strings.Cut(h, "@"); strings.TrimSpace(name) != "" {
+			out = append(out, strings.TrimSpace(name))
+		}
+	}
+	return out
+}
+
+func anyOpen(stages []string) bool {
+	for _, s := range stages {
+		if closingStatus(s) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// seenOn remembers the first deals-file row the stage appears on.
+func (s *StageStat) seenOn(row int) {
+	if row > 0 && (s.firstRow == 0 || row < s.firstRow) {
+		s.firstRow = row
+	}
+}
+
+// originLine reads the line of an origin like "deals.csv:12" (0 when there is none).
+func originLine(origin string) int {
+	i := strings.LastIndexByte(origin, ':')
+	if i < 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(origin[i+1:])
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 func (sc *Scan) interaction(r source.Record) {
@@ -137,9 +215,7 @@ func (sc *Scan) Merge(o *Scan) {
 		}
 		for name, st := range stages {
 			if m := mine[name]; m != nil {
-				m.Deals += st.Deals
-				m.posSum += st.posSum
-				m.posN += st.posN
+				m.add(st)
 			} else {
 				mine[name] = st
 			}
@@ -148,6 +224,7 @@ func (sc *Scan) Merge(o *Scan) {
 	addCounts(sc.Tags, o.Tags)
 	addCounts(sc.Interactions, o.Interactions)
 	addCounts(sc.OwnerRefs, o.OwnerRefs)
+	addCounts(sc.ClosedUnplaced, o.ClosedUnplaced)
 	sc.Owners = append(sc.Owners, o.Owners...)
 	slices.SortStableFunc(sc.Owners, func(a, b source.Record) int { return strings.Compare(a.ID, b.ID) })
 }

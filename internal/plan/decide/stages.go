@@ -37,14 +37,17 @@ func proposePipelines(sc *Scan, dest Destination) []PipelineMap {
 	sort.Strings(names)
 	var out []PipelineMap
 	for _, name := range names {
-		out = append(out, proposePipeline(name, sc.Stages[name], dest))
+		pm := proposePipeline(name, sc.Stages[name], dest)
+		pm.ClosedToLast = sc.ClosedUnplaced[name]
+		out = append(out, pm)
 	}
 	return out
 }
 
 func proposePipeline(name string, stats map[string]*StageStat, dest Destination) PipelineMap {
 	pm := PipelineMap{Klipy: name, Action: ActionCreate, Target: name}
-	ordered := orderStages(stats)
+	ordered, evidence := orderStages(stats)
+	pm.Order = evidence
 	best, cover := bestExisting(ordered, dest)
 	if cover >= collapseThreshold {
 		pm.Action, pm.Target = ActionCollapse, best.Name
@@ -62,22 +65,6 @@ func proposePipeline(name string, stats map[string]*StageStat, dest Destination)
 		pm.Stages = append(pm.Stages, sm)
 	}
 	return pm
-}
-
-// orderStages sorts stages by their mean position in deal histories, then by name.
-func orderStages(stats map[string]*StageStat) []string {
-	var names []string
-	for s := range stats {
-		names = append(names, s)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		pi, pj := stats[names[i]].Position(), stats[names[j]].Position()
-		if pi != pj {
-			return pi < pj
-		}
-		return names[i] < names[j]
-	})
-	return names
 }
 
 // closingStatus says whether a Klipy stage name means won or lost.

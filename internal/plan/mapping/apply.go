@@ -174,6 +174,7 @@ func (b *builder) assign(f Field, v any) error {
 		b.pipeline = string(x)
 	case stageRef:
 		b.stage = string(x)
+	case noValue:
 	case keyedRef:
 		x.f = f
 		b.keyed = append(b.keyed, x)

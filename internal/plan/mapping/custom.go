@@ -116,6 +116,8 @@ func synonymField(entity, header string, f profile.Field, o profile.Object) (Fie
 		return synonym("address", header, []string{TJoinAddress}), true
 	case entity == EntityOrganization && hasWord(ws, "revenue") && f.Type == profile.TypeMoney:
 		return synonym("annual_revenue", header, []string{TParseMoney + ":" + locale(f)}), true
+	case entity == EntityNote && hasWord(ws, "kind", "type", "category", "origin", "typ", "art") && namesAI(f):
+		return synonym("content", header, []string{TAIDraft}), true
 	case entity == EntityDeal && probabilityHeader(ws) && (f.Type == profile.TypeNumber || f.Type == profile.TypePercent):
 		return synonym("probability", header, []string{TParseNumber + ":" + locale(f)}), true
 	}
@@ -198,4 +200,20 @@ func hasWord(ws []string, any ...string) bool {
 
 func isText(f profile.Field) bool {
 	return f.Type == profile.TypeText || f.Type == profile.TypeLongText
+}
+
+// namesAI reports whether a note column's values name AI drafts ("AI draft", "ai_follow_up")
+// among other kinds of note.
+func namesAI(f profile.Field) bool {
+	for _, v := range f.Values {
+		if isAIDraft(v.Value) {
+			return true
+		}
+	}
+	for _, v := range f.Examples {
+		if isAIDraft(v) {
+			return true
+		}
+	}
+	return false
 }

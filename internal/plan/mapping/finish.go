@@ -1,6 +1,11 @@
 package mapping
 
-import "strings"
+import (
+	"strings"
+	"time"
+
+	"ferry/internal/source"
+)
 
 // finish assembles what several fields contribute to and applies the entity's API rules.
 func (b *builder) finish() {
@@ -30,6 +35,7 @@ func (b *builder) finish() {
 		b.body["custom_fields"] = b.custom
 	}
 	b.finishType()
+	b.finishDone()
 	b.finishStage()
 	b.finishDeal()
 	b.checkRequired()
@@ -91,26 +97,114 @@ func (b *builder) finishType() {
 		}
 		return
 	}
-	t, err := b.refs.ActivityType(b.types[0], b.types[1])
+	t, channelInNote, err := b.refs.ActivityType(b.types[0], b.types[1])
 	if err != nil {
 		b.problems = append(b.problems, Problem{Field: string(b.o.Source) + ".type", Message: err.Error()})
 		return
 	}
 	b.body["type"] = t
+	b.nameChannel(channelInNote)
 }
 
-// finishStage resolves the stage (within its pipeline) through the stage map.
-func (b *builder) finishStage() {
-	delete(b.body, "pipeline_id")
-	if b.stage == "" {
+// nameChannel names a direct message's channel: the subject of one without a subject is
+// "<Channel> message" (an interaction without one is named after its type), and the note
+// starts with "Channel: <Channel>" when the activity type decision says so.
+func (b *builder) nameChannel(inNote bool) {
+	channel := strings.TrimSpace(b.types[1])
+	if s, _ := b.body["subject"].(string); strings.TrimSpace(s) == "" {
+		switch {
+		case channel != "":
+			b.body["subject"] = channel + " message"
+		case strings.TrimSpace(b.types[0]) != "":
+			b.body["subject"] = typeLabel(b.types[0])
+		}
+	}
+	if inNote && channel != "" {
+		note, _ := b.body["note"].(string)
+		b.body["note"] = escapeLine("Channel: "+channel) + note
+	}
+}
+
+// typeLabel turns a Klipy interaction type into words: VOICE_NOTE → "Voice note".
+func typeLabel(t string) string {
+	s := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(t), "_", " "))
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// finishDone marks an activity of an object with done: past done when it is due before the
+// run's clock, open otherwise, unless a field set the flag (a task's own done column).
+func (b *builder) finishDone() {
+	if b.entity != EntityActivity || b.o.Done != DonePast {
 		return
 	}
-	id, err := b.refs.StageID(b.pipeline, b.stage)
+	if _, set := b.body["done"]; set {
+		return
+	}
+	day, _ := b.body["due_date"].(string)
+	if day == "" {
+		return
+	}
+	at := day + " " + cmpOr(asString(b.body["due_time"]), "00:00")
+	due, err := time.Parse("2006-01-02 15:04", at)
 	if err != nil {
-		b.problems = append(b.problems, Problem{Field: string(b.o.Source) + ".stage", Message: err.Error()})
+		return
+	}
+	b.body["done"] = due.Before(b.refs.Now())
+}
+
+func asString(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// finishStage places a deal through the stage map: in its stage when that is an open one,
+// else in the last open stage of its stage_history, else in the pipeline's last stage when
+// it is won or lost (its first when open). A closing stage (Klipy's "Closed Won") sets the
+// status unless the status field already says won or lost, and the time of the history's
+// last move stands in for a missing close time.
+func (b *builder) finishStage() {
+	delete(b.body, "pipeline_id")
+	history := source.List(b.rec.Fields["stage_history"])
+	if b.entity != EntityDeal || (b.stage == "" && b.pipeline == "" && len(history) == 0) {
+		return
+	}
+	status, _ := b.body["status"].(string)
+	closed := status == "won" || status == "lost"
+	id, st, err := b.refs.DealStage(b.pipeline, b.stage, history, closed)
+	if err != nil {
+		p := Problem{Field: string(b.o.Source) + ".stage", Message: err.Error()}
+		if b.stage == "" { // nothing named a stage: Pipedrive's default stage is no loss
+			p.Warning, p.Message = true, p.Message+"; the deal goes to Pipedrive's default pipeline and stage"
+		}
+		b.problems = append(b.problems, p)
 		return
 	}
 	b.body["stage_id"] = id
+	if st != "" && !closed {
+		b.body["status"], closed = st, true
+	}
+	if _, ok := b.body["close_time"]; closed && !ok {
+		if t, ok := lastMove(history); ok {
+			b.body["close_time"] = t.UTC().Format(rfc3339)
+		}
+	}
+}
+
+// lastMove returns the time of the last stage move of a history whose items carry one
+// ("Closed Won@2024-03-05T14:30:00Z").
+func lastMove(history []string) (time.Time, bool) {
+	if len(history) == 0 {
+		return time.Time{}, false
+	}
+	_, at, ok := strings.Cut(history[len(history)-1], "@")
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(at))
+	return t, err == nil
 }
 
 // finishDeal applies the v2 deal rules: won_time only when won, lost_time and lost_reason

@@ -91,7 +91,7 @@ func (c *checker) lintValues(f Field, pf profile.Field, name string) {
 
 // lintExamples runs the field's transforms on the profiled examples.
 func (c *checker) lintExamples(m Mapping, o Object, f Field, pf profile.Field, name string) {
-	b := &builder{m: m, o: o, entity: o.Target}
+	b := &builder{m: m, o: o, entity: o.Target, refs: NameResolver{}}
 	bad := 0
 	var first error
 	for _, ex := range pf.Examples {

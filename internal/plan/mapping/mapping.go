@@ -18,6 +18,9 @@ import (
 // Version is the mapping.yaml format version Write emits and Parse accepts.
 const Version = 1
 
+// DonePast is Object.Done's one value: an activity due before the run's clock is done.
+const DonePast = "past"
+
 // Pipedrive entities a Klipy kind can become.
 const (
 	EntityPerson       = "person"
@@ -42,8 +45,12 @@ type Object struct {
 	Source       source.Kind `yaml:"source"`
 	Target       string      `yaml:"target"`                  // one of the Entity constants
 	ActivityType string      `yaml:"activity_type,omitempty"` // fixed type key (tasks: "task")
-	Skip         string      `yaml:"skip,omitempty"`          // why the kind's records are not created
-	Fields       []Field     `yaml:"fields,omitempty"`
+	// Done is how activities get their done flag when no field sets it: DonePast marks
+	// those due before the run's clock done (a past interaction) and the others open (a
+	// booking still to come); empty leaves the flag to Pipedrive (open).
+	Done   string  `yaml:"done,omitempty"`
+	Skip   string  `yaml:"skip,omitempty"` // why the kind's records are not created
+	Fields []Field `yaml:"fields,omitempty"`
 
 	Reason string `yaml:"-"` // written as a comment by Write; not read back
 	pos    pos

@@ -40,6 +40,9 @@ func proposeObject(o profile.Object, dest Schema, opts Options) Object {
 		return out
 	case source.Task:
 		out.ActivityType = "task"
+	case source.Interaction:
+		out.Done = DonePast
+		out.Reason += "; done: past marks interactions before the run done and later ones (bookings) open"
 	}
 	for _, f := range o.Fields {
 		var pf Field
@@ -112,6 +115,9 @@ func proposeStandard(entity string, f profile.Field, r rule, dest Schema) Field 
 		}
 	}
 	ts := fillArgs(r.transforms, f)
+	if r.withTime != nil && f.Type == profile.TypeDateTime && strings.Contains(f.Layout, "15") {
+		ts = fillArgs(r.withTime, f)
+	}
 	if f.Name == "value" && f.Type == profile.TypeMoney {
 		ts = []string{TParseMoney + ":" + locale(f)}
 	}

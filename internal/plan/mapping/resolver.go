@@ -1,6 +1,9 @@
 package mapping
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Keys a record may be linked by (Resolver.LinkBy).
 const (
@@ -35,10 +38,22 @@ type Resolver interface {
 	OwnerID(owner string) (any, error)
 	// LabelID returns the Pipedrive label id a tag merges into.
 	LabelID(entity, tag string) (any, error)
-	// StageID returns the Pipedrive stage id of a Klipy pipeline and stage.
-	StageID(pipeline, stage string) (any, error)
-	// ActivityType returns the activity type key_string for a Klipy interaction type and channel.
-	ActivityType(klipyType, channel string) (string, error)
+	// DealStage places a deal of a Klipy pipeline: the Pipedrive stage id and, for a
+	// closing stage (Klipy's "Closed Won"), the status it means ("" otherwise). stage may be
+	// empty; history lists the deal's earlier stages, oldest first ("Stage" or "Stage@time");
+	// closed says the deal is won or lost. The stage is the deal's stage when it is open,
+	// else the last open stage of the history, else the pipeline's last stage for a closed
+	// deal and its first for an open one.
+	DealStage(pipeline, stage string, history []string, closed bool) (any, string, error)
+	// ActivityType returns the activity type key_string for a Klipy interaction type and
+	// channel, and whether the channel is named in the activity's note.
+	ActivityType(klipyType, channel string) (string, bool, error)
+	// Interaction returns the fields of the Klipy interaction with that id, when the
+	// snapshot has it (an AI draft's source conversation given as an id).
+	Interaction(id string) (map[string]string, bool)
+	// Now is the run's clock: an activity of an object with done: past that is due before it
+	// is done.
+	Now() time.Time
 }
 
 // NameResolver resolves every name to a readable placeholder: field codes are the field
@@ -66,21 +81,58 @@ func (NameResolver) OwnerID(owner string) (any, error) { return "owner:" + owner
 // LabelID returns "label:TAG" with the tag folded, so spellings of one tag share a label.
 func (NameResolver) LabelID(_, tag string) (any, error) { return "label:" + fold(tag), nil }
 
-// StageID returns "stage:PIPELINE/STAGE".
-func (NameResolver) StageID(pipeline, stage string) (any, error) {
-	return "stage:" + pipeline + "/" + stage, nil
+// DealStage returns "stage:PIPELINE/STAGE" for an open stage; a closing stage (its name
+// says won or lost) gives the last open stage of the history, else "stage:PIPELINE/(last)"
+// for a closed deal and "stage:PIPELINE/(first)" for an open one, as the engine does.
+func (NameResolver) DealStage(pipeline, stage string, history []string, closed bool) (any, string, error) {
+	status := closingStatus(stage)
+	if strings.TrimSpace(stage) != "" && status == "" {
+		return "stage:" + pipeline + "/" + stage, "", nil
+	}
+	for i := len(history) - 1; i >= 0; i-- {
+		if name, _, _ := strings.Cut(history[i], "@"); closingStatus(name) == "" && strings.TrimSpace(name) != "" {
+			return "stage:" + pipeline + "/" + strings.TrimSpace(name), status, nil
+		}
+	}
+	if closed || status != "" {
+		return "stage:" + pipeline + "/(last)", status, nil
+	}
+	return "stage:" + pipeline + "/(first)", status, nil
+}
+
+// closingStatus says whether a stage name means won or lost (Klipy's "Closed Won").
+func closingStatus(stage string) string {
+	n := fold(stage)
+	switch {
+	case strings.Contains(n, "won") || n == "closedwin" || n == "win":
+		return "won"
+	case strings.Contains(n, "lost") || strings.Contains(n, "closedlose"):
+		return "lost"
+	}
+	return ""
 }
 
 // ActivityType maps Klipy types as DESIGN.md §4 does: EMAIL→email, MEETING and
 // BOOKING_*→meeting, VOICE_NOTE→call, everything else (DIRECT_MESSAGE, MEMO, ...)→task.
-func (NameResolver) ActivityType(t, _ string) (string, error) {
+// The channel of a direct message is named in the note.
+func (NameResolver) ActivityType(t, channel string) (string, bool, error) {
 	switch t = strings.ToUpper(t); {
 	case t == "EMAIL":
-		return "email", nil
+		return "email", false, nil
 	case t == "MEETING" || strings.HasPrefix(t, "BOOKING"):
-		return "meeting", nil
+		return "meeting", false, nil
 	case t == "VOICE_NOTE":
-		return "call", nil
+		return "call", false, nil
 	}
-	return "task", nil
+	return "task", channel != "", nil
 }
+
+// NameResolverNow is NameResolver's clock, so that mapping tests give the same body on any
+// day: activities due before 2025-01-01 are done.
+var NameResolverNow = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Interaction finds no interaction: a source conversation stays as written.
+func (NameResolver) Interaction(string) (map[string]string, bool) { return nil, false }
+
+// Now returns NameResolverNow.
+func (NameResolver) Now() time.Time { return NameResolverNow }

@@ -12,6 +12,9 @@ type rule struct {
 	skip       string
 	reason     string
 	header     string // the harvest header of the field, when the column map gives it
+	// withTime replaces transforms when the profile finds times of day in the values (a
+	// task's due date and time become due_date and due_time).
+	withTime []string
 }
 
 const (
@@ -120,8 +123,8 @@ var standardRules = map[source.Kind]map[string]rule{
 		"deal_id":             {target: "deal_id", transforms: []string{TLink + ":" + EntityDeal}, reason: "deal link resolved through the id map"},
 		"author":              {target: "user_id", transforms: []string{TOwner}, reason: "author through the owner decisions (only an admin token may set it)"},
 		"created_at":          {target: "add_time", transforms: []string{TParseDate + ":*"}, reason: "v1 POST /notes accepts add_time (YYYY-MM-DD HH:MM:SS UTC)"},
-		"ai_draft":            {target: "content", transforms: []string{TAppend + ":AI draft"}, reason: "AI origin kept in the body (DESIGN.md §4)"},
-		"source_conversation": {target: "content", transforms: []string{TAppend + ":Source conversation"}, reason: "source conversation kept in the body (DESIGN.md §4)"},
+		"ai_draft":            {target: "content", transforms: []string{TAIDraft}, reason: "an AI follow-up draft is marked as one in the body (DESIGN.md §4); other notes get no line"},
+		"source_conversation": {target: "content", transforms: []string{TConversation}, reason: "the conversation the draft answers, kept in the body: an interaction id becomes its type, subject and time (DESIGN.md §4)"},
 	},
 	source.Task: {
 		"person_email":   personByEmail("participants", "the person as primary participant"),
@@ -129,12 +132,13 @@ var standardRules = map[source.Kind]map[string]rule{
 		"company_domain": orgByDomain,
 		"id":             {skip: "Pipedrive activities take no custom fields; the id map and a fingerprint identify them"},
 		"title":          {target: "subject", transforms: []string{TTrim}, reason: "to-do subject"},
-		"due_date":       {target: "due_date", transforms: []string{TParseDate + ":*"}, reason: "due date (YYYY-MM-DD)"},
-		"done":           {target: "done", transforms: []string{TBoolean}, reason: "done flag"},
-		"person_id":      {target: "participants", transforms: []string{TLink + ":" + EntityPerson}, reason: "the person as primary participant"},
-		"deal_id":        {target: "deal_id", transforms: []string{TLink + ":" + EntityDeal}, reason: "deal link resolved through the id map"},
-		"owner":          ownerRule,
-		"created_at":     {skip: "no API version accepts an activity add_time"},
+		"due_date": {target: "due_date", transforms: []string{TParseDate + ":*"}, withTime: []string{TSplitDateTime + ":*"},
+			reason: "due date (YYYY-MM-DD), and due_time (UTC) when the values have a time of day"},
+		"done":       {target: "done", transforms: []string{TBoolean}, reason: "done flag"},
+		"person_id":  {target: "participants", transforms: []string{TLink + ":" + EntityPerson}, reason: "the person as primary participant"},
+		"deal_id":    {target: "deal_id", transforms: []string{TLink + ":" + EntityDeal}, reason: "deal link resolved through the id map"},
+		"owner":      ownerRule,
+		"created_at": {skip: "no API version accepts an activity add_time"},
 	},
 	source.Attachment: {
 		"person_email":   personByEmail("person_id", "person link"),

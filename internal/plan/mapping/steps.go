@@ -46,6 +46,7 @@ type (
 	appendVal   struct{ label, text string }
 	addrPart    string
 	fileVal     string
+	noValue     struct{} // the value says nothing to migrate (an ai_draft flag that is false)
 )
 
 var htmlPolicy = bluemonday.UGCPolicy()
@@ -137,6 +138,13 @@ func (b *builder) stepRef(f Field, name, arg, s string) (any, error) {
 		return addrPart(s), nil
 	case TFilePath:
 		return fileVal(s), nil
+	case TAIDraft:
+		if !isAIDraft(s) {
+			return noValue{}, nil
+		}
+		return appendVal{"AI draft", "a follow-up drafted by Klipy AI, kept as a draft (not sent)"}, nil
+	case TConversation:
+		return appendVal{"Source conversation", b.conversation(s)}, nil
 	}
 	return nil, fmt.Errorf("unknown transform %q", name)
 }

@@ -39,6 +39,8 @@ const (
 	TJoinAddress       = "join_address"
 	TFilePath          = "file_path"
 	TLabel             = "label"
+	TAIDraft           = "ai_draft"
+	TConversation      = "conversation"
 )
 
 // argRule says what argument a transform takes.
@@ -96,6 +98,8 @@ var transforms = map[string]transformSpec{
 	TJoinAddress:       {feeds: []vkind{kAddress}},
 	TFilePath:          {feeds: []vkind{kFile}},
 	TLabel:             {arg: argRequired, allowed: []string{"work", "home", "mobile", "other"}, feeds: []vkind{kEmails, kPhones}},
+	TAIDraft:           {feeds: []vkind{kString}},
+	TConversation:      {feeds: []vkind{kString}},
 }
 
 // needs lists, per target kind, the transforms of which one must be present: the value

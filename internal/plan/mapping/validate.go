@@ -57,6 +57,10 @@ func (c *checker) object(o Object) {
 		return
 	case o.ActivityType != "" && o.Target != EntityActivity:
 		c.add(o.pos, name, "activity_type is only allowed on activity objects")
+	case o.Done != "" && o.Target != EntityActivity:
+		c.add(o.pos, name, "done is only allowed on activity objects")
+	case o.Done != "" && o.Done != DonePast:
+		c.add(o.pos, name, "done %q: allowed value is %s (activities due before the run are done)", o.Done, DonePast)
 	case o.Skip != "" || o.Target == EntityUser:
 		if o.Skip == "" {
 			c.add(o.pos, name, "owners are never created: set skip with the reason")

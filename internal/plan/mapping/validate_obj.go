@@ -58,7 +58,8 @@ func (c *checker) shared(o Object, fs []Field) bool {
 	}
 	plain := 0 // fields that set the whole value; parts and appended lines combine with one
 	for _, f := range fs {
-		if !hasTransform(f.Transforms, TAppend) && !hasTransform(f.Transforms, TJoinName) {
+		if !hasTransform(f.Transforms, TAppend) && !hasTransform(f.Transforms, TJoinName) &&
+			!hasTransform(f.Transforms, TAIDraft) && !hasTransform(f.Transforms, TConversation) {
 			plain++
 		}
 	}
