@@ -101,7 +101,7 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 	popts := plan.Options{DefaultRegion: ws.Config.Source.DefaultPhoneRegion, MergePolicy: opts.MergePolicy,
 		FallbackOwner: ws.Config.Pipedrive.FallbackOwner, Progress: opts.progress}
 	var dest plan.Destination
-	if env.PipedriveToken != "" && !opts.Offline {
+	if pipedriveConfigured(ws, env) && !opts.Offline {
 		c, err := newPipedriveClient(ws, env, st)
 		if err != nil {
 			return nil, err

@@ -128,7 +128,7 @@ func probeWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store
 	if res.Events, err = probeEvents(ctx, st); err != nil {
 		return res, err
 	}
-	if env.PipedriveToken != "" {
+	if pipedriveConfigured(ws, env) {
 		res.Pipedrive = probePipedrive(ctx, ws, env, st)
 	}
 	res.Capabilities = capabilities(res)
@@ -162,7 +162,7 @@ func printProbe(g *globalOptions, res probeResult) {
 	if res.Pipedrive != nil {
 		res.Pipedrive.print(g)
 	} else {
-		g.printf("Pipedrive: not checked (PIPEDRIVE_API_TOKEN is not set)\n")
+		g.printf("Pipedrive: not checked (PIPEDRIVE_API_TOKEN is not set; or set pipedrive.auth: oauth and run ferry login pipedrive)\n")
 	}
 	for _, n := range res.Notes {
 		g.printf("note: %s\n", n)

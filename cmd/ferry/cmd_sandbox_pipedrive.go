@@ -36,6 +36,9 @@ type SandboxPipedriveOptions struct {
 	Seed       int64
 	SaveEvery  time.Duration
 	SearchLag  time.Duration // -1: the default (5 s with --faults, else 0)
+	OAuth      bool
+	OAuthTTL   time.Duration
+	OAuthDeny  bool
 }
 
 // defaultFaultSearchLag is the search lag of a sandbox with faults when --search-lag is not
@@ -71,12 +74,22 @@ created record only that long after its creation, as Pipedrive's search index la
 writes; lists and gets see it at once. It is 5s by default with --faults, else 0.
 
 --users FILE is a YAML or JSON list of {name, email}; without it --seats-1 placeholder users
-are created. User 1, an admin, owns the token.`,
+are created. User 1, an admin, owns the token.
+
+--oauth also serves Pipedrive's OAuth 2.0 endpoints (/oauth/authorize in a test mode that
+approves at once, /oauth/token, /oauth/revoke) and prints three more lines after the first two:
+  PIPEDRIVE_OAUTH_URL=http://HOST:PORT
+  PIPEDRIVE_CLIENT_ID=...
+  PIPEDRIVE_CLIENT_SECRET=...
+so that "ferry login pipedrive" works against it. Access tokens expire after --oauth-ttl; OAuth
+requests get the plan's OAuth burst limit (4x the API token's).`,
 		Example: `  ferry sandbox pipedrive --addr 127.0.0.1:8090 --token dev
   ferry sandbox pipedrive --plan growth --seats 5 > pipedrive.env &
   sleep 1; export $(head -2 pipedrive.env)
   ferry sandbox pipedrive --faults "5xx=0.05,429=0.02,lost=0.01,latency=20ms" --data pd.json
-  ferry sandbox pipedrive --limits=off --users users.yaml`,
+  ferry sandbox pipedrive --limits=off --users users.yaml
+  ferry sandbox pipedrive --oauth --oauth-ttl 30s > pipedrive.env &
+  sleep 1; export $(head -5 pipedrive.env); ferry login pipedrive`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandboxPipedrive(cmd.Context(), g, opts)
@@ -97,6 +110,9 @@ are created. User 1, an admin, owns the token.`,
 	f.Int64Var(&opts.Seed, "seed", 0, "seed for field codes and ids of lead labels (0: random)")
 	f.DurationVar(&opts.SaveEvery, "save-every", opts.SaveEvery, "how often to save --data while running")
 	f.DurationVar(&opts.SearchLag, "search-lag", opts.SearchLag, "delay before search finds a created record (default: 5s with --faults, else 0)")
+	f.BoolVar(&opts.OAuth, "oauth", false, "serve the OAuth 2.0 endpoints and print an app's client id and secret")
+	f.DurationVar(&opts.OAuthTTL, "oauth-ttl", 3599*time.Second, "lifetime of OAuth access tokens")
+	f.BoolVar(&opts.OAuthDeny, "oauth-deny", false, "answer every authorization as if the user clicked Cancel")
 	return cmd
 }
 
@@ -130,13 +146,26 @@ func (o SandboxPipedriveOptions) sandboxOptions() (sandbox.Options, error) {
 	}
 	token := o.Token
 	if token == "" {
-		b := make([]byte, 20)
-		_, _ = rand.Read(b)
-		token = hex.EncodeToString(b)
+		token = randomHex(20)
 	}
-	return sandbox.Options{Token: token, Plan: strings.ToLower(o.Plan), Seats: o.Seats, Users: users,
+	so := sandbox.Options{Token: token, Plan: strings.ToLower(o.Plan), Seats: o.Seats, Users: users,
 		Limits: o.Limits == "on", DailyBudget: o.Budget, Burst: o.Burst, BlockAfter429s: o.BlockAfter,
-		Seed: o.Seed, Faults: faults, SearchLag: lag}, nil
+		Seed: o.Seed, Faults: faults, SearchLag: lag}
+	if o.OAuth {
+		if o.OAuthTTL <= 0 {
+			return sandbox.Options{}, usageErrorf("--oauth-ttl must be positive")
+		}
+		so.OAuth = &sandbox.OAuthOptions{ClientID: "sandbox-app-" + randomHex(6), ClientSecret: randomHex(20),
+			AccessTTL: o.OAuthTTL, Deny: o.OAuthDeny}
+	}
+	return so, nil
+}
+
+// randomHex returns n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // readSandboxUsers reads the --users file (YAML or JSON list of {name, email}).
@@ -178,6 +207,11 @@ func runSandboxPipedrive(ctx context.Context, g *globalOptions, o SandboxPipedri
 	}
 	g.printf("PIPEDRIVE_BASE_URL=http://%s\n", ln.Addr())
 	g.printf("PIPEDRIVE_API_TOKEN=%s\n", sopts.Token)
+	if sopts.OAuth != nil {
+		g.printf("PIPEDRIVE_OAUTH_URL=http://%s\n", ln.Addr())
+		g.printf("PIPEDRIVE_CLIENT_ID=%s\n", sopts.OAuth.ClientID)
+		g.printf("PIPEDRIVE_CLIENT_SECRET=%s\n", sopts.OAuth.ClientSecret)
+	}
 	if g.JSON {
 		_ = json.NewEncoder(g.stdout).Encode(map[string]any{"plan": sopts.Plan, "seats": sopts.Seats,
 			"limits": o.Limits, "stats_url": fmt.Sprintf("http://%s/_sandbox/stats", ln.Addr())})

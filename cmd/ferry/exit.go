@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"ferry/internal/pipedrive"
+	"ferry/internal/pipedrive/oauth"
 	"ferry/internal/workspace"
 )
 
@@ -69,7 +70,7 @@ func exitCode(err error) int {
 		return exitLocked
 	case errors.Is(err, errUnreachable), errors.Is(err, pipedrive.ErrUnreachable), errors.Is(err, pipedrive.ErrUnauthorized):
 		return exitUnreachable
-	case errors.Is(err, errLogin):
+	case errors.Is(err, errLogin), errors.Is(err, oauth.ErrLoginRequired):
 		return exitLogin
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted

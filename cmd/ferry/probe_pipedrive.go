@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"ferry/internal/pipedrive"
+	"ferry/internal/pipedrive/oauth"
 	"ferry/internal/workspace"
 )
 
@@ -38,15 +39,56 @@ const (
 // newPipedriveClient builds the client from ferry.yaml and the environment; every call's
 // tokens are recorded in ledger (the workspace's state store), so the daily budget holds
 // across commands and runs.
+//
+// With pipedrive.auth: oauth the stored login of `ferry login pipedrive` supplies the
+// (refreshed) access tokens and the account's base URL; PIPEDRIVE_API_TOKEN, when set and no
+// login exists, is sent as a bearer token as it is (no refresh). Without either the error
+// wraps oauth.ErrLoginRequired (exit 9).
 func newPipedriveClient(ws *workspace.Workspace, env workspace.Env, ledger pipedrive.Ledger) (*pipedrive.Client, error) {
+	cfg := pipedrive.Config{Token: env.PipedriveToken, OAuth: ws.Config.Pipedrive.Auth == "oauth",
+		Plan: ws.Config.Pipedrive.Plan, Burst: env.PipedriveBurst,
+		DailyBudget: int64(ws.Config.Pipedrive.DailyBudget()), Ledger: ledger, Clock: runClock,
+		Logger: clientLog.Load()}
+	loginDomain := ""
+	if cfg.OAuth {
+		src, err := oauthSource(ws)
+		switch {
+		case err == nil:
+			cfg.Tokens, loginDomain = src, src.APIDomain()
+		case errors.Is(err, oauth.ErrLoginRequired) && env.PipedriveToken != "":
+			// a bearer token from the environment, as before logins existed
+		default:
+			return nil, err
+		}
+	}
 	base, err := env.PipedriveURL(ws.Config)
+	if err != nil && loginDomain == "" {
+		return nil, err
+	}
+	if env.PipedriveBaseURL == "" && loginDomain != "" {
+		base = loginDomain // the token answer's api_domain is the account's address
+	}
+	cfg.BaseURL = base
+	return pipedrive.New(cfg)
+}
+
+// pipedriveConfigured reports whether a Pipedrive credential is meant to be there: an API
+// token in the environment, or an OAuth login (pipedrive.auth: oauth).
+func pipedriveConfigured(ws *workspace.Workspace, env workspace.Env) bool {
+	return env.PipedriveToken != "" || ws.Config.Pipedrive.Auth == "oauth"
+}
+
+// oauthSource loads the workspace's OAuth login.
+func oauthSource(ws *workspace.Workspace) (*oauth.Source, error) {
+	app, err := oauth.AppFromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("%w (%v)", oauth.ErrLoginRequired, err)
+	}
+	store, key, err := loginStore(ws.Dir)
 	if err != nil {
 		return nil, err
 	}
-	return pipedrive.New(pipedrive.Config{BaseURL: base, Token: env.PipedriveToken,
-		OAuth: ws.Config.Pipedrive.Auth == "oauth", Plan: ws.Config.Pipedrive.Plan,
-		Burst: env.PipedriveBurst, DailyBudget: int64(ws.Config.Pipedrive.DailyBudget()), Ledger: ledger,
-		Clock: runClock, Logger: clientLog.Load()})
+	return oauth.NewSource(app, store, key, nil)
 }
 
 // probePipedrive reads the token's user, users, pipelines and fields.

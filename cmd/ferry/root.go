@@ -77,6 +77,8 @@ FERRY_PIPEDRIVE_BURST overrides the plan's burst limit, for a sandbox run with -
 func addCommands(root *cobra.Command, g *globalOptions) {
 	root.AddCommand(
 		newInitCommand(g),
+		newLoginCommand(g),
+		newLogoutCommand(g),
 		newHarvestCommand(g),
 		newProbeCommand(g),
 		newExtractCommand(g),
@@ -122,4 +124,9 @@ var clientLog atomic.Pointer[slog.Logger]
 // printf writes human output to stdout.
 func (g *globalOptions) printf(format string, args ...any) {
 	fmt.Fprintf(g.stdout, format, args...)
+}
+
+// errorf writes to stderr: prompts and advice that are not the command's result.
+func (g *globalOptions) errorf(format string, args ...any) {
+	fmt.Fprintf(g.stderr, format, args...)
 }

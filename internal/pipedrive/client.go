@@ -1,6 +1,7 @@
 package pipedrive
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,10 @@ type Config struct {
 	BaseURL string // "https://{company}.pipedrive.com" or a sandbox's PIPEDRIVE_BASE_URL
 	Token   string // API token (x-api-token) or OAuth access token (Bearer); never logged
 	OAuth   bool   // send Token as "Authorization: Bearer"
+	// Tokens, when set, supplies OAuth access tokens (and Token is not used): asked before
+	// every request, told about a 401 so it refreshes, after which the request is sent once
+	// more. Implies OAuth (and its burst limits).
+	Tokens TokenProvider
 
 	Plan        string        // key of workspace.Plans; sizes the burst window (default "lite")
 	Burst       int           // overrides the plan's burst limit when > 0
@@ -36,10 +41,18 @@ type Config struct {
 	UserAgent  string // default "ferry"
 }
 
+// TokenProvider supplies OAuth access tokens (oauth.Source implements it). Token errors end
+// the call (they are returned as they are, e.g. wrapping oauth.ErrLoginRequired).
+type TokenProvider interface {
+	Token(ctx context.Context) (string, error)
+	Invalidate(token string)
+}
+
 // Client talks to one Pipedrive company. It is safe for concurrent use.
 type Client struct {
 	base    *url.URL
-	auth    func(h http.Header)
+	auth    func(ctx context.Context, h http.Header) (string, error)
+	tokens  TokenProvider
 	http    *http.Client
 	timeout time.Duration
 	log     *slog.Logger
@@ -58,7 +71,9 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Token == "" || strings.ContainsAny(cfg.Token, "\r\n \t") {
+	if cfg.Tokens != nil {
+		cfg.OAuth = true
+	} else if cfg.Token == "" || strings.ContainsAny(cfg.Token, "\r\n \t") {
 		return nil, errors.New("pipedrive: token is empty or contains whitespace: set PIPEDRIVE_API_TOKEN")
 	}
 	burst, err := burstOf(cfg)
@@ -68,11 +83,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{base: base, http: cfg.HTTPClient, timeout: cfg.Timeout, log: cfg.Logger,
 		clock: cfg.Clock, retry: cfg.Retry.withDefaults(), ua: cfg.UserAgent}
 	c.setDefaults()
-	token := cfg.Token
-	c.auth = func(h http.Header) { h.Set("X-Api-Token", token) }
-	if cfg.OAuth {
-		c.auth = func(h http.Header) { h.Set("Authorization", "Bearer "+token) }
-	}
+	c.auth, c.tokens = authFunc(cfg), cfg.Tokens
 	span := cfg.Window
 	if span <= 0 {
 		span = 2 * time.Second
@@ -85,6 +96,33 @@ func New(cfg Config) (*Client, error) {
 	c.search = newWindow(c.clock, sb, span)
 	c.budget = &budget{clock: c.clock, ledger: cfg.Ledger, log: c.log, daily: cfg.DailyBudget}
 	return c, nil
+}
+
+// authFunc returns how each request is authenticated: the API token header, a fixed bearer
+// token, or a bearer token from cfg.Tokens. It returns the credential it set.
+func authFunc(cfg Config) func(ctx context.Context, h http.Header) (string, error) {
+	token := cfg.Token
+	switch {
+	case cfg.Tokens != nil:
+		tokens := cfg.Tokens
+		return func(ctx context.Context, h http.Header) (string, error) {
+			t, err := tokens.Token(ctx)
+			if err != nil {
+				return "", fmt.Errorf("pipedrive: OAuth access token: %w", err)
+			}
+			h.Set("Authorization", "Bearer "+t)
+			return t, nil
+		}
+	case cfg.OAuth:
+		return func(_ context.Context, h http.Header) (string, error) {
+			h.Set("Authorization", "Bearer "+token)
+			return token, nil
+		}
+	}
+	return func(_ context.Context, h http.Header) (string, error) {
+		h.Set("X-Api-Token", token)
+		return token, nil
+	}
 }
 
 func (c *Client) setDefaults() {

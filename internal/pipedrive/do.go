@@ -82,11 +82,21 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if isSearch(tmpl) {
 		win = c.search
 	}
+	reauthorized := false
 	for attempt := 0; ; attempt++ {
 		if err := c.budget.reserve(ctx, endpoint, cost); err != nil {
 			return nil, err
 		}
 		resp, o := c.attempt(ctx, endpoint, req, body, ctype, win)
+		if o.status == http.StatusUnauthorized && c.tokens != nil && !reauthorized {
+			// An access token can expire between Token and the server's check, or be
+			// revoked early: refresh once and send again (a 401 applied nothing).
+			c.budget.commit(ctx, endpoint, cost, false)
+			c.tokens.Invalidate(o.bearer)
+			reauthorized = true
+			attempt--
+			continue
+		}
 		if err := c.settle(ctx, endpoint, cost, o); err != nil {
 			return nil, err
 		}
@@ -183,6 +193,11 @@ func (c *Client) attempt(ctx context.Context, endpoint string, req Request, body
 		o.err = err
 		return nil, o
 	}
+	if o.bearer, err = c.auth(ctx, hreq.Header); err != nil {
+		cancel()
+		o.err, o.authErr = err, true
+		return nil, o
+	}
 	defer cancel()
 	resp, err := c.http.Do(hreq)
 	if err != nil {
@@ -236,7 +251,6 @@ func (c *Client) newHTTPRequest(ctx context.Context, req Request, body []byte, c
 		cancel()
 		return nil, nil, nil, fmt.Errorf("pipedrive: build request %s %s: %w", req.Method, req.Path, err)
 	}
-	c.auth(hreq.Header)
 	hreq.Header.Set("Accept", "application/json")
 	hreq.Header.Set("User-Agent", c.ua)
 	if ctype != "" {

@@ -68,12 +68,16 @@ type outcome struct {
 	ctxDone bool  // the caller's context ended
 	apiErr  *APIError
 	rl      rateHeaders
+	authErr bool   // no credential could be had (err says why); nothing was sent
+	bearer  string // the OAuth access token sent, to invalidate it after a 401; never logged
 }
 
 // classify decides about one attempt of a call to endpoint; idempotent tells whether the
 // method may be re-sent after it may have been applied.
 func classify(endpoint string, idempotent bool, o outcome, block time.Duration) verdict {
 	switch {
+	case o.authErr:
+		return verdict{act: actDone, err: o.err}
 	case o.err != nil:
 		if !idempotent && o.sent {
 			return verdict{act: actDone, err: &OutcomeUnknownError{Endpoint: endpoint, Err: o.err}}

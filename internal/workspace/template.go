@@ -47,7 +47,9 @@ pipedrive:
   seats: 1
   # Extra tokens bought as a top-up, added to the daily budget.
   top_up_tokens: 0
-  # api_token or oauth (OAuth has higher burst limits; the token comes from the environment).
+  # api_token (PIPEDRIVE_API_TOKEN) or oauth: "ferry login pipedrive" once, with your OAuth
+  # app's PIPEDRIVE_CLIENT_ID and PIPEDRIVE_CLIENT_SECRET set; 4x the burst limit, tokens
+  # refreshed for you and kept outside the workspace.
   auth: api_token
   # Email of the Pipedrive user that receives records whose Klipy owner has no Pipedrive user
   # and no decision; empty means such owners block confirmation until decided.

@@ -26,6 +26,7 @@ type limiter struct {
 	spent       int
 	resetAt     time.Time // next UTC midnight
 	burst       int       // 0 = off
+	burstOAuth  int       // for OAuth bearer tokens; 0 = off
 	searchBurst int       // 0 = off
 	blockAfter  int
 	windows     map[string][]time.Time
@@ -41,6 +42,7 @@ func newLimiter(opts Options, now func() time.Time) *limiter {
 		l.budget = opts.DailyBudget
 	}
 	l.burst = pick(opts.Burst, plan.BurstToken)
+	l.burstOAuth = pick(opts.Burst, plan.BurstOAuth)
 	l.searchBurst = pick(opts.SearchBurst, defaultSearchBurst)
 	return l
 }
@@ -67,7 +69,8 @@ func requestCost(r *http.Request) (int, bool) {
 
 // admit charges cost to the budget and the windows, writing the rate-limit headers; when a
 // limit is exceeded it writes the 429 (or the HTML 403 block) and returns false.
-func (l *limiter) admit(w *statusWriter, token string, cost int, search bool) bool {
+// An OAuth request (oauth) counts against the plan's OAuth burst limit instead.
+func (l *limiter) admit(w *statusWriter, token string, cost int, search, oauth bool) bool {
 	if !l.on {
 		return true
 	}
@@ -84,6 +87,9 @@ func (l *limiter) admit(w *statusWriter, token string, cost int, search bool) bo
 		return false
 	}
 	key, limit := token, l.burst
+	if oauth {
+		limit = l.burstOAuth
+	}
 	if search && l.searchBurst > 0 {
 		key, limit = token+"\x00search", l.searchBurst
 	}

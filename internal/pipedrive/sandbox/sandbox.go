@@ -51,6 +51,8 @@ type Options struct {
 	// NotAdmin makes the token's user a regular user: POST /api/v1/users (admin scope)
 	// answers 403.
 	NotAdmin bool
+	// OAuth, when set, serves the OAuth 2.0 endpoints and accepts their access tokens.
+	OAuth *OAuthOptions
 }
 
 // Server is the sandbox. Create it with New.
@@ -65,6 +67,7 @@ type Server struct {
 	limits *limiter
 	faults *faultInjector
 	stats  *statsRecorder
+	oauth  *oauthServer // nil without Options.OAuth
 }
 
 // New builds a sandbox with seeded users, default pipeline and stages, built-in fields and
@@ -97,6 +100,9 @@ func New(opts Options) *Server {
 		stats: newStatsRecorder(),
 	}
 	s.limits = newLimiter(opts, now)
+	if opts.OAuth != nil {
+		s.oauth = newOAuthServer(*opts.OAuth, now)
+	}
 	s.faults = newFaultInjector(opts.Faults)
 	s.st = newState()
 	s.seed()
@@ -127,6 +133,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusWriter{ResponseWriter: w}
 	rec.finish = func() { s.stats.record(r.Method, r.URL.Path, rec) }
 	defer rec.finished()
+	if s.oauth != nil && strings.HasPrefix(r.URL.Path, "/oauth/") {
+		s.oauth.serve(rec, r)
+		return
+	}
 	s.serveAPI(rec, r)
 }
 
@@ -137,7 +147,11 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request) {
 		return
 	}
 	cost, search := requestCost(r)
-	if !s.limits.admit(w, s.opts.Token, cost, search) {
+	key, oauth := s.opts.Token, false
+	if s.oauth != nil && isBearer(r) {
+		key, oauth = "oauth:user1", true // OAuth tokens share the user's window, whichever token
+	}
+	if !s.limits.admit(w, key, cost, search, oauth) {
 		return
 	}
 	w.tokens = cost

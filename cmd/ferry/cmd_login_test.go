@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ferry/internal/pipedrive/oauth"
+	"ferry/internal/pipedrive/sandbox"
+)
+
+// browserWriter is stderr for `ferry login`: when the authorization URL appears it plays the
+// browser and follows it (the sandbox approves at once and redirects to ferry's listener).
+type browserWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done bool
+}
+
+var authURL = regexp.MustCompile(`http://\S+/oauth/authorize\?\S+`)
+
+func (b *browserWriter) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Write(p)
+	if u := authURL.FindString(b.buf.String()); u != "" && !b.done {
+		b.done = true
+		go func() {
+			if resp, err := http.Get(u); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	return len(p), nil
+}
+
+func (b *browserWriter) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+
+// loginFerry runs `ferry login pipedrive` with a browser that approves.
+func loginFerry(t *testing.T, dir string) (string, string, int) {
+	t.Helper()
+	var out bytes.Buffer
+	errw := &browserWriter{}
+	root := newRootCommand(&out, errw)
+	root.SetArgs([]string{"login", "pipedrive", "-w", dir, "--addr", "127.0.0.1:0", "--timeout", "20s"})
+	err := root.ExecuteContext(context.Background())
+	if err != nil {
+		errw.Write([]byte("ferry: " + err.Error() + "\n"))
+	}
+	return out.String(), errw.String(), exitCode(err)
+}
+
+// oauthWorkspace is a planned workspace whose ferry.yaml says auth: oauth, with the OAuth app
+// of a sandbox whose access tokens live ttl, and no API token in the environment.
+func oauthWorkspace(t *testing.T, ttl time.Duration, latency time.Duration) (string, *sandbox.Server) {
+	t.Helper()
+	app := &sandbox.OAuthOptions{ClientID: "ferry-test-app", ClientSecret: "app-secret-0f1e2d3c4b5a", AccessTTL: ttl}
+	dir, sb, _ := sandboxWorkspaceOpts(t, 40, 11, sandbox.Options{OAuth: app, Faults: sandbox.Faults{Latency: latency}})
+	cfgPath := filepath.Join(dir, "ferry.yaml")
+	raw, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgPath, []byte(strings.Replace(string(raw), "auth: api_token", "auth: oauth", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PIPEDRIVE_API_TOKEN", "")
+	t.Setenv(oauth.EnvClientID, app.ClientID)
+	t.Setenv(oauth.EnvClientSecret, app.ClientSecret)
+	t.Setenv(oauth.EnvServer, os.Getenv("PIPEDRIVE_BASE_URL"))
+	t.Setenv("FERRY_CONFIG_DIR", filepath.Join(t.TempDir(), "config"))
+	return dir, sb
+}
+
+// TestLoginRunAcrossExpiries logs in through the CLI, then migrates with 1-second access
+// tokens over several expiries: the run exits 0, refreshes happened, and no token or the
+// app secret is in the workspace or in any output.
+func TestLoginRunAcrossExpiries(t *testing.T) {
+	dir, sb := oauthWorkspace(t, time.Second, 9*time.Millisecond)
+	out, errOut, code := runFerry(t, "plan", "-w", dir)
+	if code != exitLogin || !strings.Contains(errOut, "ferry login pipedrive") {
+		t.Fatalf("plan before login: exit %d, %s", code, errOut)
+	}
+	lout, lerr, code := loginFerry(t, dir)
+	if code != 0 || !strings.Contains(lout, "Logged in to") {
+		t.Fatalf("login: exit %d\n%s\n%s", code, lout, lerr)
+	}
+	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
+		t.Fatalf("confirm: %s", stderr)
+	}
+	start := time.Now()
+	rout, rerr, code := runFerry(t, "run", "-w", dir)
+	if code != 0 {
+		t.Fatalf("run: exit %d\n%s\n%s", code, rout, rerr)
+	}
+	_, refreshes := sb.OAuthCounts()
+	if elapsed := time.Since(start); refreshes < 2 {
+		t.Errorf("the run took %s with 1-second tokens but refreshed %d times", elapsed, refreshes)
+	}
+	if n := len(sb.Snapshot().Persons); n == 0 {
+		t.Error("nothing was migrated")
+	}
+	store, key, err := loginStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	login, err := store.Load(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{login.Token.AccessToken, login.Token.RefreshToken, os.Getenv(oauth.EnvClientSecret)}
+	checkNoSecrets(t, dir, secrets, out, errOut, lout, lerr, rout, rerr)
+}
+
+// checkNoSecrets fails when any secret appears in a file under dir or in the outputs.
+func checkNoSecrets(t *testing.T, dir string, secrets []string, outputs ...string) {
+	t.Helper()
+	err := filepath.Walk(dir, func(path string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, s := range secrets {
+			if s != "" && bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds a secret", path)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range outputs {
+		for _, s := range secrets {
+			if s != "" && strings.Contains(o, s) {
+				t.Errorf("output %d shows a secret", i)
+			}
+		}
+	}
+}
+
+// TestLoginRevoked: after the app is uninstalled in Pipedrive (every refresh token revoked)
+// the next command stops with exit 9 and says to log in again; logout forgets the login.
+func TestLoginRevoked(t *testing.T) {
+	dir, sb := oauthWorkspace(t, time.Second, 0)
+	if _, lerr, code := loginFerry(t, dir); code != 0 {
+		t.Fatalf("login: %s", lerr)
+	}
+	sb.RevokeAll()
+	time.Sleep(1100 * time.Millisecond)
+	_, errOut, code := runFerry(t, "plan", "-w", dir)
+	if code != exitLogin || !strings.Contains(errOut, "run ferry login pipedrive, then the same command") {
+		t.Errorf("plan with a revoked login: exit %d, %s", code, errOut)
+	}
+	if lout, lerr, code := runFerry(t, "logout", "pipedrive", "-w", dir); code != 0 || !strings.Contains(lout, "Logged out") {
+		t.Errorf("logout: exit %d %s %s", code, lout, lerr)
+	}
+	store, key, _ := loginStore(dir)
+	if _, err := store.Load(key); err == nil {
+		t.Error("the login is still stored after logout")
+	}
+	if lout, _, code := runFerry(t, "logout", "pipedrive", "-w", dir); code != 0 || !strings.Contains(lout, "Not logged in") {
+		t.Errorf("second logout: exit %d %s", code, lout)
+	}
+}
+
+func TestLoginUsage(t *testing.T) {
+	dir, _ := oauthWorkspace(t, time.Hour, 0)
+	if _, errOut, code := runFerry(t, "login", "klipy", "-w", dir); code != exitUsage || !strings.Contains(errOut, "only pipedrive") {
+		t.Errorf("login klipy: exit %d %s", code, errOut)
+	}
+	t.Setenv(oauth.EnvClientSecret, "")
+	if _, errOut, code := runFerry(t, "login", "pipedrive", "-w", dir); code != exitUsage || !strings.Contains(errOut, oauth.EnvClientSecret) {
+		t.Errorf("login without the app: exit %d %s", code, errOut)
+	}
+}
