@@ -27,6 +27,8 @@ var writerCommands = []string{
 // complete.
 var readerCommands = map[string]string{
 	"init":              "creates the workspace; nothing can hold its lock yet",
+	"login":             "writes the OAuth login outside the workspace (keychain or config directory), atomically",
+	"logout":            "revokes and deletes the OAuth login outside the workspace",
 	"probe":             "reads both platforms; its budget ledger entries are atomic increments",
 	"lint":              "reads mapping.yaml and the snapshot",
 	"estimate":          "reads counts and the plan",
