@@ -97,7 +97,9 @@ func TestLoginRunAcrossExpiries(t *testing.T) {
 	}
 	start := time.Now()
 	rout, rerr, code := runFerry(t, "run", "-w", dir)
-	if code != 0 {
+	// generated data holds deliberately broken rows, so the run may be incomplete (exit 6)
+	// for them; it must never fail for want of a token
+	if (code != 0 && code != exitIncomplete) || strings.Contains(rout+rerr, "unauthorized") || strings.Contains(rout+rerr, "token rejected") {
 		t.Fatalf("run: exit %d\n%s\n%s", code, rout, rerr)
 	}
 	_, refreshes := sb.OAuthCounts()
