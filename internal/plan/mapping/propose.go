@@ -172,7 +172,7 @@ func numberMisfit(entity string, f profile.Field, r rule, dest Schema) Field {
 	cf := customField(entity, name, ctype, f, dest)
 	cf.Transforms = append(ts, cf.Transforms...)
 	cf.Confidence = 0.8 * f.Confidence
-	cf.Reason = fmt.Sprintf("values are %s (e.g. %s), not numbers: kept in a %s custom field instead of %s%s%s%s",
+	cf.Reason = fmt.Sprintf("values are %s (e.g. %s), not numbers: kept in a custom field of type %s instead of %s%s%s%s",
 		f.Type, firstExample(f), ctype, r.target, why, fillNote(f), cf.Reason)
 	return cf
 }
