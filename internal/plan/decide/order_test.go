@@ -118,3 +118,15 @@ func TestStageOrderSurvivesShards(t *testing.T) {
 		t.Errorf("merged scan proposes differently (-one +merged):\n%s", diff)
 	}
 }
+
+// TestNoCollapseOnOneSharedStage: a pipeline sharing one stage name with an existing
+// pipeline of another name is created, not folded into it.
+func TestNoCollapseOnOneSharedStage(t *testing.T) {
+	sc := NewScan()
+	sc.Add(source.Record{Kind: source.Deal, ID: "d1", Fields: map[string]string{"pipeline": "Sales", "stage": "Qualified", "status": "open"}})
+	dest := Destination{Pipelines: []Pipeline{{Name: "Pipeline", Stages: []string{"Qualified", "Contact Made", "Demo Scheduled"}}}}
+	got := proposePipelines(sc, dest)
+	if len(got) != 1 || got[0].Action != ActionCreate || got[0].Target != "Sales" {
+		t.Errorf("proposal %+v, want Sales created", got)
+	}
+}

@@ -71,3 +71,15 @@ func TestActivityTypeForChannel(t *testing.T) {
 		}
 	}
 }
+
+// TestNoteAuthorsJoinTheOwnerQueue: a note's author is an owner reference like a record's
+// owner, so an author unknown to Pipedrive gets a decision instead of failing its notes.
+func TestNoteAuthorsJoinTheOwnerQueue(t *testing.T) {
+	sc := NewScan()
+	sc.Add(source.Record{Kind: source.Note, ID: "n1", Fields: map[string]string{"author": "Lena Schäfer"}})
+	sc.Add(source.Record{Kind: source.Note, ID: "n2", Fields: map[string]string{"author": "lena schafer"}})
+	got := resolveOwners(sc, Destination{}, "")
+	if len(got) != 1 || got[0].Records != 2 || got[0].Resolution != OwnerOpen {
+		t.Errorf("owners %+v, want one open owner with 2 records", got)
+	}
+}

@@ -75,6 +75,10 @@ func (sc *Scan) Add(r source.Record) {
 		sc.deal(r)
 	case source.Interaction:
 		sc.interaction(r)
+	case source.Note:
+		if a := r.Fields["author"]; strings.TrimSpace(a) != "" {
+			sc.OwnerRefs[a]++
+		}
 	}
 }
 
@@ -82,7 +86,7 @@ func (sc *Scan) Add(r source.Record) {
 func ScanSnapshot(ctx context.Context, st store.Store) (*Scan, error) {
 	sc := NewScan()
 	for _, k := range []source.Kind{source.Owner, source.Company, source.Person, source.Deal,
-		source.Interaction, source.Task} {
+		source.Interaction, source.Task, source.Note} {
 		err := st.EachRecord(ctx, k, func(r source.Record) error { sc.Add(r); return nil })
 		if err != nil {
 			return nil, err

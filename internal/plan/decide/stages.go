@@ -49,7 +49,7 @@ func proposePipeline(name string, stats map[string]*StageStat, dest Destination)
 	ordered, evidence := orderStages(stats)
 	pm.Order = evidence
 	best, cover := bestExisting(ordered, dest)
-	if cover >= collapseThreshold {
+	if cover >= collapseThreshold && (matchedStages(ordered, best) >= 2 || sameName(name, best.Name)) {
 		pm.Action, pm.Target = ActionCollapse, best.Name
 	} else if existsNamed(dest, name) {
 		pm.Target = name + " (Klipy)"
@@ -65,6 +65,18 @@ func proposePipeline(name string, stats map[string]*StageStat, dest Destination)
 		pm.Stages = append(pm.Stages, sm)
 	}
 	return pm
+}
+
+// matchedStages counts the open stages that find a similar stage in p: one shared stage
+// name ("Qualified") is not enough to fold a pipeline into another of a different name.
+func matchedStages(stages []string, p Pipeline) int {
+	n := 0
+	for _, s := range stages {
+		if closingStatus(s) == "" && similarStage(s, p.Stages) != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // closingStatus says whether a Klipy stage name means won or lost.
