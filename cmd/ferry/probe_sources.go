@@ -51,7 +51,7 @@ func probeKlipy(ctx context.Context, ws *workspace.Workspace, env workspace.Env,
 		p.Error = err.Error()
 		return p
 	}
-	auth, err := c.Authenticate(ctx)
+	auth, scopedOnly, err := c.Identify(ctx)
 	if err != nil {
 		p.Error, p.Problem = err.Error(), problemUnreachable
 		if errors.Is(err, klipy.ErrUnauthorized) || errors.Is(err, klipy.ErrForbidden) {
@@ -60,6 +60,9 @@ func probeKlipy(ctx context.Context, ws *workspace.Workspace, env workspace.Env,
 		return p
 	}
 	p.Reachable, p.Generation, p.Team = true, string(auth.Generation), auth.TeamName
+	if scopedOnly {
+		p.Team = "(unknown: the key may not call /authenticate, which needs the ALL scope)"
+	}
 	cursor := ""
 	for pages := 0; maxPages == 0 || pages < maxPages; pages++ {
 		page, err := c.QueryPeople(ctx, cursor)

@@ -133,6 +133,21 @@ func parseAuth(configured Generation, body []byte) (Auth, error) {
 	return a, nil
 }
 
+// Identify is Authenticate for keys that may not call it: when /authenticate answers 403 (the
+// key lacks the ALL scope), the generation comes from a scoped read (see Generation) and
+// TeamName stays empty; ScopedOnly says so. Any other error is Authenticate's.
+func (c *Client) Identify(ctx context.Context) (Auth, bool, error) {
+	a, err := c.Authenticate(ctx)
+	if !errors.Is(err, ErrForbidden) {
+		return a, false, err
+	}
+	g, gerr := c.Generation(ctx)
+	if gerr != nil {
+		return Auth{}, false, gerr
+	}
+	return Auth{Generation: g}, true, nil
+}
+
 // Generation returns the generation in use, detecting it first when configured auto: from
 // GET /authenticate, or, when the key may not call it (Klipy lists Authenticate under the ALL
 // scope, which it advises against granting: https://klipy.ai/docs/api/introduction), from the

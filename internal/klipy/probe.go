@@ -18,10 +18,12 @@ type Access struct {
 const probeCompanyID = "ferry-probe-nonexistent"
 
 // Probe authenticates and tries one read of each resource (four requests), so ferry probe can
-// say which objects the API supplies with this key. Its error is Authenticate's; per-resource
-// failures (403 for a missing scope, or anything else) are in the Access list.
+// say which objects the API supplies with this key. A key without the ALL scope, which may not
+// call /authenticate, is identified by a scoped read instead (see Identify). Its error is
+// Identify's; per-resource failures (403 for a missing scope, or anything else) are in the
+// Access list.
 func (c *Client) Probe(ctx context.Context) (Auth, []Access, error) {
-	a, err := c.Authenticate(ctx)
+	a, _, err := c.Identify(ctx)
 	if err != nil {
 		return a, nil, err
 	}

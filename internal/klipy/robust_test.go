@@ -51,6 +51,15 @@ func TestGenerationWithoutAllScope(t *testing.T) {
 		if err != nil || string(g) != api {
 			t.Fatalf("%s: Generation = %q, %v", api, g, err)
 		}
+		a, acc, err := newClient(t, klipy.Config{BaseURL: base, APIKey: key}).Probe(context.Background())
+		if err != nil || string(a.Generation) != api || len(acc) != 3 {
+			t.Fatalf("%s: Probe = %+v, %+v, %v", api, a, acc, err)
+		}
+		for _, x := range acc {
+			if !x.OK {
+				t.Errorf("%s: probe says %s is not readable: %v", api, x.Resource, x.Err)
+			}
+		}
 		m := newMemStore()
 		if _, err := klipy.Extract(context.Background(), newClient(t, klipy.Config{BaseURL: base, APIKey: key}), m, m.emit); err != nil {
 			t.Fatalf("%s: %v", api, err)
