@@ -44,7 +44,17 @@ decisions.yaml or with ferry decide, then confirm again. With PIPEDRIVE_API_TOKE
 --offline) it checks every owner decision against Pipedrive's active users and refuses (exit
 code 4) when a map, fallback or matched user does not exist, with a "did you mean"; a user
 still to provision is named (ferry run refuses until an admin has added them). Without --yes it asks on the
-terminal; in a script, pass --yes.`,
+terminal; in a script, pass --yes.
+
+It also shows the predicted loss: a dry run of mapping.yaml over the whole snapshot (offline)
+names every record that would be quarantined, held or refused by Pipedrive, and every row
+extraction quarantined, by object and reason. Confirm refuses (exit code 4) while records would
+be lost, unless each reason is accepted as a decision (ferry decide accept-loss REASON), which
+ferry report then lists.
+
+Exit codes: 0 locked; 2 mapping.yaml or decisions.yaml cannot be read; 4 an open decision, a
+mapping problem, an owner that is not a Pipedrive user, a predicted loss not accepted, or not
+confirmed at the prompt.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runConfirm(cmd.Context(), g, opts)
@@ -78,6 +88,9 @@ func runConfirm(ctx context.Context, g *globalOptions, opts ConfirmOptions) erro
 			errBlocked, len(open), ws.PlanPath(workspace.DecisionsFile))
 	}
 	if err := confirmOwners(ctx, g, ws, st, d, opts); err != nil {
+		return err
+	}
+	if err := checkLosses(ctx, g, ws, st, d); err != nil {
 		return err
 	}
 	if !opts.Yes {
@@ -190,4 +203,19 @@ func askYes(g *globalOptions, in io.Reader, question string) (bool, error) {
 	}
 	ans := strings.ToLower(strings.TrimSpace(line))
 	return ans == "y" || ans == "yes", nil
+}
+
+// checkLosses prints the predicted loss and blocks (exit 4) while any is not accepted.
+func checkLosses(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st store.Store, d decide.Decisions) error {
+	ls, err := workspaceLosses(ctx, ws, st, d)
+	if err != nil {
+		return err
+	}
+	printLosses(g, "\nRecords that would not arrive in Pipedrive (dry run of mapping.yaml over the snapshot)", ls)
+	open, n := unaccepted(ls)
+	if len(open) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %d record(s) would be lost for %d reason(s) (listed above); fix mapping.yaml or the data and run ferry plan, or accept each reason with ferry decide accept-loss REASON, then confirm again",
+		errBlocked, n, len(open))
 }

@@ -35,7 +35,8 @@ is still open; ferry confirm refuses until nothing is.`,
   ferry decide pipeline Partnerships --collapse "Sales pipeline"
   ferry decide stage Partnerships Opportunity --target "Qualified"
   ferry decide activity DIRECT_MESSAGE/LinkedIn --target task
-  ferry decide label "V.I.P." --label VIP`,
+  ferry decide label "V.I.P." --label VIP
+  ferry decide accept-loss "not a valid email"`,
 	}
 	var opts DecideOptions
 	cmd.AddCommand(
@@ -45,6 +46,7 @@ is still open; ferry confirm refuses until nothing is.`,
 		decideSub(g, "stage KLIPY-PIPELINE KLIPY-STAGE", "Map a stage: --target STAGE or --status won|lost", 2, &opts, decideStage),
 		decideSub(g, "activity KLIPY-TYPE", "Map an interaction type: --target ACTIVITY-TYPE-KEY", 1, &opts, decideActivity),
 		decideSub(g, "label TAG", "Move a tag spelling into a label: --label NAME", 1, &opts, decideLabel),
+		newAcceptLossCommand(g),
 	)
 	return cmd
 }

@@ -63,6 +63,7 @@ func newDeltaFixture(t *testing.T, people int, seed int64) *deltaFixture {
 		}
 	})
 	writePlanFiles(t, f.dir, pds.URL, f.pd.Token(), gk.DefaultRegion)
+	acceptAllLosses(t, f.dir)
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", f.dir); code != 0 {
 		t.Fatalf("confirm: %s", stderr)
 	}

@@ -78,7 +78,11 @@ func runReport(ctx context.Context, g *globalOptions, opts ReportOptions) error 
 	}
 	// Record URLs from ferry.yaml's company domain only: report reads no environment.
 	base, _ := workspace.Env{}.PipedriveURL(ws.Config)
-	outs, err := report.WriteOutcomes(ctx, st, report.RowOptions{Dir: out, BaseURL: base})
+	ro := report.RowOptions{Dir: out, BaseURL: base}
+	if d, err := readDecisions(ws); err == nil {
+		ro.Accept = d.AcceptsLoss
+	}
+	outs, err := report.WriteOutcomes(ctx, st, ro)
 	if err != nil {
 		return err
 	}

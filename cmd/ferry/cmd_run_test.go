@@ -74,13 +74,23 @@ func sandboxWorkspaceIn(t *testing.T, cfg gen.Config, opts sandbox.Options, setu
 		t.Fatalf("extract: %s", stderr)
 	}
 	writePlanFiles(t, dir, srv.URL, sb.Token(), key.DefaultRegion)
+	acceptAllLosses(t, dir)
 	return dir, sb, key
 }
 
 // genRunExit is ferry run's exit code on generated data: the generator plants rows that
-// cannot move (broken rows, unmappable values, files too large or of a blocked type), so a
-// full run of it is incomplete (exit 6) and names them.
-const genRunExit = exitIncomplete
+// cannot move (broken rows, unmappable values, files too large or of a blocked type), which
+// confirm predicts; sandboxWorkspace accepts each predicted loss reason (as a user does after
+// reading them), so the run accounts for every record (exit 0).
+const genRunExit = exitOK
+
+// acceptAllLosses accepts every loss ferry predicts for the workspace's plan.
+func acceptAllLosses(t *testing.T, dir string) {
+	t.Helper()
+	if out, stderr, code := runFerry(t, "decide", "accept-loss", "--all", "-w", dir); code != 0 {
+		t.Fatalf("decide accept-loss --all: exit %d\n%s%s", code, out, stderr)
+	}
+}
 
 // TestRunAgainstSandbox walks init → extract → plan files → confirm → run → run again on a
 // small generated workspace and an in-process Pipedrive sandbox.

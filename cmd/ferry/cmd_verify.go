@@ -31,8 +31,18 @@ with the schema Pipedrive holds and the id map, and compares them field by field
 for how Pipedrive stores values (lower-cased e-mails, reformatted phones, numbers, times,
 sanitised HTML). It checks every link and label; a deleted record counts as missing.
 
-The result is stored in the workspace for ferry report. Exit code 3 on any mismatch, 4 when
-nothing has been migrated yet.`,
+It checks completeness as well as fields: every record the plan meant to move must be in
+Pipedrive. Organizations, persons and deals are found by their hidden "Klipy ID" field,
+activities and notes by the Klipy ID marker in their text, independently of ferry's id map
+(a record deleted behind ferry's back, or duplicated, is named). A record that never arrived
+(quarantined, held, refused, failed, not sent yet, or a row quarantined at extract) is a
+mismatch unless mapping.yaml skips it or its reason was accepted with ferry decide
+accept-loss. "verification passed" is printed only when all of that holds.
+
+The result is stored in the workspace for ferry report.
+
+Exit codes: 0 verification passed; 3 a field differs, a record is missing or duplicated in
+Pipedrive, or a record the plan meant to move never arrived; 4 nothing has been migrated yet.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runVerify(cmd.Context(), g, opts)
@@ -86,7 +96,7 @@ func verifyWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Stor
 		return verify.Result{}, err
 	}
 	res, err := verify.Run(ctx, verify.Config{Client: client, Store: st, Engine: eng, Merges: merges, MaxMismatches: keep,
-		Progress: progress})
+		Progress: progress, AcceptLoss: d.AcceptsLoss})
 	if err != nil {
 		return res, err
 	}
@@ -103,10 +113,10 @@ func printVerifyResult(g *globalOptions, res verify.Result, show int) {
 		return
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "kind\tentity\tchecked\tmatched\tmismatched\tmissing\tmerged\tnot migrated")
+	fmt.Fprintln(tw, "kind\tentity\tchecked\tmatched\tmismatched\tmissing\tmerged\tnot migrated\tnever arrived\tloss accepted")
 	for _, c := range res.Counts {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\n", c.Kind, c.Entity, c.Checked, c.Matched,
-			c.Mismatched, c.Missing, c.Merged, c.NotMigrated)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", c.Kind, c.Entity, c.Checked, c.Matched,
+			c.Mismatched, c.Missing, c.Merged, c.NotMigrated, c.Absent, c.Accepted)
 	}
 	_ = tw.Flush()
 	if len(res.First) > 0 {
@@ -120,6 +130,13 @@ func printVerifyResult(g *globalOptions, res verify.Result, show int) {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", m.Kind, m.SourceID, m.DestID, m.Field, clip(m.Want), clip(m.Got))
 		}
 		_ = tw.Flush()
+	}
+	absent := 0
+	for _, c := range res.Counts {
+		absent += c.Absent
+	}
+	if absent > 0 {
+		g.printf("%d record(s) the plan meant to move are not in Pipedrive (field \"record\" above; every row in report/error-*.csv after ferry run or ferry report)\n", absent)
 	}
 	g.printf("verification %s: %d mismatch(es); %d requests, %d tokens\n", res.Status, res.Mismatches, res.Requests, res.Tokens)
 }

@@ -56,11 +56,16 @@ func (d *demo) decide(context.Context) error {
 	return nil
 }
 
-// lintAndConfirm runs ferry lint, then ferry confirm --yes.
+// lintAndConfirm runs ferry lint, accepts the losses the generated data plants on purpose
+// (ferry decide accept-loss --all: broken rows, files that cannot move, and what they hold
+// back), then ferry confirm --yes.
 func (d *demo) lintAndConfirm(ctx context.Context) error {
 	g := *d.g
 	g.Workspace = d.wsDir
 	if err := runLint(ctx, &g, LintOptions{}); err != nil {
+		return err
+	}
+	if err := runAcceptLoss(ctx, &g, ""); err != nil {
 		return err
 	}
 	return runConfirm(ctx, &g, ConfirmOptions{Yes: true})

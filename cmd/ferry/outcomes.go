@@ -25,7 +25,12 @@ var plurals = map[source.Kind]string{source.Company: "companies", source.Person:
 // every row. It returns errIncomplete (exit 6) unless every record is accounted for.
 func accountOutcomes(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st store.Store, env workspace.Env, verb string) error {
 	base, _ := env.PipedriveURL(ws.Config) // no address: the files carry no record URLs
-	outs, err := report.WriteOutcomes(ctx, st, report.RowOptions{Dir: filepath.Join(ws.Dir, "report"), BaseURL: base})
+	d, err := readDecisions(ws)
+	if err != nil {
+		return err
+	}
+	outs, err := report.WriteOutcomes(ctx, st, report.RowOptions{Dir: filepath.Join(ws.Dir, "report"), BaseURL: base,
+		Accept: d.AcceptsLoss})
 	if err != nil {
 		return err
 	}
@@ -47,6 +52,13 @@ func printOutcomes(g *globalOptions, outs []report.Outcome) {
 		_ = json.NewEncoder(g.stdout).Encode(map[string]any{"event": "outcomes", "objects": outs,
 			"complete": report.Complete(outs)})
 		return
+	}
+	accepted := 0
+	for _, o := range outs {
+		accepted += o.Accepted
+	}
+	if accepted > 0 {
+		g.printf("%d record(s) left out under accepted loss reasons (decisions.yaml accepted_losses; report/success-*.csv)\n", accepted)
 	}
 	if report.Complete(outs) {
 		g.printf("every source record is accounted for (report/success-*.csv lists each with its Pipedrive id)\n")

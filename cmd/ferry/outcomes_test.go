@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -19,12 +20,12 @@ import (
 // handHarvest is a harvest folder written by hand (not by ferry's generator) in which a few
 // records cannot arrive: person p3's email is invalid (quarantined at mapping), so
 // interaction i2 has no participant to link to, and note n2 names no person, company or deal
-// (Pipedrive refuses such a note).
+// (Pipedrive refuses such a note). Owner o2, Jane Roe, has no Pipedrive user.
 const handHarvest = "testdata/outcomes/harvest"
 
 // handWorkspace copies the hand-written harvest into a new workspace, extracts it and writes
-// the plan files against an in-process Pipedrive sandbox whose one user is the harvest's
-// owner; the plan is confirmed.
+// the plan files against an in-process Pipedrive sandbox whose one user is Ann Lee (Jane Roe
+// falls back to the sandbox's admin); nothing is confirmed.
 func handWorkspace(t *testing.T) (string, *sandbox.Server) {
 	t.Helper()
 	sb := sandbox.New(sandbox.Options{Seed: 1, Users: []sandbox.User{{Name: "Ann Lee", Email: "ann.lee@northwind-tools.co.uk"}}})
@@ -38,12 +39,147 @@ func handWorkspace(t *testing.T) (string, *sandbox.Server) {
 		t.Fatalf("extract: exit %d\n%s%s", code, out, stderr)
 	}
 	writePlanFiles(t, dir, srv, sb.Token(), "GB")
-	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
-		out, _, _ := runFerry(t, "decide", "list", "-w", dir)
-		d, _ := os.ReadFile(filepath.Join(dir, "decisions.yaml"))
-		t.Fatalf("confirm: %s\n%s\n%s", stderr, out, d)
-	}
 	return dir, sb
+}
+
+// handLosses are the loss reasons ferry predicts for the hand-written harvest, as ferry
+// confirm prints them.
+var handLosses = []string{
+	`1 people: quarantined: record cannot be mapped: mapping.yaml:`,
+	`person.email: not a valid email: "ines.duarte@@northwind-tools.co.uk"`,
+	`1 interactions: held: parent person not migrated`,
+	`1 notes: quarantined: record cannot be mapped:`,
+}
+
+// TestConfirmRefusesPredictedLoss: on the hand-written harvest, confirm names every record
+// that would not arrive and refuses (exit 4); a typo in accept-loss accepts nothing (exit 2);
+// once each reason is accepted, confirm locks, run accounts for every record (exit 0) and
+// never sends the note Pipedrive would refuse, and verify passes; a person deleted in
+// Pipedrive behind ferry's back then fails verify (exit 3), found by its Klipy ID.
+func TestConfirmRefusesPredictedLoss(t *testing.T) {
+	dir, sb := handWorkspace(t)
+	out, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir)
+	if code != exitBlocked || !strings.Contains(stderr, "3 record(s) would be lost for 3 reason(s)") {
+		t.Fatalf("confirm: exit %d, want %d naming 3 records\n%s%s", code, exitBlocked, out, stderr)
+	}
+	for _, want := range handLosses {
+		if !strings.Contains(out, want) {
+			t.Errorf("confirm output lacks %q:\n%s", want, out)
+		}
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "decisions.yaml"))
+	if _, stderr, code := runFerry(t, "decide", "accept-loss", "not a vlaid email", "-w", dir); code != exitUsage || !strings.Contains(stderr, "matches no loss reason") {
+		t.Errorf("accept-loss with a typo: exit %d, want %d\n%s", code, exitUsage, stderr)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "decisions.yaml")); !bytes.Equal(before, after) {
+		t.Error("accept-loss with a typo changed decisions.yaml")
+	}
+	for _, reason := range []string{"not a valid email", "held: parent person not migrated"} {
+		if out, stderr, code := runFerry(t, "decide", "accept-loss", reason, "-w", dir); code != 0 || !strings.Contains(out, "covering 1 record(s)") {
+			t.Fatalf("accept-loss %q: exit %d\n%s%s", reason, code, out, stderr)
+		}
+	}
+	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != exitBlocked || !strings.Contains(stderr, "1 record(s) would be lost for 1 reason(s)") {
+		t.Fatalf("confirm with one reason left: exit %d, want %d\n%s", code, exitBlocked, stderr)
+	}
+	if _, stderr, code := runFerry(t, "decide", "accept-loss", "a Pipedrive note must be attached", "-w", dir); code != 0 {
+		t.Fatalf("accept-loss (note): %s", stderr)
+	}
+	out, stderr, code = runFerry(t, "confirm", "--yes", "-w", dir)
+	if code != 0 || !strings.Contains(out, `(loss accepted: "not a valid email")`) {
+		t.Fatalf("confirm with every loss accepted: exit %d\n%s%s", code, out, stderr)
+	}
+	out, stderr, code = runFerry(t, "run", "-w", dir)
+	if code != exitOK || !strings.Contains(out, "3 record(s) left out under accepted loss reasons") {
+		t.Fatalf("run: exit %d, want 0\n%s%s", code, out, stderr)
+	}
+	rows := checkRowFiles(t, dir)
+	if got := rows["success-note"]; len(got) != 2 || !strings.Contains(strings.Join(got[0], " ")+strings.Join(got[1], " "), "loss accepted") {
+		t.Errorf("success-note.csv = %v, want n1 created and n2 a loss accepted", got)
+	}
+	if got := sb.Stats().Endpoints["POST /api/v1/notes"]; got == nil || got.Requests != 1 || got.Status["400"] != 0 {
+		t.Errorf("POST /api/v1/notes: %+v, want exactly one request (n1): n2 has no parent and must not be sent", got)
+	}
+	if out, stderr, code := runFerry(t, "verify", "-w", dir); code != exitOK || !strings.Contains(out, "verification passed") {
+		t.Fatalf("verify: exit %d\n%s%s", code, out, stderr)
+	}
+	p1 := rows["success-person"]
+	var id string
+	for _, r := range p1 {
+		if r[0] == "p1" {
+			id = r[1]
+		}
+	}
+	deleteInSandbox(t, "persons", id)
+	res := verifyJSON(t, dir, exitMismatch)
+	if got := named(res.First); len(got) == 0 || !strings.Contains(strings.Join(got, "\n"), "person p1 record") {
+		t.Errorf("verify after deleting p1 in Pipedrive named %v, want person p1 missing", got)
+	}
+}
+
+// deleteInSandbox deletes a record through Pipedrive's API, behind ferry's back.
+func deleteInSandbox(t *testing.T, coll, id string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodDelete, os.Getenv("PIPEDRIVE_BASE_URL")+"/api/v2/"+coll+"/"+id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("x-api-token", os.Getenv("PIPEDRIVE_API_TOKEN"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("DELETE %s/%s: %s", coll, id, resp.Status)
+	}
+}
+
+// TestRunIncompleteHandHarvest: the predicted losses are accepted, but owner Jane Roe was
+// to be provisioned in Pipedrive and was not: the run cannot give her records an owner, exits
+// 6, names the reason with its count and the file listing every row, and verify fails
+// (exit 3) for the records that never arrived. The success and error files add up to each
+// object's source count, and a second run sends nothing.
+func TestRunIncompleteHandHarvest(t *testing.T) {
+	dir, sb := handWorkspace(t)
+	acceptAllLosses(t, dir)
+	if out, stderr, code := runFerry(t, "decide", "owner", "Jane Roe", "--provision", "-w", dir); code != 0 {
+		t.Fatalf("decide owner: exit %d\n%s%s", code, out, stderr)
+	}
+	if out, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
+		t.Fatalf("confirm: exit %d\n%s%s", code, out, stderr)
+	}
+	out, stderr, code := runFerry(t, "run", "-w", dir)
+	if code != exitIncomplete {
+		t.Fatalf("run: exit %d, want %d (incomplete)\n%s%s", code, exitIncomplete, out, stderr)
+	}
+	t.Logf("ferry run:\n%s%s", out, stderr)
+	for _, want := range []string{
+		"1 interactions: quarantined: record cannot be mapped:",
+		"1 tasks: quarantined: record cannot be mapped:",
+		"has no Pipedrive user",
+		"report/error-interaction.csv",
+		"2 source record(s) did not arrive in Pipedrive",
+	} {
+		if !strings.Contains(out+stderr, want) {
+			t.Errorf("run output lacks %q", want)
+		}
+	}
+	rows := checkRowFiles(t, dir)
+	if got := rows["error-interaction"]; len(got) != 1 || got[0][0] != "i1" {
+		t.Errorf("error-interaction.csv rows = %v, want i1 only", got)
+	}
+	res := verifyJSON(t, dir, exitMismatch)
+	if got := strings.Join(named(res.First), "\n"); !strings.Contains(got, "interaction i1 record") || !strings.Contains(got, "task t1 record") {
+		t.Errorf("verify named %q, want interaction i1 and task t1 missing", got)
+	}
+	posts := recordPosts(sb)
+	if _, _, code := runFerry(t, "run", "-w", dir); code != exitIncomplete {
+		t.Errorf("second run: exit %d, want %d: nothing changed", code, exitIncomplete)
+	}
+	if n := recordPosts(sb) - posts; n != 0 {
+		t.Errorf("second run sent %d record POSTs, want 0", n)
+	}
 }
 
 // newSandboxServer serves sb over HTTP for the test and points the environment at it;
@@ -79,46 +215,6 @@ func copyDir(t *testing.T, src, dst string) {
 		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-// TestRunIncompleteHandHarvest: a run that cannot move every record of a hand-written
-// harvest exits 6, names each reason with its count and the file listing every row, and
-// the success and error files add up to each object's source count.
-func TestRunIncompleteHandHarvest(t *testing.T) {
-	dir, sb := handWorkspace(t)
-	out, stderr, code := runFerry(t, "run", "-w", dir)
-	if code != exitIncomplete {
-		t.Fatalf("run: exit %d, want %d (incomplete)\n%s%s", code, exitIncomplete, out, stderr)
-	}
-	t.Logf("ferry run:\n%s%s", out, stderr)
-	for _, want := range []string{
-		"1 people: quarantined: record cannot be mapped",
-		"not a valid email",
-		"report/error-person.csv",
-		"report/error-note.csv",
-		"did not arrive in Pipedrive",
-	} {
-		if !strings.Contains(out+stderr, want) {
-			t.Errorf("run output lacks %q", want)
-		}
-	}
-	rows := checkRowFiles(t, dir)
-	if got := rows["error-person"]; len(got) != 1 || got[0][0] != "p3" {
-		t.Errorf("error-person.csv rows = %v, want p3 only", got)
-	}
-	if got := rows["error-note"]; len(got) != 1 || got[0][0] != "n2" {
-		t.Errorf("error-note.csv rows = %v, want n2 only", got)
-	}
-	if got := sb.Stats().Endpoints["POST /api/v1/notes"]; got == nil || got.Status["201"]+got.Status["200"] != 1 || got.Requests != 1 {
-		t.Errorf("POST /api/v1/notes: %+v, want exactly one request (n1): n2 has no parent and must not be sent", got)
-	}
-	posts := recordPosts(sb)
-	if _, _, code := runFerry(t, "run", "-w", dir); code != exitIncomplete {
-		t.Errorf("second run: exit %d, want %d: nothing changed", code, exitIncomplete)
-	}
-	if n := recordPosts(sb) - posts; n != 0 {
-		t.Errorf("second run sent %d record POSTs, want 0", n)
 	}
 }
 

@@ -42,6 +42,7 @@ func TestRollbackFixRun(t *testing.T) {
 	if out, stderr, code := runFerry(t, "plan", "-w", dir); code != 0 || !strings.Contains(out, "kept your edits") {
 		t.Fatalf("plan after the edit: exit %d\n%s%s", code, out, stderr)
 	}
+	acceptAllLosses(t, dir)
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
 		lo, le, _ := runFerry(t, "lint", "-w", dir)
 		t.Fatalf("confirm after the edit: %s\n%s%s", stderr, lo, le)

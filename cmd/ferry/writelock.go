@@ -19,7 +19,7 @@ import (
 // refuses with exit code 7, naming the holder.
 var writerCommands = []string{
 	"extract", "plan", "confirm", "run", "delta", "rollback", "verify", "gen snapshot",
-	"decide owner", "decide pipeline", "decide stage", "decide activity", "decide label",
+	"decide owner", "decide pipeline", "decide stage", "decide activity", "decide label", "decide accept-loss",
 }
 
 // readerCommands are the commands that run without the lock, each for a reason: they read, or

@@ -24,10 +24,10 @@ var blockedTypes = map[string]bool{"application/x-msdownload": true, "applicatio
 func fileCheck(rec source.Record, r *simResolver, p Plan) error {
 	f := rec.Fields
 	if blockedTypes[strings.ToLower(f["content_type"])] || strings.HasSuffix(strings.ToLower(f["file_name"]), ".exe") {
-		return fmt.Errorf("%w: unsupported type %s", migrate.ErrSkip, f["content_type"])
+		return fmt.Errorf("%w: %w: unsupported type %s", migrate.ErrSkip, migrate.ErrCannotMove, f["content_type"])
 	}
 	if n, err := strconv.ParseInt(f["size_bytes"], 10, 64); err == nil && n > p.MaxFileBytes {
-		return fmt.Errorf("%w: too large (%d bytes)", migrate.ErrSkip, n)
+		return fmt.Errorf("%w: %w: too large (%d bytes)", migrate.ErrSkip, migrate.ErrCannotMove, n)
 	}
 	if err := checkAttachment(p.FilesRoot, f["path"], f["sha256"]); err != nil {
 		return fmt.Errorf("%w: %v", migrate.ErrUnmappable, err)

@@ -90,7 +90,11 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 		if k == source.Attachment {
 			err = fileCheck(rec, s.r, s.plan)
 		} else {
-			_, err = mapper.Payload(k, rec, s.r)
+			var body pipedrive.Entity
+			body, err = mapper.Payload(k, rec, s.r)
+			if why := migrate.Refusal(k, body); err == nil && why != "" {
+				err = migrate.RefusedError(why)
+			}
 		}
 		s.count(&pw, rec.ID, err)
 		return nil
@@ -107,6 +111,7 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 			s.r.migrated[k][rec.ID] = true
 		} else {
 			pw.Held++
+			pw.loss(fmt.Sprintf("held: duplicate of %s, which is not migrated", s.r.merges[k][rec.ID]))
 		}
 	}
 	return pw, nil
@@ -128,6 +133,7 @@ func (s *phaseSim) extractQuarantine(ctx context.Context, pw *PhaseWork) error {
 			pw.Source++
 			pw.Quarantined++
 			pw.FromExtract++
+			pw.loss(migrate.ExtractLossClass(q.Reason))
 		}
 	}
 	return nil
@@ -138,10 +144,18 @@ func (s *phaseSim) count(pw *PhaseWork, id string, err error) {
 	switch {
 	case errors.Is(err, migrate.ErrSkip):
 		pw.Skipped++
+		if errors.Is(err, migrate.ErrCannotMove) {
+			pw.loss(migrate.CannotMoveReason(err))
+		}
 	case errors.Is(err, migrate.ErrHeld):
 		pw.Held++
+		pw.loss(migrate.HeldReason(err))
 	case err != nil:
 		pw.Quarantined++
+		if !errors.Is(err, migrate.ErrUnmappable) {
+			err = fmt.Errorf("%w: %w", migrate.ErrUnmappable, err)
+		}
+		pw.loss(migrate.QuarantineReason(err))
 	case s.into[pw.Kind][id]:
 		pw.MergeInto++
 		s.r.migrated[pw.Kind][id] = true

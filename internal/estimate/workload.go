@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"ferry/internal/migrate"
 	"ferry/internal/pipedrive"
 	"ferry/internal/source"
 )
@@ -45,6 +46,17 @@ type PhaseWork struct {
 	Quarantined int         `json:"quarantined"`
 	Held        int         `json:"held"`
 	FromExtract int         `json:"from_extract"` // rows extraction quarantined (in Source and Quarantined)
+	// Losses counts the records that would not arrive (quarantined, held, cannot move) by
+	// reason class (migrate.ReasonClass), as the run's error files will name them.
+	Losses map[string]int `json:"losses,omitempty"`
+}
+
+// loss counts one predicted loss under its reason class.
+func (p *PhaseWork) loss(reason string) {
+	if p.Losses == nil {
+		p.Losses = map[string]int{}
+	}
+	p.Losses[migrate.ReasonClass(reason)]++
 }
 
 // Migrated returns the records that end up in Pipedrive (created or merged into existing).

@@ -2,8 +2,12 @@ package migrate
 
 import (
 	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 
+	"ferry/internal/pipedrive"
+	"ferry/internal/source"
 	"ferry/internal/store"
 )
 
@@ -62,3 +66,58 @@ func LossReason(m store.Mapping) string {
 func MappingQuarantine(q store.QuarantineItem) bool {
 	return strings.HasPrefix(q.Reason, mappingReasonPrefix)
 }
+
+// heldParent matches a held reason, naming the parent record.
+var heldParent = regexp.MustCompile(`^(held: )?parent not migrated: (\w+) \S+ is `)
+
+// heldDuplicate matches the reason of a duplicate whose survivor is not migrated.
+var heldDuplicate = regexp.MustCompile(`^held: duplicate of \S+, which is not migrated`)
+
+// cannotMove matches the reason of a record that cannot move, up to what makes it so.
+var cannotMove = regexp.MustCompile(`^not moved: cannot move: (too large|unsupported type \S+?)[ ;(]`)
+
+// ReasonClass is the reason a loss is grouped, predicted and accepted by: reasons that
+// differ only by the record they name fall in one class. A record held for a missing parent
+// is "held: parent <kind> not migrated" whatever the parent's id and state; a record that
+// cannot move is "not moved: cannot move: too large" or "… unsupported type <type>"; other
+// reasons are their own class. ferry plan's prediction (package estimate) words its reasons
+// so that they fall in the same classes as the run's.
+func ReasonClass(reason string) string {
+	if m := heldParent.FindStringSubmatch(reason); m != nil {
+		return fmt.Sprintf("held: parent %s not migrated", m[2])
+	}
+	if heldDuplicate.MatchString(reason) {
+		return "held: duplicate of a record that is not migrated"
+	}
+	if m := cannotMove.FindStringSubmatch(reason + " "); m != nil {
+		return "not moved: cannot move: " + m[1]
+	}
+	return reason
+}
+
+// ExtractLossClass is the class of a row extraction quarantined, from its item's reason.
+func ExtractLossClass(reason string) string { return "quarantined at extract: " + reason }
+
+// QuarantineReason and HeldReason word a predicted loss as LossReason words the run's.
+func QuarantineReason(err error) string { return quarantinePrefix + err.Error() }
+
+// HeldReason words a record held for a missing parent.
+func HeldReason(err error) string { return "held: " + err.Error() }
+
+// CannotMoveReason words a record skipped with ErrCannotMove.
+func CannotMoveReason(err error) string {
+	return "not moved: " + strings.TrimPrefix(err.Error(), ErrSkip.Error()+": ")
+}
+
+// Refusal returns why Pipedrive would refuse the create body of a record of kind ("" when
+// nothing known refuses it): the rule the engine applies before sending.
+func Refusal(kind source.Kind, body pipedrive.Entity) string {
+	p, ok := phaseOf(kind)
+	if !ok {
+		return ""
+	}
+	return refusal(p.entity, body)
+}
+
+// RefusedError wraps a refusal as the engine does (ErrUnmappable and ErrRefused).
+func RefusedError(why string) error { return refusedErr(why) }

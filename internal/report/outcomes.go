@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +30,7 @@ type Outcome struct {
 	Kind        source.Kind   `json:"kind"`
 	Source      int           `json:"source"`
 	Success     int           `json:"success"`
+	Accepted    int           `json:"accepted"` // of Success: losses accepted as decisions
 	Errors      int           `json:"errors"`
 	Reasons     []ReasonCount `json:"reasons,omitempty"` // the error rows grouped by reason, most first
 	SuccessFile string        `json:"success_file"`
@@ -59,6 +59,18 @@ type RowOptions struct {
 	// BaseURL is the Pipedrive web address ("https://acme.pipedrive.com"); record URLs of
 	// organizations, persons and deals are built on it. Empty: no URLs.
 	BaseURL string
+	// Accept says which accepted loss reason (decisions.yaml accepted_losses) a loss's
+	// class (migrate.ReasonClass) falls under; such a record is a success row "loss
+	// accepted". Nil accepts nothing.
+	Accept func(reason string) (string, bool)
+}
+
+// accepted applies opts.Accept.
+func (opts RowOptions) accepted(reason string) (string, bool) {
+	if opts.Accept == nil {
+		return "", false
+	}
+	return opts.Accept(reason)
 }
 
 // Headers of the row files.
@@ -98,34 +110,40 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 	}); err != nil {
 		return o, fmt.Errorf("outcomes of %s: id map: %w", kind, err)
 	}
-	ok := Table{Name: SuccessPrefix + string(kind), Header: successHeader}
+	good := Table{Name: SuccessPrefix + string(kind), Header: successHeader}
 	bad := Table{Name: ErrorPrefix + string(kind), Header: errorHeader}
 	reasons := map[string]int{}
 	err := st.EachRecord(ctx, kind, func(r source.Record) error {
 		o.Source++
 		m := maps[r.ID]
-		if action, good := migrate.Accounted(m); good {
+		if action, done := migrate.Accounted(m); done {
 			o.Success++
-			ok.Rows = append(ok.Rows, []string{r.ID, destID(m), recordURL(opts.BaseURL, m), action})
+			good.Rows = append(good.Rows, []string{r.ID, destID(m), recordURL(opts.BaseURL, m), action})
 			return nil
 		}
 		reason := migrate.LossReason(m)
+		if by, ok := opts.accepted(migrate.ReasonClass(reason)); ok {
+			o.Success++
+			o.Accepted++
+			good.Rows = append(good.Rows, []string{r.ID, "", "", "loss accepted (" + by + "): " + reason})
+			return nil
+		}
 		o.Errors++
-		reasons[ReasonClass(reason)]++
+		reasons[migrate.ReasonClass(reason)]++
 		bad.Rows = append(bad.Rows, []string{r.ID, sourceValues(r), reason})
 		return nil
 	})
 	if err != nil {
 		return o, fmt.Errorf("outcomes of %s: records: %w", kind, err)
 	}
-	if err := addExtractRows(ctx, st, kind, &o, &bad, reasons); err != nil {
+	if err := addExtractRows(ctx, st, opts, &o, &good, &bad, reasons); err != nil {
 		return o, err
 	}
 	o.Reasons = sortedReasons(reasons)
 	for _, t := range []struct {
 		path string
 		t    Table
-	}{{o.SuccessFile, ok}, {o.ErrorFile, bad}} {
+	}{{o.SuccessFile, good}, {o.ErrorFile, bad}} {
 		if err := writeTable(t.path, t.t); err != nil {
 			return o, err
 		}
@@ -134,19 +152,26 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 }
 
 // addExtractRows adds the rows extraction quarantined (they never became records).
-func addExtractRows(ctx context.Context, st store.Store, kind source.Kind, o *Outcome, bad *Table, reasons map[string]int) error {
-	items, err := st.QuarantineItems(ctx, kind)
+func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Outcome, good, bad *Table, reasons map[string]int) error {
+	items, err := st.QuarantineItems(ctx, o.Kind)
 	if err != nil {
-		return fmt.Errorf("outcomes of %s: quarantine: %w", kind, err)
+		return fmt.Errorf("outcomes of %s: quarantine: %w", o.Kind, err)
 	}
 	for _, q := range items {
 		if migrate.MappingQuarantine(q) {
 			continue // the record itself is counted above
 		}
 		reason := "quarantined at extract (" + location(q) + "): " + q.Reason
+		class := migrate.ExtractLossClass(q.Reason)
 		o.Source++
+		if by, ok := opts.accepted(class); ok {
+			o.Success++
+			o.Accepted++
+			good.Rows = append(good.Rows, []string{"", "", "", "loss accepted (" + by + "): " + reason})
+			continue
+		}
 		o.Errors++
-		reasons[ReasonClass("quarantined at extract: "+q.Reason)]++
+		reasons[class]++
 		bad.Rows = append(bad.Rows, []string{"", q.Raw, reason})
 	}
 	return nil
@@ -195,26 +220,6 @@ func sourceValues(r source.Record) string {
 		return ""
 	}
 	return string(data)
-}
-
-// heldParent matches the engine's held reason, naming the parent record.
-var heldParent = regexp.MustCompile(`^(held: )?parent not migrated: (\w+) \S+ is (not migrated|\w+)(: quarantined)?`)
-
-// ReasonClass groups reasons that differ only by the record they name: a record held for
-// a missing parent is grouped by the parent's kind and state ("held: parent company not
-// migrated (failed)"), not by the parent's id. Other reasons are their own class.
-func ReasonClass(reason string) string {
-	if m := heldParent.FindStringSubmatch(reason); m != nil {
-		state := m[3]
-		switch {
-		case state == "not migrated":
-			state = "absent"
-		case m[4] != "":
-			state = "quarantined"
-		}
-		return fmt.Sprintf("held: parent %s not migrated (%s)", m[2], state)
-	}
-	return reason
 }
 
 func sortedReasons(m map[string]int) []ReasonCount {

@@ -33,6 +33,7 @@ type checker struct {
 	maps     map[source.Kind]map[string]store.Mapping
 	patched  map[string]map[string]bool // "entity/source id" → keys a merge patched
 	dest     dest
+	klipy    klipyIndex // what Pipedrive holds by Klipy id, apart from the id map
 }
 
 // load reads the id map, the merge updates of the journal and every live record of the
@@ -70,8 +71,11 @@ func (c *checker) load(ctx context.Context) error {
 		return err
 	}
 	var err error
-	c.dest, err = readDest(ctx, c.cfg.Client, ents, c.cfg.Progress)
-	return err
+	if c.dest, err = readDest(ctx, c.cfg.Client, ents, c.cfg.Progress); err != nil {
+		return err
+	}
+	c.klipy = buildKlipyIndex(c.dest, c.schema)
+	return nil
 }
 
 // loadPatches reads the engine's merge updates: a survivor merged into an existing record
@@ -109,7 +113,7 @@ func (c *checker) checkKind(ctx context.Context, kind source.Kind, res *Result) 
 	err := c.cfg.Store.EachRecord(ctx, kind, func(rec source.Record) error {
 		m, ok := c.maps[kind][rec.ID]
 		if !ok || (m.State != store.Done && m.State != store.Merged) {
-			cnt.NotMigrated++
+			c.notMigrated(kind, rec.ID, m, &cnt, res)
 			return nil
 		}
 		cnt.Checked++
@@ -134,13 +138,16 @@ func (c *checker) checkKind(ctx context.Context, kind source.Kind, res *Result) 
 	if err != nil {
 		return cnt, fmt.Errorf("verify: %s records: %w", kind, err)
 	}
-	return cnt, nil
+	return cnt, c.extractLosses(ctx, kind, &cnt, res)
 }
 
 // checkRecord compares one migrated record: a duplicate on its survivor's Pipedrive id, a
 // survivor merged into an existing record on the keys its patch wrote.
 func (c *checker) checkRecord(ctx context.Context, kind source.Kind, rec source.Record, m store.Mapping) []Diff {
 	ent := kindEntity[kind]
+	if diffs := c.findCreated(ent, rec.ID, m); len(diffs) > 0 {
+		return diffs
+	}
 	got, ok := c.dest[ent][m.DestID]
 	if !ok {
 		return []Diff{{Field: "record", Want: ent + " " + strconv.FormatInt(m.DestID, 10), Got: "missing or deleted"}}

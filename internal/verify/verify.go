@@ -28,6 +28,10 @@ type Config struct {
 	// Progress, when set, is told after each page read back how many items of the entity
 	// ("read person") have been read so far.
 	Progress func(step string, n int)
+	// AcceptLoss says which accepted loss reason (decisions.yaml accepted_losses) the class
+	// (migrate.ReasonClass) of a record that did not arrive falls under; nil accepts none. Every other record the plan meant
+	// to move and Pipedrive does not hold is a mismatch (field "record").
+	AcceptLoss func(reason string) (string, bool)
 }
 
 // Mismatch is one difference between what the mapping intended and what Pipedrive holds.
@@ -52,6 +56,8 @@ type Count struct {
 	Missing     int         `json:"missing"`      // of Mismatched: not (or no longer) in Pipedrive
 	Merged      int         `json:"merged"`       // of Checked: duplicates and merges into existing records
 	NotMigrated int         `json:"not_migrated"` // snapshot records not done or merged (see the reconciliation)
+	Absent      int         `json:"absent"`       // records (and rows quarantined at extract) the plan meant to move, not in Pipedrive
+	Accepted    int         `json:"accepted"`     // records not in Pipedrive under an accepted loss reason
 }
 
 // Result is one verification: counts per kind, the total number of field mismatches, the
@@ -112,7 +118,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		if c.Checked+c.NotMigrated > 0 {
+		if c.Checked+c.NotMigrated+c.Absent+c.Accepted > 0 {
 			res.Counts = append(res.Counts, c)
 		}
 	}

@@ -7,6 +7,7 @@ package decide
 
 import (
 	"fmt"
+	"strings"
 )
 
 // Decisions is the content of decisions.yaml.
@@ -15,6 +16,26 @@ type Decisions struct {
 	Labels        []LabelGroup   `yaml:"labels"`
 	ActivityTypes []ActivityType `yaml:"activity_types"`
 	Owners        []Owner        `yaml:"owners"`
+	// AcceptedLosses are reasons a person accepted that records do not arrive (ferry decide
+	// accept-loss): a record whose loss reason contains one counts as left out by decision.
+	AcceptedLosses []AcceptedLoss `yaml:"accepted_losses,omitempty"`
+}
+
+// AcceptedLoss is one accepted loss reason.
+type AcceptedLoss struct {
+	Reason  string `yaml:"reason"`  // matched within a loss reason, ignoring case
+	Records int    `yaml:"records"` // records it covered when it was accepted
+}
+
+// AcceptsLoss returns the accepted reason a loss reason falls under, if any.
+func (d Decisions) AcceptsLoss(reason string) (string, bool) {
+	low := strings.ToLower(reason)
+	for _, a := range d.AcceptedLosses {
+		if r := strings.TrimSpace(a.Reason); r != "" && strings.Contains(low, strings.ToLower(r)) {
+			return a.Reason, true
+		}
+	}
+	return "", false
 }
 
 // Pipeline actions.

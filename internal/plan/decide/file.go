@@ -26,6 +26,8 @@ const fileHeader = `# ferry decisions: what a person confirms before any record 
 #   task, email, deadline, lunch or one of your own).
 # owners: resolution matched | map (target: another user's email) | provision (create the
 #   user in Pipedrive before the run) | fallback (target: the fallback user's email) | open.
+# accepted_losses: reasons accepted for records that will not arrive (ferry decide accept-loss);
+#   a record whose reason contains one is left out by decision, and the report lists it.
 `
 
 // Write writes d as commented YAML.

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"ferry/internal/migrate"
+	"ferry/internal/plan/decide"
+	"ferry/internal/source"
+	"ferry/internal/store"
+	"ferry/internal/workspace"
+)
+
+// lossGroup is records of one object that would not (or did not) arrive for one reason class.
+type lossGroup struct {
+	Kind       source.Kind `json:"kind"`
+	Reason     string      `json:"reason"` // migrate.ReasonClass
+	Records    int         `json:"records"`
+	AcceptedBy string      `json:"accepted_by,omitempty"` // the accepted loss reason covering it
+}
+
+// workspaceLosses returns the losses of the plan: predicted by a dry run of mapping.yaml over
+// the snapshot (nothing is sent), plus those the id map holds from runs (a refused or failed
+// create), grouped by object and reason class, each with the accepted reason covering it.
+func workspaceLosses(ctx context.Context, ws *workspace.Workspace, st store.Store, d decide.Decisions) ([]lossGroup, error) {
+	w, err := workspaceWorkload(ctx, ws, st)
+	if err != nil {
+		return nil, err
+	}
+	count := map[source.Kind]map[string]int{}
+	for _, p := range w.Phases {
+		count[p.Kind] = map[string]int{}
+		for reason, n := range p.Losses {
+			count[p.Kind][reason] = n
+		}
+	}
+	for _, kind := range migrate.Phases() {
+		err := st.EachMapping(ctx, kind, store.Failed, func(m store.Mapping) error {
+			if count[kind] == nil {
+				count[kind] = map[string]int{}
+			}
+			count[kind][migrate.ReasonClass(migrate.LossReason(m))]++
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the id map: %w", err)
+		}
+	}
+	var out []lossGroup
+	for _, kind := range migrate.Phases() {
+		for reason, n := range count[kind] {
+			by, _ := d.AcceptsLoss(reason)
+			out = append(out, lossGroup{Kind: kind, Reason: reason, Records: n, AcceptedBy: by})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return kindOrder(out[i].Kind) < kindOrder(out[j].Kind)
+		}
+		if out[i].Records != out[j].Records {
+			return out[i].Records > out[j].Records
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	return out, nil
+}
+
+// kindOrder is a kind's place in the engine's phase order.
+func kindOrder(k source.Kind) int {
+	for i, p := range migrate.Phases() {
+		if p == k {
+			return i
+		}
+	}
+	return len(migrate.Phases())
+}
+
+// unaccepted returns the loss groups no accepted reason covers, and their record count.
+func unaccepted(ls []lossGroup) ([]lossGroup, int) {
+	var out []lossGroup
+	n := 0
+	for _, l := range ls {
+		if l.AcceptedBy == "" {
+			out = append(out, l)
+			n += l.Records
+		}
+	}
+	return out, n
+}
+
+// printLosses prints the losses, unaccepted first; empty prints "none".
+func printLosses(g *globalOptions, title string, ls []lossGroup) {
+	g.printf("%s:", title)
+	if len(ls) == 0 {
+		g.printf(" none\n")
+		return
+	}
+	g.printf("\n")
+	for _, l := range ls {
+		if l.AcceptedBy == "" {
+			g.printf("  %d %s: %s\n", l.Records, plurals[l.Kind], l.Reason)
+		}
+	}
+	for _, l := range ls {
+		if l.AcceptedBy != "" {
+			g.printf("  %d %s: %s (loss accepted: %q)\n", l.Records, plurals[l.Kind], l.Reason, l.AcceptedBy)
+		}
+	}
+}
+
+// newAcceptLossCommand builds `ferry decide accept-loss`.
+func newAcceptLossCommand(g *globalOptions) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "accept-loss [REASON]",
+		Short: "Accept that records lost for a reason do not arrive (ferry confirm refuses until each is)",
+		Long: `Accept-loss records in decisions.yaml (accepted_losses) that the records lost for a reason are
+to be left out: ferry confirm then no longer refuses for them, ferry run and ferry delta count
+them as skipped by decision (action "loss accepted" in report/success-<object>.csv), ferry
+verify does not look for them, and the report lists every accepted reason.
+
+REASON is matched, ignoring case, within the reasons ferry decide list and ferry confirm
+print (a dry run of mapping.yaml over the snapshot, plus creates Pipedrive refused); a REASON
+that matches none is refused, so a typo accepts nothing. --all accepts every current reason,
+each as its own entry. Accepting changes decisions.yaml: run ferry confirm again.`,
+		Example: `  ferry decide accept-loss "not a valid email"
+  ferry decide accept-loss "held: parent person not migrated"
+  ferry decide accept-loss --all`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) == 1) {
+				return usageErrorf("give a REASON or --all")
+			}
+			reason := ""
+			if len(args) == 1 {
+				reason = args[0]
+			}
+			return runAcceptLoss(cmd.Context(), g, reason)
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "accept every current loss reason, each as its own entry")
+	return cmd
+}
+
+// runAcceptLoss adds reason (or, when empty, every current reason) to accepted_losses.
+func runAcceptLoss(ctx context.Context, g *globalOptions, reason string) error {
+	ws, st, err := g.openWorkspace()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := readDecisions(ws)
+	if err != nil {
+		return err
+	}
+	ls, err := workspaceLosses(ctx, ws, st, d)
+	if err != nil {
+		return err
+	}
+	added, matched := 0, 0
+	for _, l := range ls {
+		switch {
+		case reason == "" && l.AcceptedBy == "":
+			d.AcceptedLosses = append(d.AcceptedLosses, decide.AcceptedLoss{Reason: l.Reason, Records: l.Records})
+			added++
+			matched += l.Records
+		case reason != "" && strings.Contains(strings.ToLower(l.Reason), strings.ToLower(strings.TrimSpace(reason))):
+			matched += l.Records
+		}
+	}
+	if reason != "" {
+		if matched == 0 {
+			printLosses(g, "Losses", ls)
+			return usageErrorf("%q matches no loss reason (listed above); nothing accepted", reason)
+		}
+		if _, dup := d.AcceptsLoss(reason); !dup || !hasAccepted(d, reason) {
+			d.AcceptedLosses = append(d.AcceptedLosses, decide.AcceptedLoss{Reason: reason, Records: matched})
+			added++
+		}
+	}
+	if added > 0 {
+		if err := writeDecisions(ws, d); err != nil {
+			return err
+		}
+	}
+	g.printf("accepted %d reason(s) covering %d record(s) in %s; run ferry confirm again\n", added, matched,
+		ws.PlanPath(workspace.DecisionsFile))
+	return nil
+}
+
+// hasAccepted reports whether reason is already an accepted entry.
+func hasAccepted(d decide.Decisions, reason string) bool {
+	for _, a := range d.AcceptedLosses {
+		if strings.EqualFold(strings.TrimSpace(a.Reason), strings.TrimSpace(reason)) {
+			return true
+		}
+	}
+	return false
+}
