@@ -135,16 +135,17 @@ func deleteInSandbox(t *testing.T, coll, id string) {
 	}
 }
 
-// TestRunIncompleteHandHarvest: the predicted losses are accepted, but owner Jane Roe was
-// to be provisioned in Pipedrive and was not: the run cannot give her records an owner, exits
-// 6, names the reason with its count and the file listing every row, and verify fails
-// (exit 3) for the records that never arrived. The success and error files add up to each
-// object's source count, and a second run sends nothing.
+// TestRunIncompleteHandHarvest: the predicted losses are accepted, but MEETING is mapped to
+// an activity type Pipedrive does not have, which nothing before the run can tell: Pipedrive
+// refuses interaction i1 (400), the run exits 6 naming the reason with Pipedrive's message,
+// its count and the file listing every row, and verify fails (exit 3) for the record that
+// never arrived. The success and error files add up to each object's source count, and a
+// second run does not send the refused create again.
 func TestRunIncompleteHandHarvest(t *testing.T) {
 	dir, sb := handWorkspace(t)
 	acceptAllLosses(t, dir)
-	if out, stderr, code := runFerry(t, "decide", "owner", "Jane Roe", "--provision", "-w", dir); code != 0 {
-		t.Fatalf("decide owner: exit %d\n%s%s", code, out, stderr)
+	if out, stderr, code := runFerry(t, "decide", "activity", "MEETING", "--target", "site_visit", "-w", dir); code != 0 {
+		t.Fatalf("decide activity: exit %d\n%s%s", code, out, stderr)
 	}
 	if out, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
 		t.Fatalf("confirm: exit %d\n%s%s", code, out, stderr)
@@ -155,11 +156,9 @@ func TestRunIncompleteHandHarvest(t *testing.T) {
 	}
 	t.Logf("ferry run:\n%s%s", out, stderr)
 	for _, want := range []string{
-		"1 interactions: quarantined: record cannot be mapped:",
-		"1 tasks: quarantined: record cannot be mapped:",
-		"has no Pipedrive user",
+		`1 interactions: failed: refused by Pipedrive: 400 Validation failed: type: Activity type "site_visit" does not exist`,
 		"report/error-interaction.csv",
-		"2 source record(s) did not arrive in Pipedrive",
+		"1 source record(s) did not arrive in Pipedrive",
 	} {
 		if !strings.Contains(out+stderr, want) {
 			t.Errorf("run output lacks %q", want)
@@ -170,8 +169,8 @@ func TestRunIncompleteHandHarvest(t *testing.T) {
 		t.Errorf("error-interaction.csv rows = %v, want i1 only", got)
 	}
 	res := verifyJSON(t, dir, exitMismatch)
-	if got := strings.Join(named(res.First), "\n"); !strings.Contains(got, "interaction i1 record") || !strings.Contains(got, "task t1 record") {
-		t.Errorf("verify named %q, want interaction i1 and task t1 missing", got)
+	if got := strings.Join(named(res.First), "\n"); got != "interaction i1 record" {
+		t.Errorf("verify named %q, want interaction i1 missing only", got)
 	}
 	posts := recordPosts(sb)
 	if _, _, code := runFerry(t, "run", "-w", dir); code != exitIncomplete {
