@@ -70,6 +70,7 @@ func TestLintAgainstExistingFields(t *testing.T) {
 		t.Fatalf("lint against a destination that has the fields: exit %d\n%s%s", code, out, stderr)
 	}
 	resolveOwners(t, dir, sb)
+	acceptAllLosses(t, dir)
 	if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
 		t.Fatalf("confirm: %s", stderr)
 	}

@@ -98,6 +98,9 @@ func MergeDecisions(base *decide.Decisions, ours, theirs decide.Decisions) (deci
 	if base != nil {
 		mergeLabels(b, ours, &theirs, miss)
 	}
+	// Accepted losses are only ever a person's (ferry decide accept-loss): a new proposal
+	// has none, so they are kept as they are.
+	theirs.AcceptedLosses = ours.AcceptedLosses
 	return theirs, out
 }
 
