@@ -78,6 +78,9 @@ func decideSub(g *globalOptions, use, short string, nargs int, opts *DecideOptio
 			for _, o := range open {
 				g.printf("  %s\n", o)
 			}
+			if fn == nil {
+				return listLosses(cmd.Context(), g, d)
+			}
 			return nil
 		}}
 	f := cmd.Flags()

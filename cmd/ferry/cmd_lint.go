@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -46,6 +50,10 @@ one: unknown field names (with a suggestion), two columns meaning one field, unk
 kinds, hints the value parsers do not know:
 
   columns.yaml:14:16: error: column "Mail": unknown field "e-mail" for person; … (did you mean email?)
+
+Once no decision is open, it dry-runs the mapping over the whole snapshot (offline, as ferry
+confirm does): a field whose problem would quarantine most records of its object (more than half) is an error, even
+where the static check only warned, so that a mapping that moves almost nothing cannot pass.
 
 Warnings do not fail; errors exit with code 1 and block ferry confirm.`,
 		Args: cobra.NoArgs,
@@ -89,6 +97,13 @@ func runLint(ctx context.Context, g *globalOptions, opts LintOptions) error {
 	problems, tests, err := lintMapping(ctx, st, path, dest)
 	if err != nil {
 		return err
+	}
+	if d, derr := readDecisions(ws); opts.File == "" && !mapping.Errors(problems) && derr == nil && len(d.Open()) == 0 {
+		most, err := mostRowsFailing(ctx, ws, st)
+		if err != nil {
+			return err
+		}
+		problems = append(problems, most...)
 	}
 	if g.JSON {
 		if err := json.NewEncoder(g.stdout).Encode(map[string]any{"file": path, "problems": problems,
@@ -153,4 +168,49 @@ func lintMapping(ctx context.Context, st store.Store, path string, dest mapping.
 	}
 	m, problems := mapping.Check(path, data, prof, dest)
 	return problems, len(m.Tests), nil
+}
+
+// fieldProblem finds "mapping.yaml[:line:col]: object.field:" in a loss reason.
+var fieldProblem = regexp.MustCompile(`mapping\.yaml(?::(\d+):(\d+))?: ([a-z_]+\.[^:;]+):`)
+
+// mostRowsFailing dry-runs the workspace's plan and returns an error problem for every
+// mapping field whose problem would quarantine more than half of its object's records.
+func mostRowsFailing(ctx context.Context, ws *workspace.Workspace, st store.Store) ([]mapping.Problem, error) {
+	w, err := workspaceWorkload(ctx, ws, st)
+	if err != nil {
+		return nil, err
+	}
+	var out []mapping.Problem
+	for _, p := range w.Phases {
+		type key struct {
+			line, col int
+			field     string
+		}
+		count := map[key]int{}
+		for reason, n := range p.Losses {
+			seen := map[key]bool{}
+			for _, m := range fieldProblem.FindAllStringSubmatch(reason, -1) {
+				line, _ := strconv.Atoi(m[1])
+				col, _ := strconv.Atoi(m[2])
+				k := key{line, col, strings.TrimSpace(m[3])}
+				if !seen[k] {
+					seen[k] = true
+					count[k] += n
+				}
+			}
+		}
+		for k, n := range count {
+			if src := p.Source - p.FromExtract; src > 0 && 2*n > src {
+				out = append(out, mapping.Problem{Line: k.line, Column: k.col, Field: k.field,
+					Message: fmt.Sprintf("fails for %d of %d %s in a dry run over the snapshot: fix the mapping or the data, or skip the field", n, src, plurals[p.Kind])})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Field < out[j].Field
+	})
+	return out, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -200,4 +201,24 @@ func hasAccepted(d decide.Decisions, reason string) bool {
 		}
 	}
 	return false
+}
+
+// listLosses prints, for ferry decide list, the records the plan would lose (a dry run of
+// mapping.yaml over the snapshot) by object and reason, and which are accepted; "none" when
+// nothing would be lost. A workspace without a plan yet prints nothing.
+func listLosses(ctx context.Context, g *globalOptions, d decide.Decisions) error {
+	ws, st, err := g.openWorkspace()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := os.Stat(ws.PlanPath(workspace.MappingFile)); err != nil {
+		return nil
+	}
+	ls, err := workspaceLosses(ctx, ws, st, d)
+	if err != nil {
+		return err
+	}
+	printLosses(g, "Records that would not arrive in Pipedrive (accept a reason with ferry decide accept-loss REASON)", ls)
+	return nil
 }

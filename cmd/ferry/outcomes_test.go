@@ -67,6 +67,9 @@ func TestConfirmRefusesPredictedLoss(t *testing.T) {
 			t.Errorf("confirm output lacks %q:\n%s", want, out)
 		}
 	}
+	if out, _, code := runFerry(t, "decide", "list", "-w", dir); code != 0 || !strings.Contains(out, handLosses[2]) {
+		t.Errorf("decide list: exit %d, want the predicted losses listed:\n%s", code, out)
+	}
 	before, _ := os.ReadFile(filepath.Join(dir, "decisions.yaml"))
 	if _, stderr, code := runFerry(t, "decide", "accept-loss", "not a vlaid email", "-w", dir); code != exitUsage || !strings.Contains(stderr, "matches no loss reason") {
 		t.Errorf("accept-loss with a typo: exit %d, want %d\n%s", code, exitUsage, stderr)
@@ -102,6 +105,15 @@ func TestConfirmRefusesPredictedLoss(t *testing.T) {
 	}
 	if out, stderr, code := runFerry(t, "verify", "-w", dir); code != exitOK || !strings.Contains(out, "verification passed") {
 		t.Fatalf("verify: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code := runFerry(t, "report", "-w", dir); code != 0 {
+		t.Fatalf("report: %s", stderr)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report", "report.md"))
+	for _, want := range []string{"loss accepted as a decision", "not a valid email", "held: parent person not migrated"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md does not list the accepted loss %q", want)
+		}
 	}
 	p1 := rows["success-person"]
 	var id string
@@ -265,4 +277,30 @@ func readCSVFile(t *testing.T, path string) [][]string {
 		t.Fatalf("%s: %v (%d rows)", path, err, len(rows))
 	}
 	return rows[1:]
+}
+
+// TestLintFailsOnFieldFailingMostRows: in a hand-written harvest where two of three people
+// have an email no one can send to, lint fails (exit 1) naming the mapping line of
+// person.email and the share of people it would quarantine.
+func TestLintFailsOnFieldFailingMostRows(t *testing.T) {
+	dir, _ := handWorkspace(t)
+	if out, stderr, code := runFerry(t, "lint", "-w", dir); code != 0 {
+		t.Fatalf("lint of the hand-written harvest (1 of 3 emails bad): exit %d\n%s%s", code, out, stderr)
+	}
+	people := filepath.Join(dir, "harvest", "people.csv")
+	data, err := os.ReadFile(people)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(data), "maya.okafor@northwind-tools.co.uk", "maya.okafor@@northwind-tools.co.uk", 1)
+	if err := os.WriteFile(people, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := runFerry(t, "extract", "-w", dir); code != 0 {
+		t.Fatalf("extract: exit %d\n%s%s", code, out, stderr)
+	}
+	out, stderr, code := runFerry(t, "lint", "-w", dir)
+	if code != exitFailure || !strings.Contains(out, "person.email: fails for 2 of 3 people in a dry run") {
+		t.Errorf("lint with 2 of 3 emails bad: exit %d, want %d naming person.email\n%s%s", code, exitFailure, out, stderr)
+	}
 }

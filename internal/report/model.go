@@ -215,6 +215,7 @@ const (
 	NotAttachment  = "attachment that cannot move"
 	NotKlipy       = "not extractable from Klipy"
 	NotRun         = "not migrated in run"
+	NotAccepted    = "loss accepted as a decision"
 )
 
 // NotMigrated is one thing that does not arrive in Pipedrive, with the reason.

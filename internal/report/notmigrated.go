@@ -36,6 +36,12 @@ func collectNotMigrated(ctx context.Context, st store.Store, r *Report, pf planF
 	if err := addRunLeftovers(ctx, st, r); err != nil {
 		return err
 	}
+	if pf.decisions != nil {
+		for _, a := range pf.decisions.AcceptedLosses {
+			r.NotMigrated = append(r.NotMigrated, NotMigrated{Category: NotAccepted, Item: a.Reason,
+				Reason: fmt.Sprintf("accepted in decisions.yaml (ferry decide accept-loss); %d record(s) when accepted", a.Records)})
+		}
+	}
 	r.NotMigrated = append(r.NotMigrated, notExtractable(r.Snapshot)...)
 	return nil
 }
