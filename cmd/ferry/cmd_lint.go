@@ -52,8 +52,9 @@ kinds, hints the value parsers do not know:
   columns.yaml:14:16: error: column "Mail": unknown field "e-mail" for person; … (did you mean email?)
 
 Once no decision is open, it dry-runs the mapping over the whole snapshot (offline, as ferry
-confirm does): a field whose problem would quarantine most records of its object (more than half) is an error, even
-where the static check only warned, so that a mapping that moves almost nothing cannot pass.
+confirm does): a field whose problem would quarantine most records of its object (more than
+half) is an error, even where the static check only warned, so that a mapping that moves
+almost nothing cannot pass.
 
 Warnings do not fail; errors exit with code 1 and block ferry confirm.`,
 		Args: cobra.NoArgs,
