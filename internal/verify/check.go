@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"ferry/internal/compare"
 	"ferry/internal/migrate"
 	"ferry/internal/pipedrive"
 	"ferry/internal/source"
@@ -143,19 +144,19 @@ func (c *checker) checkKind(ctx context.Context, kind source.Kind, res *Result) 
 
 // checkRecord compares one migrated record: a duplicate on its survivor's Pipedrive id, a
 // survivor merged into an existing record on the keys its patch wrote.
-func (c *checker) checkRecord(ctx context.Context, kind source.Kind, rec source.Record, m store.Mapping) []Diff {
+func (c *checker) checkRecord(ctx context.Context, kind source.Kind, rec source.Record, m store.Mapping) []compare.Diff {
 	ent := kindEntity[kind]
 	if diffs := c.findCreated(ent, rec.ID, m); len(diffs) > 0 {
 		return diffs
 	}
 	got, ok := c.dest[ent][m.DestID]
 	if !ok {
-		return []Diff{{Field: "record", Want: ent + " " + strconv.FormatInt(m.DestID, 10), Got: "missing or deleted"}}
+		return []compare.Diff{{Field: "record", Want: ent + " " + strconv.FormatInt(m.DestID, 10), Got: "missing or deleted"}}
 	}
 	if survivor, dup := c.survivor[kind][rec.ID]; dup && m.State == store.Merged {
 		s := c.maps[kind][survivor]
 		if s.DestID != m.DestID {
-			return []Diff{{Field: "merged into", Want: fmt.Sprintf("%s %d (survivor %s)", ent, s.DestID, survivor),
+			return []compare.Diff{{Field: "merged into", Want: fmt.Sprintf("%s %d (survivor %s)", ent, s.DestID, survivor),
 				Got: fmt.Sprintf("%s %d", ent, m.DestID)}}
 		}
 		return nil
@@ -165,7 +166,7 @@ func (c *checker) checkRecord(ctx context.Context, kind source.Kind, rec source.
 	}
 	want, err := c.cfg.Engine.Intended(ctx, kind, rec, c.schema)
 	if err != nil {
-		return []Diff{{Field: "mapping", Want: "a body rebuilt from the mapping", Got: err.Error()}}
+		return []compare.Diff{{Field: "mapping", Want: "a body rebuilt from the mapping", Got: err.Error()}}
 	}
 	var only map[string]bool
 	if m.State == store.Merged {
@@ -175,15 +176,15 @@ func (c *checker) checkRecord(ctx context.Context, kind source.Kind, rec source.
 		}
 	}
 	names := c.schema.FieldNames(fieldEntity[ent])
-	diffs := CompareBody(ent, want, got, only, names)
+	diffs := compare.CompareBody(ent, want, got, only, names)
 	return append(diffs, c.danglingLinks(want, only)...)
 }
 
 // checkFile compares an uploaded file's name, size and links.
-func (c *checker) checkFile(ctx context.Context, rec source.Record, got pipedrive.Entity) []Diff {
+func (c *checker) checkFile(ctx context.Context, rec source.Record, got pipedrive.Entity) []compare.Diff {
 	want, err := c.cfg.Engine.IntendedFile(ctx, rec, c.schema)
 	if err != nil {
-		return []Diff{{Field: "mapping", Want: "the attachment as uploaded", Got: err.Error()}}
+		return []compare.Diff{{Field: "mapping", Want: "the attachment as uploaded", Got: err.Error()}}
 	}
 	body := pipedrive.Entity{"file_name": want.Name, "file_size": want.Size}
 	for k, id := range map[string]int64{"deal_id": want.DealID, "person_id": want.PersonID,
@@ -192,30 +193,30 @@ func (c *checker) checkFile(ctx context.Context, rec source.Record, got pipedriv
 			body[k] = id
 		}
 	}
-	return append(CompareBody(entFile, body, got, nil, nil), c.danglingLinks(body, nil)...)
+	return append(compare.CompareBody(entFile, body, got, nil, nil), c.danglingLinks(body, nil)...)
 }
 
 // danglingLinks reports links of the intended body whose target Pipedrive does not list.
-func (c *checker) danglingLinks(want pipedrive.Entity, only map[string]bool) []Diff {
-	var out []Diff
+func (c *checker) danglingLinks(want pipedrive.Entity, only map[string]bool) []compare.Diff {
+	var out []compare.Diff
 	check := func(key, ent string, id int64) {
 		if _, listed := c.dest[ent]; !listed || id == 0 {
 			return
 		}
 		if _, ok := c.dest[ent][id]; !ok {
-			out = append(out, Diff{Field: key + " target", Want: ent + " " + strconv.FormatInt(id, 10), Got: "missing or deleted"})
+			out = append(out, compare.Diff{Field: key + " target", Want: ent + " " + strconv.FormatInt(id, 10), Got: "missing or deleted"})
 		}
 	}
 	for _, key := range []string{"activity_id", "deal_id", "org_id", "person_id"} {
 		if only == nil || only[key] {
-			check(key, linkTargets[key], asID(want[key]))
+			check(key, linkTargets[key], compare.ID(want[key]))
 		}
 	}
 	if only == nil || only["participants"] {
 		parts, _ := want["participants"].([]any)
 		for _, p := range parts {
 			pm, _ := p.(map[string]any)
-			check("participants", entPerson, asID(pm["person_id"]))
+			check("participants", entPerson, compare.ID(pm["person_id"]))
 		}
 	}
 	return out

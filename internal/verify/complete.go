@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ferry/internal/compare"
 	"ferry/internal/migrate"
 	"ferry/internal/pipedrive"
 	"ferry/internal/source"
@@ -80,20 +81,20 @@ func (ix klipyIndex) indexed(ent string) bool {
 
 // findCreated checks a record the id map says ferry created against what Pipedrive holds
 // under its Klipy id: absent, several times, or under another id than the id map's.
-func (c *checker) findCreated(ent, sourceID string, m store.Mapping) []Diff {
+func (c *checker) findCreated(ent, sourceID string, m store.Mapping) []compare.Diff {
 	if m.State != store.Done || !c.klipy.indexed(ent) {
 		return nil
 	}
 	ids := c.klipy[ent][sourceID]
 	switch {
 	case len(ids) == 0:
-		return []Diff{{Field: "record", Want: ent + " carrying Klipy ID " + sourceID,
+		return []compare.Diff{{Field: "record", Want: ent + " carrying Klipy ID " + sourceID,
 			Got: "missing or deleted (no live " + ent + " carries it; the id map says " + strconv.FormatInt(m.DestID, 10) + ")"}}
 	case len(ids) > 1:
-		return []Diff{{Field: "record", Want: "one " + ent + " carrying Klipy ID " + sourceID,
+		return []compare.Diff{{Field: "record", Want: "one " + ent + " carrying Klipy ID " + sourceID,
 			Got: fmt.Sprintf("%d of them: %v", len(ids), ids)}}
 	case ids[0] != m.DestID:
-		return []Diff{{Field: "record", Want: fmt.Sprintf("%s %d (id map)", ent, m.DestID),
+		return []compare.Diff{{Field: "record", Want: fmt.Sprintf("%s %d (id map)", ent, m.DestID),
 			Got: fmt.Sprintf("Klipy ID %s is on %s %d", sourceID, ent, ids[0])}}
 	}
 	return nil

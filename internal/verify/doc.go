@@ -3,7 +3,7 @@
 // (500 a page; files 100, that endpoint's maximum; never one GET per record), rebuilds the
 // body the mapping intended with the engine's own resolver (migrate.Engine.ReadSchema and
 // Intended: the schema Pipedrive holds and the id map), and compares them with the
-// equivalences Pipedrive's storage calls for (Same, CompareBody): e-mails lower-cased,
+// equivalences Pipedrive's storage calls for (package compare, shared with run --sample): e-mails lower-cased,
 // phones by digits, numbers by value, instants by instant across RFC 3339 and
 // "YYYY-MM-DD HH:MM:SS", HTML by its text, option and label ids as sets, custom fields
 // nested under custom_fields. A deleted record counts as missing; links whose target
