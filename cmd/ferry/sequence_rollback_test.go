@@ -23,6 +23,7 @@ func TestRollbackFixRun(t *testing.T) {
 		t.Fatalf("plan: exit %d\n%s%s", code, out, stderr)
 	}
 	resolveOwners(t, dir, sb)
+	acceptAllLosses(t, dir) // plan --fresh dropped them
 	confirmAndRun(t, dir)
 	first := sandboxCounts(sb)
 	if first["persons"] == 0 || first["deals"] == 0 {
