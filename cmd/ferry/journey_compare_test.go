@@ -25,6 +25,7 @@ type journeyFacts struct {
 	fallbackOwners map[string]bool // lower-cased Klipy owner strings resolved by --fallback
 	fallbackEmail  string
 	exit6          bool
+	output         string // every step's output, in order
 }
 
 // compareExport compares the read-back with expected.json and returns every difference.
@@ -302,10 +303,17 @@ func compareCustomFields(rb *pdReadback, exp expectedExport, add addFunc) {
 }
 
 func compareRefused(rb *pdReadback, exp expectedExport, f journeyFacts, add addFunc) {
-	if len(exp.Refused) > 0 && !f.exit6 {
-		add("refused", "%d record(s) must be refused, yet no step exited 6 (incomplete)", len(exp.Refused))
-	}
 	for _, id := range journeyKeys(exp.Refused) {
+		// A refusal is named when a step exits 6 (incomplete) or when a step's output names
+		// the record — its id or its attachment file — as decide list's predicted loss does
+		// before the user accepts it.
+		named := f.exit6 || strings.Contains(f.output, id)
+		for name := range attachmentNames(f.dir, id) {
+			named = named || strings.Contains(f.output, name)
+		}
+		if !named {
+			add("refused", "%s must be refused (%s), yet no step exited 6 or named it", id, exp.Refused[id])
+		}
 		for ent, recs := range map[string][]map[string]any{"person": rb.Persons, "organization": rb.Orgs, "deal": rb.Deals} {
 			for _, r := range recs {
 				if rb.klipyID(ent, r) == id {

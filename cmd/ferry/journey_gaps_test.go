@@ -10,12 +10,8 @@ package main
 // Keys are the folder names: the shared ones (../shared/fixtures/harvests) and the hand-made
 // cases in testdata/exports. journeyMasked lists the checks that cannot fail today only
 // because the records they compare are missing (deals:missing, activities:missing).
-// crm-dump passes every check.
+// crm-dump and unreadable-file pass every check.
 var journeyKnownGaps = map[string][]string{
-	// plan collapses Klipy's "Sales" (one stage, "Qualified", like the sandbox's default
-	// pipeline) into the default "Pipeline" where the answer (like the shared folders') wants
-	// it created.
-	"unreadable-file": {"deals:pipeline"},
 	// The bad row is quarantined and every name is intact, but extract exits 0 and its
 	// output does not name people.csv (only the quarantined count).
 	"bad-utf8-row": {"step:extract", "mentions:extract"},
@@ -23,23 +19,18 @@ var journeyKnownGaps = map[string][]string{
 	"broken-quote": {"mentions:extract"},
 	// Tags "Wholesale" and "newsletter" have no label in the label decisions: a company and
 	// a person are quarantined and hold 3 people, 2 deals (D-101, D-105) and their 3
-	// interactions, 1 task, 2 notes and 2 attachments (run exits 6, naming them). Size
+	// interactions, 1 task, 2 notes and 2 attachments (named by decide list as predicted
+	// losses, which the journey accepts as a user would, so run exits 0). Size
 	// (51-200, 11-50) is not created as an enum custom field.
 	"sheets-export": {
-		"step:run", "counts:persons", "counts:organizations", "counts:deals", "counts:activities",
+		"counts:persons", "counts:organizations", "counts:deals", "counts:activities",
 		"counts:notes", "counts:files", "deals:missing", "activities:missing", "labels", "custom_fields",
 	},
 	// Tag "premium" has no label in the label decisions: its person is quarantined and holds
-	// deal V-2024-004, its 2 interactions and a note (run exits 6, naming them).
+	// deal V-2024-004, its 2 interactions and a note (named as predicted losses, accepted).
 	"excel-eu": {
-		"step:run", "counts:persons", "counts:deals", "counts:activities", "counts:notes",
+		"counts:persons", "counts:deals", "counts:activities", "counts:notes",
 		"deals:missing", "activities:missing",
-	},
-	"crm-dump": {
-		// refused: the corrupt attachment is named by confirm's predicted loss (exit 4) and the
-		// journey accepts it (decide accept-loss --all), so run accounts for it and exits 0
-		// (issue 12); the check wants a step exiting 6.
-		"refused",
 	},
 }
 

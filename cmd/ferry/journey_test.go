@@ -124,6 +124,7 @@ type journeyRun struct {
 func (j *journeyRun) step(name string, ok []int, args ...string) string {
 	j.t.Helper()
 	out, stderr, code := runFerry(j.t, args...)
+	j.facts.output += out + stderr
 	j.codes[name] = code
 	if code == exitIncomplete {
 		j.facts.exit6 = true
