@@ -96,7 +96,7 @@ func TestLoginRunAcrossExpiries(t *testing.T) {
 		t.Fatalf("confirm: %s", stderr)
 	}
 	start := time.Now()
-	rout, rerr, code := runFerry(t, "run", "-w", dir)
+	rout, rerr, code := runFerry(t, "run", "-w", dir, "--log-level", "debug")
 	// generated data holds deliberately broken rows, so the run may be incomplete (exit 6)
 	// for them; it must never fail for want of a token
 	if (code != 0 && code != exitIncomplete) || strings.Contains(rout+rerr, "unauthorized") || strings.Contains(rout+rerr, "token rejected") {
@@ -117,8 +117,14 @@ func TestLoginRunAcrossExpiries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	repOut, repErr, code := runFerry(t, "report", "-w", dir, "--log-level", "debug")
+	if code != 0 && code != exitIncomplete {
+		t.Fatalf("report: exit %d %s", code, repErr)
+	}
+	// the tokens of every refresh are gone from the store; the last one and the refresh token
+	// stand for them (a token never reaches a command line: ferry takes none as an argument)
 	secrets := []string{login.Token.AccessToken, login.Token.RefreshToken, os.Getenv(oauth.EnvClientSecret)}
-	checkNoSecrets(t, dir, secrets, out, errOut, lout, lerr, rout, rerr)
+	checkNoSecrets(t, dir, secrets, out, errOut, lout, lerr, rout, rerr, repOut, repErr)
 }
 
 // checkNoSecrets fails when any secret appears in a file under dir or in the outputs.
@@ -184,5 +190,56 @@ func TestLoginUsage(t *testing.T) {
 	t.Setenv(oauth.EnvClientSecret, "")
 	if _, errOut, code := runFerry(t, "login", "pipedrive", "-w", dir); code != exitUsage || !strings.Contains(errOut, oauth.EnvClientSecret) {
 		t.Errorf("login without the app: exit %d %s", code, errOut)
+	}
+}
+
+// TestOAuthWallTimeAgainstAPIToken measures one workspace migrated twice against a growth
+// plan sandbox with its limits on: with the API token (40 requests per 2 s) and with OAuth
+// (160). It is a measurement (about a minute), run with FERRY_OAUTH_BENCH=1; the issue asks
+// for OAuth at no more than 30% of the API token's wall time, with no 429.
+func TestOAuthWallTimeAgainstAPIToken(t *testing.T) {
+	if os.Getenv("FERRY_OAUTH_BENCH") == "" {
+		t.Skip("measurement: set FERRY_OAUTH_BENCH=1 to migrate one workspace with an API token and with OAuth at the growth plan's limits")
+	}
+	timed := func(oauthOn bool) (time.Duration, sandbox.Stats) {
+		opts := sandbox.Options{Limits: true, Plan: "growth", Seats: 5,
+			OAuth: &sandbox.OAuthOptions{ClientID: "bench-app", ClientSecret: "bench-secret", AccessTTL: time.Hour}}
+		dir, sb, _ := sandboxWorkspaceOpts(t, 60, 21, opts)
+		t.Setenv("FERRY_PIPEDRIVE_BURST", "") // pace at the plan's limit, as in production
+		if oauthOn {
+			cfgPath := filepath.Join(dir, "ferry.yaml")
+			raw, _ := os.ReadFile(cfgPath)
+			_ = os.WriteFile(cfgPath, []byte(strings.Replace(string(raw), "auth: api_token", "auth: oauth", 1)), 0o644)
+			t.Setenv("PIPEDRIVE_API_TOKEN", "")
+			t.Setenv(oauth.EnvClientID, "bench-app")
+			t.Setenv(oauth.EnvClientSecret, "bench-secret")
+			t.Setenv(oauth.EnvServer, os.Getenv("PIPEDRIVE_BASE_URL"))
+			t.Setenv("FERRY_CONFIG_DIR", filepath.Join(t.TempDir(), "config"))
+			if _, lerr, code := loginFerry(t, dir); code != 0 {
+				t.Fatalf("login: %s", lerr)
+			}
+		}
+		if _, stderr, code := runFerry(t, "confirm", "--yes", "-w", dir); code != 0 {
+			t.Fatalf("confirm: %s", stderr)
+		}
+		before := sb.Stats()
+		start := time.Now()
+		out, stderr, code := runFerry(t, "run", "-w", dir)
+		elapsed := time.Since(start)
+		if code != 0 && code != exitIncomplete {
+			t.Fatalf("run: exit %d\n%s\n%s", code, out, stderr)
+		}
+		after := sb.Stats()
+		after.Requests -= before.Requests
+		after.RateLimited -= before.RateLimited
+		return elapsed, after
+	}
+	token, ts := timed(false)
+	oauthTime, os2 := timed(true)
+	ratio := float64(oauthTime) / float64(token)
+	t.Logf("API token: %s, %d requests, %d x 429; OAuth: %s, %d requests, %d x 429; OAuth/API token = %.0f%%",
+		token.Round(time.Millisecond), ts.Requests, ts.RateLimited, oauthTime.Round(time.Millisecond), os2.Requests, os2.RateLimited, 100*ratio)
+	if ratio > 0.30 || os2.RateLimited > 0 {
+		t.Errorf("OAuth took %.0f%% of the API token's wall time with %d x 429; want at most 30%% and none", 100*ratio, os2.RateLimited)
 	}
 }
