@@ -33,7 +33,7 @@ type Locker struct {
 func New(path string) *Locker { return &Locker{path: path} }
 
 // holderWait bounds how long Lock waits for a just-started holder to record itself.
-const holderWait = 500 * time.Millisecond
+const holderWait = 2 * time.Second
 
 // Lock implements store.Locker.
 func (l *Locker) Lock(ctx context.Context, h store.Holder) (store.Lease, error) {

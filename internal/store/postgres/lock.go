@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -70,7 +71,7 @@ func (l *Locker) take(ctx context.Context, conn *pgx.Conn, schema, where string,
 		return store.Lease{}, fmt.Errorf("lock %s: %w", where, err)
 	}
 	if !ok {
-		return store.Lease{}, &store.LockedError{Holder: recorded, Where: where}
+		return store.Lease{}, &store.LockedError{Holder: waitHolder(ctx, conn, recorded), Where: where}
 	}
 	data, err := json.Marshal(h)
 	if err != nil {
@@ -95,6 +96,26 @@ func (l *Locker) take(ctx context.Context, conn *pgx.Conn, schema, where string,
 		return relErr
 	}
 	return store.Lease{Stale: recorded, Release: release}, nil
+}
+
+// holderWait bounds how long a refused Lock waits for a just-started holder to record itself
+// (it takes the advisory lock, then writes writer_lock), so the refusal can name it.
+const holderWait = 2 * time.Second
+
+// waitHolder re-reads the recorded holder until it names someone or holderWait passes.
+func waitHolder(ctx context.Context, conn *pgx.Conn, h store.Holder) store.Holder {
+	deadline := time.Now().Add(holderWait)
+	for h.IsZero() && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return h
+		case <-time.After(20 * time.Millisecond):
+		}
+		if got, err := readHolder(ctx, conn); err == nil {
+			h = got
+		}
+	}
+	return h
 }
 
 // Peek implements store.Locker without taking the lock: pg_locks says whether a session holds

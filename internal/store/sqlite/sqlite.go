@@ -21,8 +21,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"ferry/internal/store"
 )
@@ -141,11 +142,29 @@ func openDB(dsn string, conns int) (*sql.DB, error) {
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	if err := db.Ping(); err != nil {
+	if err := pingBusy(db); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// sqliteBusy is SQLite's result code SQLITE_BUSY.
+const sqliteBusy = 5
+
+// pingBusy opens the first connection, waiting out SQLITE_BUSY for up to busyTimeoutMS:
+// switching a new file to WAL needs an exclusive lock and does not go through the busy
+// handler, so two ferry processes opening a fresh workspace at once would otherwise fail.
+func pingBusy(db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	for {
+		err := db.Ping()
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
 
 // tx runs fn in one write transaction: committed when fn returns nil, rolled back otherwise.
