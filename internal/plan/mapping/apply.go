@@ -201,7 +201,8 @@ func (b *builder) assignStandard(f Field, v any) error {
 	case ownerRef:
 		return b.resolve(f.Target, func() (any, error) { return b.refs.OwnerID(string(x)) })
 	case tagsRef:
-		return b.addLabels(x)
+		b.addLabels(f, x)
+		return nil
 	case linkRef:
 		return b.link(f, t.kind, x)
 	case money:
@@ -267,18 +268,19 @@ func (b *builder) resolve(target string, fn func() (any, error)) error {
 }
 
 // addLabels resolves tags to label ids, once each.
-func (b *builder) addLabels(tags []string) error {
+// A tag without a label is left out with a warning: one tag never holds back the record.
+func (b *builder) addLabels(f Field, tags []string) {
 	for _, tag := range tags {
 		id, err := b.refs.LabelID(b.entity, tag)
 		if err != nil {
-			return err
+			b.warn(f, "%v; the record moves without it", err)
+			continue
 		}
 		if key := fmt.Sprint(id); !b.seen[key] {
 			b.seen[key] = true
 			b.labels = append(b.labels, id)
 		}
 	}
-	return nil
 }
 
 // link resolves record links: all items for participants, the first for a single link
