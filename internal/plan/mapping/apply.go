@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"math"
@@ -128,8 +129,11 @@ func (b *builder) assignFailed(f Field, err error) {
 		if b.linkErrs == nil {
 			b.linkErrs = map[string][]Problem{}
 		}
-		b.linkErrs[f.Target] = append(b.linkErrs[f.Target], Problem{Line: f.pos.line, Column: f.pos.col,
-			Field: string(b.o.Source) + "." + f.Source, Message: err.Error()})
+		p := Problem{Line: f.pos.line, Column: f.pos.col, Field: string(b.o.Source) + "." + f.Source, Message: err.Error()}
+		if errors.Is(err, ErrMissingParent) { // moves without the link (the engine may hold it instead)
+			p.Message, p.Warning = "unlinked: "+err.Error(), true
+		}
+		b.linkErrs[f.Target] = append(b.linkErrs[f.Target], p)
 		return
 	}
 	b.problem(f, "%v", err)
@@ -289,6 +293,10 @@ func (b *builder) link(f Field, k vkind, l linkRef) error {
 	if k == kParticipants {
 		for _, id := range l.ids {
 			pid, err := b.refs.LinkID(l.entity, id)
+			if errors.Is(err, ErrMissingParent) {
+				b.warn(f, "unlinked: %v", err)
+				continue
+			}
 			if err != nil {
 				return err
 			}

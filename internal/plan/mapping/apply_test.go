@@ -206,3 +206,15 @@ func TestApplyUnknownTagKeepsRecord(t *testing.T) {
 		t.Errorf("label_ids (-want +got):\n%s", diff)
 	}
 }
+
+// TestValidateOnMissingParent: only unlink and hold are allowed, on any object.
+func TestValidateOnMissingParent(t *testing.T) {
+	for policy, ok := range map[string]bool{"": true, Unlink: true, Hold: true, "wait": false} {
+		m := Mapping{Version: 1, DefaultRegion: "US", Objects: []Object{{Source: source.Note, Target: EntityNote, OnMissingParent: policy,
+			Fields: []Field{{Source: "body", Target: "content"}}}}}
+		ps := validate(m)
+		if got := len(ps) == 0; got != ok {
+			t.Errorf("on_missing_parent %q: problems %v, want valid=%v", policy, ps, ok)
+		}
+	}
+}
