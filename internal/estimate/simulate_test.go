@@ -24,6 +24,7 @@ objects:
         target: name
   - source: person
     target: person
+    on_missing_parent: hold
     fields:
       - source: first_name
         target: name
@@ -37,7 +38,8 @@ objects:
 `
 
 // TestSimulateSettlesRecordsAsTheEngine dry-runs a tiny snapshot with dedupe merges: a
-// created person, one whose company is missing (held), a duplicate of a created survivor
+// created person, one whose company is missing (held: the mapping says on_missing_parent:
+// hold; the default, unlink, would create it), a duplicate of a created survivor
 // (merged), a survivor merged into an existing Pipedrive person (read + PATCH) and a
 // duplicate of a held survivor (held).
 func TestSimulateSettlesRecordsAsTheEngine(t *testing.T) {

@@ -79,7 +79,7 @@ func (fm FileMapper) PayloadWarnings(kind source.Kind, rec source.Record, refs R
 	}
 	ar := &applyResolver{refs: refs}
 	body, problems := mapping.Apply(fm.M, kind, rec, ar)
-	if ar.held != nil {
+	if ar.held != nil && fm.M.HoldsOnMissingParent(kind) {
 		return nil, nil, ar.held
 	}
 	var msgs, warns []string
@@ -125,16 +125,28 @@ func (a *applyResolver) OptionID(entity, field, label string) (any, error) {
 	return nil, fmt.Errorf("%q is not an option of %s field %q", label, entity, field)
 }
 
-// link converts a resolver answer and remembers the first held parent.
+// link converts a resolver answer and remembers the first held parent; a parent that is not
+// migrated is reported to the mapping as mapping.ErrMissingParent, which moves the record
+// without the link unless the object's on_missing_parent is hold.
 func (a *applyResolver) link(id int64, err error) (any, error) {
-	if errors.Is(err, ErrHeld) && a.held == nil {
-		a.held = err
+	if errors.Is(err, ErrHeld) {
+		if a.held == nil {
+			a.held = err
+		}
+		return nil, missingParent{err}
 	}
 	if err != nil {
 		return nil, err
 	}
 	return id, nil
 }
+
+// missingParent is a held link as the mapping sees it: errors.Is(mapping.ErrMissingParent).
+type missingParent struct{ err error }
+
+func (m missingParent) Error() string        { return m.err.Error() }
+func (m missingParent) Unwrap() error        { return m.err }
+func (m missingParent) Is(target error) bool { return target == mapping.ErrMissingParent }
 
 // LinkID resolves a parent through the id map; a parent not migrated holds the record.
 func (a *applyResolver) LinkID(entity, sourceID string) (any, error) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ferry/internal/plan/profile"
 	"ferry/internal/source"
 	"ferry/internal/store"
 )
@@ -97,7 +98,7 @@ func ScanSnapshot(ctx context.Context, st store.Store) (*Scan, error) {
 
 // common counts tags and the owner reference.
 func (sc *Scan) common(r source.Record) {
-	for _, t := range source.List(r.Fields["tags"]) {
+	for _, t := range profile.SplitAny(r.Fields["tags"]) { // as the mapping splits them (",", ";" or "|")
 		sc.Tags[t]++
 	}
 	if o := r.Fields["owner"]; strings.TrimSpace(o) != "" {

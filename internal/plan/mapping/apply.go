@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"math"
@@ -128,8 +129,11 @@ func (b *builder) assignFailed(f Field, err error) {
 		if b.linkErrs == nil {
 			b.linkErrs = map[string][]Problem{}
 		}
-		b.linkErrs[f.Target] = append(b.linkErrs[f.Target], Problem{Line: f.pos.line, Column: f.pos.col,
-			Field: string(b.o.Source) + "." + f.Source, Message: err.Error()})
+		p := Problem{Line: f.pos.line, Column: f.pos.col, Field: string(b.o.Source) + "." + f.Source, Message: err.Error()}
+		if errors.Is(err, ErrMissingParent) { // moves without the link (the engine may hold it instead)
+			p.Message, p.Warning = "unlinked: "+err.Error(), true
+		}
+		b.linkErrs[f.Target] = append(b.linkErrs[f.Target], p)
 		return
 	}
 	b.problem(f, "%v", err)
@@ -201,7 +205,8 @@ func (b *builder) assignStandard(f Field, v any) error {
 	case ownerRef:
 		return b.resolve(f.Target, func() (any, error) { return b.refs.OwnerID(string(x)) })
 	case tagsRef:
-		return b.addLabels(x)
+		b.addLabels(f, x)
+		return nil
 	case linkRef:
 		return b.link(f, t.kind, x)
 	case money:
@@ -267,18 +272,19 @@ func (b *builder) resolve(target string, fn func() (any, error)) error {
 }
 
 // addLabels resolves tags to label ids, once each.
-func (b *builder) addLabels(tags []string) error {
+// A tag without a label is left out with a warning: one tag never holds back the record.
+func (b *builder) addLabels(f Field, tags []string) {
 	for _, tag := range tags {
 		id, err := b.refs.LabelID(b.entity, tag)
 		if err != nil {
-			return err
+			b.warn(f, "%v; the record moves without it", err)
+			continue
 		}
 		if key := fmt.Sprint(id); !b.seen[key] {
 			b.seen[key] = true
 			b.labels = append(b.labels, id)
 		}
 	}
-	return nil
 }
 
 // link resolves record links: all items for participants, the first for a single link
@@ -287,6 +293,10 @@ func (b *builder) link(f Field, k vkind, l linkRef) error {
 	if k == kParticipants {
 		for _, id := range l.ids {
 			pid, err := b.refs.LinkID(l.entity, id)
+			if errors.Is(err, ErrMissingParent) {
+				b.warn(f, "unlinked: %v", err)
+				continue
+			}
 			if err != nil {
 				return err
 			}

@@ -180,3 +180,41 @@ func TestApplyKeepsUnreadablePhone(t *testing.T) {
 		t.Errorf("problems = %+v, want one warning and no error", ps)
 	}
 }
+
+// missingLabels resolves every tag but "Wholesale" (a tag the label decisions do not know).
+type missingLabels struct{ NameResolver }
+
+func (missingLabels) LabelID(entity, tag string) (any, error) {
+	if tag == "Wholesale" {
+		return nil, errors.New(`tag "Wholesale" has no label in the label decisions`)
+	}
+	return NameResolver{}.LabelID(entity, tag)
+}
+
+// TestApplyUnknownTagKeepsRecord: a tag without a label is left out with a warning; the
+// record and its other labels still move (one tag must not quarantine a company and hold
+// back everything under it).
+func TestApplyUnknownTagKeepsRecord(t *testing.T) {
+	m := spellingMapping(t)
+	rec := source.Record{Kind: source.Person, ID: "per_1", Fields: map[string]string{
+		"id": "per_1", "first_name": "Ann", "tags": "VIP;Wholesale"}}
+	body, ps := Apply(m, source.Person, rec, missingLabels{})
+	if Errors(ps) || len(ps) != 1 || !ps[0].Warning || !strings.Contains(ps[0].Message, "Wholesale") {
+		t.Fatalf("problems = %+v, want one warning naming the tag", ps)
+	}
+	if diff := cmp.Diff([]any{"label:vip"}, body["label_ids"]); diff != "" {
+		t.Errorf("label_ids (-want +got):\n%s", diff)
+	}
+}
+
+// TestValidateOnMissingParent: only unlink and hold are allowed, on any object.
+func TestValidateOnMissingParent(t *testing.T) {
+	for policy, ok := range map[string]bool{"": true, Unlink: true, Hold: true, "wait": false} {
+		m := Mapping{Version: 1, DefaultRegion: "US", Objects: []Object{{Source: source.Note, Target: EntityNote, OnMissingParent: policy,
+			Fields: []Field{{Source: "body", Target: "content"}}}}}
+		ps := validate(m)
+		if got := len(ps) == 0; got != ok {
+			t.Errorf("on_missing_parent %q: problems %v, want valid=%v", policy, ps, ok)
+		}
+	}
+}

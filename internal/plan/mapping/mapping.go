@@ -48,12 +48,29 @@ type Object struct {
 	// Done is how activities get their done flag when no field sets it: DonePast marks
 	// those due before the run's clock done (a past interaction) and the others open (a
 	// booking still to come); empty leaves the flag to Pipedrive (open).
-	Done   string  `yaml:"done,omitempty"`
-	Skip   string  `yaml:"skip,omitempty"` // why the kind's records are not created
-	Fields []Field `yaml:"fields,omitempty"`
+	Done string `yaml:"done,omitempty"`
+	// OnMissingParent says what happens to a record whose parent (organization, person,
+	// deal, activity) was not migrated: "unlink" (the default: it moves without that link,
+	// and the warning names the parent) or "hold" (it waits, listed as held).
+	OnMissingParent string  `yaml:"on_missing_parent,omitempty"`
+	Skip            string  `yaml:"skip,omitempty"` // why the kind's records are not created
+	Fields          []Field `yaml:"fields,omitempty"`
 
 	Reason string `yaml:"-"` // written as a comment by Write; not read back
 	pos    pos
+}
+
+// The on_missing_parent policies.
+const (
+	Unlink = "unlink"
+	Hold   = "hold"
+)
+
+// HoldsOnMissingParent reports whether records of kind wait for a missing parent (policy
+// hold) instead of moving without the link (unlink, the default).
+func (m Mapping) HoldsOnMissingParent(kind source.Kind) bool {
+	o, ok := m.Object(kind)
+	return ok && o.OnMissingParent == Hold
 }
 
 // Field maps one source field. Exactly one of Target, CustomField and Skip is set.

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"strings"
 	"time"
 )
@@ -60,6 +61,12 @@ type Resolver interface {
 // names, option ids "Field=Label", links "organization:cmp_1", owners "owner:x", labels
 // "label:x", stages "stage:Pipeline/Stage"; activity types follow DESIGN.md §4.
 type NameResolver struct{}
+
+// ErrMissingParent is wrapped by a Resolver's LinkID when the linked record exists in Klipy
+// but was not migrated (quarantined, failed, held): Apply leaves the link out with an
+// "unlinked" warning, and the engine holds the record instead when the object's
+// on_missing_parent is hold.
+var ErrMissingParent = errors.New("parent not migrated")
 
 // FieldCode returns the field's name.
 func (NameResolver) FieldCode(_, name, _ string) (string, error) { return name, nil }

@@ -59,6 +59,8 @@ func (c *checker) object(o Object) {
 		c.add(o.pos, name, "activity_type is only allowed on activity objects")
 	case o.Done != "" && o.Target != EntityActivity:
 		c.add(o.pos, name, "done is only allowed on activity objects")
+	case o.OnMissingParent != "" && o.OnMissingParent != Unlink && o.OnMissingParent != Hold:
+		c.add(o.pos, name, "on_missing_parent %q: allowed values are unlink (move without the link, the default) and hold", o.OnMissingParent)
 	case o.Done != "" && o.Done != DonePast:
 		c.add(o.pos, name, "done %q: allowed value is %s (activities due before the run are done)", o.Done, DonePast)
 	case o.Skip != "" || o.Target == EntityUser:

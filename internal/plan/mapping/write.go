@@ -23,6 +23,8 @@ Each field has exactly one of:
     option labels; field_code reuses an existing field
   skip: why the field is not migrated
 transforms run in order; "name:argument" passes an argument (parse_date:01/02/2006).
+on_missing_parent (per object): unlink (default: a record whose organization, person or deal
+  was not migrated moves without that link, and the run names it) or hold (it waits).
 The comment after each source is the proposal's confidence (0..1) and reason; comments
 are not read back.
 tests: input rows and the request body each must become; "ferry lint" runs them. Ids and

@@ -25,6 +25,16 @@ func SplitList(s, sep string) []string {
 	return out
 }
 
+// SplitAny splits a multi-select value at the first of ListSeps it holds ("VIP, Newsletter",
+// "CRM;Analytics", "a|b"), as SplitList with that separator.
+func SplitAny(s string) []string {
+	sep := ";"
+	if c := listSep(s); c != 0 {
+		sep = string(c)
+	}
+	return SplitList(s, sep)
+}
+
 // listSep returns the first of ListSeps that v holds (0 when none).
 func listSep(v string) byte {
 	for i := 0; i < len(ListSeps); i++ {
