@@ -83,7 +83,7 @@ func oauthWorkspace(t *testing.T, ttl time.Duration, latency time.Duration) (str
 // tokens over several expiries: the run exits 0, refreshes happened, and no token or the
 // app secret is in the workspace or in any output.
 func TestLoginRunAcrossExpiries(t *testing.T) {
-	dir, sb := oauthWorkspace(t, time.Second, 9*time.Millisecond)
+	dir, sb := oauthWorkspace(t, time.Second, 25*time.Millisecond)
 	out, errOut, code := runFerry(t, "plan", "-w", dir)
 	if code != exitLogin || !strings.Contains(errOut, "ferry login pipedrive") {
 		t.Fatalf("plan before login: exit %d, %s", code, errOut)
