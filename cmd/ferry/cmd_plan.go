@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"ferry/internal/klipy/harvest"
 	"fmt"
 	"strings"
 	"time"
@@ -100,6 +101,13 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 	}
 	popts := plan.Options{DefaultRegion: ws.Config.Source.DefaultPhoneRegion, MergePolicy: opts.MergePolicy,
 		FallbackOwner: ws.Config.Pipedrive.FallbackOwner, Progress: opts.progress}
+	// the column map says how values are meant (epoch ms, currency) and what the user called
+	// each column, which names the custom fields made of standard ones
+	cols, _, err := harvest.ReadColumns(ws.PlanPath(harvest.ColumnsFile))
+	if err != nil {
+		return nil, err
+	}
+	popts.Hints, popts.Headers = cols.Hints(), cols.Headers()
 	var dest plan.Destination
 	if pipedriveConfigured(ws, env) && !opts.Offline {
 		c, err := newPipedriveClient(ws, env, st)

@@ -85,6 +85,27 @@ func (m *ColumnMap) Hints() map[source.Kind]map[string]string {
 	return out
 }
 
+// Headers returns, per kind, the header each field was read from ("employee_count" → "Size"):
+// the planner names a custom field after the user's own column.
+func (m *ColumnMap) Headers() map[source.Kind]map[string]string {
+	out := map[source.Kind]map[string]string{}
+	if m == nil {
+		return out
+	}
+	for _, f := range m.Files {
+		for _, c := range f.Columns {
+			if c.Header == "" || c.Field == "" || c.Field == Skip {
+				continue
+			}
+			if out[f.Kind] == nil {
+				out[f.Kind] = map[string]string{}
+			}
+			out[f.Kind][c.Field] = c.Header
+		}
+	}
+	return out
+}
+
 // Unmapped lists, per file, the columns that are not standard fields: custom-field
 // candidates and skipped columns, as "people.csv: Lead Source → custom.Lead Source".
 func (m *ColumnMap) Unmapped() []string {
