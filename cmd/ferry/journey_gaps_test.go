@@ -17,9 +17,8 @@ var journeyKnownGaps = map[string][]string{
 	"bad-utf8-row": {"step:extract", "mentions:extract"},
 	// p2 (the row whose quote never closes) is lost without extract naming people.csv.
 	"broken-quote": {"mentions:extract"},
-	// Fjord Analytics, named only by a person and a deal, is not made an organization; the
-	// Size column (bands like 51-200) is not offered as an enum custom field.
-	"sheets-export": {"counts:organizations", "custom_fields"},
+	// Fjord Analytics, named only by a person and a deal, is not made an organization.
+	"sheets-export": {"counts:organizations"},
 }
 
 // journeyMasked lists, per folder, the checks not compared today because the records they
