@@ -291,6 +291,11 @@ func printExtract(g *globalOptions, rep extract.Report, chs []extract.Channel) e
 		}
 	}
 	if h := harvestChannel(chs); h != nil {
+		for _, f := range h.Stats.Files {
+			if f.Quarantined > 0 {
+				g.printf("quarantined: %s: %d row(s), each with its line, column and reason (ferry report lists them)\n", f.File, f.Quarantined)
+			}
+		}
 		for _, line := range columnLines(h) {
 			g.printf("%s\n", line)
 		}
