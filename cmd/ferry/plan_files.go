@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"ferry/internal/atomicfile"
 	"fmt"
 	"os"
 	"sort"
@@ -50,13 +51,9 @@ func writeDecisions(ws *workspace.Workspace, d decide.Decisions) error {
 	return writeFileAtomic(ws.PlanPath(workspace.DecisionsFile), buf.Bytes())
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames it into place.
+// writeFileAtomic writes data to path atomically and durably (atomicfile).
 func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.WriteBytes(path, 0o644, data)
 }
 
 // checkMappingFile makes sure mapping.yaml exists and passes lint (against Pipedrive's fields

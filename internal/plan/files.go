@@ -2,9 +2,9 @@ package plan
 
 import (
 	"bytes"
+	"ferry/internal/atomicfile"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"ferry/internal/plan/decide"
@@ -52,22 +52,7 @@ func bytesTo(b []byte) func(io.Writer) error {
 	return func(w io.Writer) error { _, err := w.Write(b); return err }
 }
 
-// writeAtomic writes path through a temporary file renamed into place.
+// writeAtomic writes path through a temporary file renamed into place (atomicfile).
 func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path+".tmp", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(path+".tmp", path)
-	}
-	if err != nil {
-		os.Remove(path + ".tmp")
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, 0o644, write)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"ferry/internal/atomicfile"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -183,14 +184,7 @@ func writeTable(path string, t Table) error {
 	if err := WriteCSV(&b, t); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b.Bytes(), 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteBytes(path, 0o600, b.Bytes())
 }
 
 func destID(m store.Mapping) string {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"ferry/internal/atomicfile"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -50,7 +51,7 @@ func WriteDir(dir string, r *Report) ([]string, error) {
 	var paths []string
 	for _, f := range files {
 		p := filepath.Join(dir, f.name)
-		if err := os.WriteFile(p, f.data, 0o600); err != nil {
+		if err := atomicfile.WriteBytes(p, 0o600, f.data); err != nil {
 			return nil, fmt.Errorf("write report: %w", err)
 		}
 		paths = append(paths, p)

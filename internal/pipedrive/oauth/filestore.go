@@ -3,6 +3,7 @@ package oauth
 import (
 	"encoding/json"
 	"errors"
+	"ferry/internal/atomicfile"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,24 +46,8 @@ func (f FileStore) Save(key string, l Login) error {
 	if err != nil {
 		return fmt.Errorf("oauth: encode login: %w", err)
 	}
-	tmp, err := os.CreateTemp(f.Dir, ".login-*")
-	if err != nil {
-		return fmt.Errorf("oauth: write login in %s: %w", f.Dir, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err == nil {
-		if _, err = tmp.Write(b); err == nil {
-			err = tmp.Sync()
-		}
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("oauth: write login in %s: %w", f.Dir, err)
-	}
-	if err := os.Rename(tmp.Name(), f.path(key)); err != nil {
-		return fmt.Errorf("oauth: write login %s: %w", f.path(key), err)
+	if err := atomicfile.WriteBytes(f.path(key), 0o600, b); err != nil {
+		return fmt.Errorf("oauth: save login: %w", err)
 	}
 	return nil
 }

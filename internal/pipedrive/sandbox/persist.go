@@ -3,10 +3,10 @@ package sandbox
 import (
 	"encoding/json"
 	"errors"
+	"ferry/internal/atomicfile"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 )
 
 // Save writes the whole state as JSON.
@@ -43,19 +43,7 @@ func (s *Server) Load(r io.Reader) error {
 
 // SaveFile writes the state to path atomically (temp file + rename).
 func (s *Server) SaveFile(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".sandbox-*.json")
-	if err != nil {
-		return fmt.Errorf("save sandbox state: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := s.Save(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save sandbox state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, 0o644, s.Save); err != nil {
 		return fmt.Errorf("save sandbox state: %w", err)
 	}
 	return nil
