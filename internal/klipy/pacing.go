@@ -2,6 +2,7 @@ package klipy
 
 import (
 	"context"
+	"ferry/internal/httpwait"
 	"math"
 	"net/http"
 	"strconv"
@@ -95,13 +96,8 @@ func (p *pacer) observe(h http.Header) {
 // retryAfter is how long a 429 answer asks to wait: Retry-After (seconds or an HTTP date),
 // else X-RateLimit-Reset; ok is false when neither is given.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	if v := h.Get("Retry-After"); v != "" {
-		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-			return time.Duration(s) * time.Second, true
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), 0), true
-		}
+	if d, ok := httpwait.RetryAfter(h.Get("Retry-After"), now, maxHold); ok {
+		return d, true
 	}
 	if t, ok := parseReset(h.Get("X-RateLimit-Reset"), now); ok {
 		return max(t.Sub(now), 0), true

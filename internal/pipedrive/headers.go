@@ -1,6 +1,7 @@
 package pipedrive
 
 import (
+	"ferry/internal/httpwait"
 	"math"
 	"net/http"
 	"strconv"
@@ -44,8 +45,8 @@ func parseRateHeaders(h http.Header, now time.Time) rateHeaders {
 	var r rateHeaders
 	r.limit, r.hasLimit = intHeader(h, "X-Ratelimit-Limit")
 	r.remaining, r.hasRemaining = intHeader(h, "X-Ratelimit-Remaining")
-	r.reset, r.hasReset = secondsHeader(h.Get("X-Ratelimit-Reset"))
-	r.retryAfter, r.hasRetryAfter = retryAfter(h.Get("Retry-After"), now)
+	r.reset, r.hasReset = httpwait.Seconds(h.Get("X-Ratelimit-Reset"), maxWait)
+	r.retryAfter, r.hasRetryAfter = httpwait.RetryAfter(h.Get("Retry-After"), now, maxWait)
 	r.dailyLimit, r.hasDailyLimit = int64Header(h, "X-Daily-Ratelimit-Token-Limit")
 	r.dailyLeft, r.hasDailyLeft = int64Header(h, "X-Daily-Ratelimit-Token-Remaining")
 	return r
@@ -65,40 +66,4 @@ func intHeader(h http.Header, name string) (int, bool) {
 		return 0, false
 	}
 	return int(v), true
-}
-
-// secondsHeader parses a non-negative number of seconds, fractions allowed ("2", "1.5").
-func secondsHeader(v string) (time.Duration, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	if err != nil || math.IsNaN(f) || f < 0 {
-		return 0, false
-	}
-	d := time.Duration(f * float64(time.Second))
-	if f > maxWait.Seconds() {
-		d = maxWait
-	}
-	return d, true
-}
-
-// retryAfter parses Retry-After as seconds or as an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if d, ok := secondsHeader(v); ok {
-		return d, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	d := t.Sub(now)
-	switch {
-	case d < 0:
-		d = 0
-	case d > maxWait:
-		d = maxWait
-	}
-	return d, true
 }
