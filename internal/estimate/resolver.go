@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"context"
+	"ferry/internal/plan/mapping"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -27,10 +28,8 @@ type simResolver struct {
 	names     map[string]map[string]string      // kind\x00by → reference index
 }
 
-func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-
 func fieldKey(ent pipedrive.FieldEntity, name string) string {
-	return string(ent) + "\x00" + fold(name)
+	return string(ent) + "\x00" + mapping.FieldKey(name)
 }
 
 // fakeID gives a stable positive id for a name (labels, options).
@@ -43,7 +42,7 @@ func fakeID(s string) int64 {
 // FieldCode reports the custom fields schema setup finds or creates.
 func (r *simResolver) FieldCode(ent pipedrive.FieldEntity, name string) (string, bool) {
 	_, ok := r.fields[fieldKey(ent, name)]
-	return "sim:" + fold(name), ok
+	return "sim:" + mapping.FieldKey(name), ok
 }
 
 // OptionID reports options the mapping lists; a reused field without listed options is
@@ -53,7 +52,7 @@ func (r *simResolver) OptionID(ent pipedrive.FieldEntity, field, label string) (
 	if !ok {
 		return 0, false
 	}
-	return fakeID(fold(label)), len(opts) == 0 || opts[fold(label)]
+	return fakeID(mapping.FieldKey(label)), len(opts) == 0 || opts[mapping.FieldKey(label)]
 }
 
 // LinkID resolves parents the dry run migrated; others hold the record, as in the engine.
@@ -105,9 +104,9 @@ func (r *simResolver) LabelIDs(_ pipedrive.FieldEntity, tags []string) []int64 {
 	var out []int64
 	seen := map[string]bool{}
 	for _, t := range tags {
-		if l := r.decisions.LabelFor(t); l != "" && !seen[fold(l)] {
-			seen[fold(l)] = true
-			out = append(out, fakeID(fold(l)))
+		if l := r.decisions.LabelFor(t); l != "" && !seen[mapping.FieldKey(l)] {
+			seen[mapping.FieldKey(l)] = true
+			out = append(out, fakeID(mapping.FieldKey(l)))
 		}
 	}
 	return out
@@ -119,7 +118,7 @@ func (r *simResolver) Stage(pipeline, stage string, history []string, closed boo
 		pipeline = "Pipeline"
 	}
 	for _, pm := range r.decisions.Pipelines {
-		if fold(pm.Klipy) == fold(pipeline) {
+		if mapping.FieldKey(pm.Klipy) == mapping.FieldKey(pipeline) {
 			return placeIn(pm, stage, history, closed)
 		}
 	}
@@ -133,7 +132,7 @@ func placeIn(pm decide.PipelineMap, stage string, history []string, closed bool)
 		first, last = 1, 2
 	}
 	for _, sm := range pm.Stages {
-		goals[fold(sm.Klipy)] = sm
+		goals[mapping.FieldKey(sm.Klipy)] = sm
 		if sm.Target != "" {
 			if first == 0 {
 				first = fakeID(sm.Target)
@@ -143,7 +142,7 @@ func placeIn(pm decide.PipelineMap, stage string, history []string, closed bool)
 	}
 	p := migrate.Placement{PipelineID: 1}
 	if strings.TrimSpace(stage) != "" {
-		g, ok := goals[fold(stage)]
+		g, ok := goals[mapping.FieldKey(stage)]
 		if !ok {
 			return migrate.Placement{}, false
 		}
@@ -154,7 +153,7 @@ func placeIn(pm decide.PipelineMap, stage string, history []string, closed bool)
 	}
 	for i := len(history) - 1; p.StageID == 0 && i >= 0; i-- {
 		name, _, _ := strings.Cut(history[i], "@")
-		if h, ok := goals[fold(name)]; ok && h.Target != "" {
+		if h, ok := goals[mapping.FieldKey(name)]; ok && h.Target != "" {
 			p.StageID = fakeID(h.Target)
 		}
 	}

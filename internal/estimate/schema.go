@@ -70,15 +70,15 @@ func pipelineWork(d decide.Decisions) (pipelines, stages int) {
 		if pm.Action != decide.ActionCreate {
 			continue
 		}
-		st := made[fold(pm.Target)]
+		st := made[mapping.FieldKey(pm.Target)]
 		if st == nil {
 			st = map[string]bool{}
-			made[fold(pm.Target)] = st
+			made[mapping.FieldKey(pm.Target)] = st
 			pipelines++
 		}
 		for _, sm := range pm.Stages {
-			if sm.Target != "" && !st[fold(sm.Target)] {
-				st[fold(sm.Target)] = true
+			if sm.Target != "" && !st[mapping.FieldKey(sm.Target)] {
+				st[mapping.FieldKey(sm.Target)] = true
 				stages++
 			}
 		}

@@ -194,7 +194,7 @@ func knownFields(m mapping.Mapping) map[string]map[string]bool {
 				out[fieldKey(ent, f.CustomField)] = opts
 			}
 			for _, l := range f.Options {
-				opts[fold(l)] = true
+				opts[mapping.FieldKey(l)] = true
 			}
 		}
 	}

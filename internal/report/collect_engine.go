@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"ferry/internal/plan/mapping"
 	"ferry/internal/verify"
 	"fmt"
 	"strings"
@@ -144,16 +145,14 @@ func fillFieldCodes(_ context.Context, _ store.Store, r *Report, _ planFiles) er
 	codes := map[string]string{}
 	for _, s := range r.SchemaCreated {
 		if s.What == "field" && s.Name != "" && !s.Undone {
-			codes[s.Detail+"\x00"+fold(s.Name)] = s.DestID
+			codes[s.Detail+"\x00"+mapping.FieldKey(s.Name)] = s.DestID
 		}
 	}
 	for i, f := range r.Fields.Rows {
 		if f.Custom && f.FieldCode == "" {
-			r.Fields.Rows[i].FieldCode = codes[f.Entity+"\x00"+fold(f.PipedriveField)]
+			r.Fields.Rows[i].FieldCode = codes[f.Entity+"\x00"+mapping.FieldKey(f.PipedriveField)]
 		}
 	}
 	return nil
 }
 
-// fold compares names as Pipedrive's field names are matched: case and spacing ignored.
-func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
