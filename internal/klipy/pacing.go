@@ -2,6 +2,7 @@ package klipy
 
 import (
 	"context"
+	"ferry/internal/clock"
 	"ferry/internal/httpwait"
 	"math"
 	"net/http"
@@ -14,29 +15,10 @@ import (
 )
 
 // Clock is the time source of a Client; tests substitute a fake one.
-type Clock interface {
-	Now() time.Time
-	// Sleep waits d or until ctx is done, returning ctx's error then.
-	Sleep(ctx context.Context, d time.Duration) error
-}
+type Clock = clock.Clock
 
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+// realClock is the system clock.
+type realClock = clock.Real
 
 // pacer spaces requests to the per-key limit and holds them back while the server said the
 // window is spent (X-RateLimit-Remaining: 0, or a 429's Retry-After).

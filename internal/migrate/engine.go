@@ -3,6 +3,7 @@ package migrate
 import (
 	"context"
 	"errors"
+	"ferry/internal/clock"
 	"fmt"
 	"sync"
 	"time"
@@ -116,7 +117,7 @@ func New(cfg Config) (*Engine, error) {
 		names: map[refIndexKey]*refIndex{}, filesRoot: cfg.FilesRoot, maxFileBytes: cfg.MaxFileBytes,
 		wait: cfg.WaitForBudget, clock: cfg.Clock, only: cfg.Only}
 	if e.clock == nil {
-		e.clock = sysClock{}
+		e.clock = clock.Real{}
 	}
 	if e.maxFileBytes <= 0 {
 		e.maxFileBytes = DefaultMaxFileBytes

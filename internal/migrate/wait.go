@@ -82,19 +82,3 @@ func (e *Engine) emit(ev Event) {
 		e.progress(ev)
 	}
 }
-
-// sysClock is the real clock.
-type sysClock struct{}
-
-func (sysClock) Now() time.Time { return time.Now() }
-
-func (sysClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
