@@ -72,7 +72,10 @@ func (s *Store) WriteRecords(ctx context.Context, fn func(store.RecordWriter) er
 				return fmt.Errorf("record %s/%s: %w", r.Kind, r.ID, err)
 			}
 		}
-		return nil
+		if !w.wrote {
+			return nil // provenance alone: the content is the same
+		}
+		return bumpRecordsVersion(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("write records: %w", err)
@@ -106,6 +109,7 @@ type encodedWriter struct {
 	upsert, upsertN, prov *sql.Stmt
 	pending               []store.EncodedRecord
 	argBuf                []any
+	wrote                 bool
 }
 
 // args appends the upsert arguments of r to a.
@@ -119,7 +123,7 @@ func (w *encodedWriter) Upsert(r store.EncodedRecord) error {
 	if r.Kind == "" || r.ID == "" {
 		return fmt.Errorf("write record (kind %q, id %q): kind and id are required", r.Kind, r.ID)
 	}
-	w.pending = append(w.pending, r)
+	w.pending, w.wrote = append(w.pending, r), true
 	if len(w.pending) < upsertRows {
 		return nil
 	}
