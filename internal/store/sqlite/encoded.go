@@ -51,6 +51,11 @@ var metaPageSize = 10000
 func (s *Store) WriteRecords(ctx context.Context, fn func(store.RecordWriter) error) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		w := &encodedWriter{ctx: ctx, now: time.Now().UnixNano()}
+		// A bulk write dirties more pages than the default cache of 2 MiB holds; spilled
+		// early, the same interior pages would be written to the WAL again and again.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+			return err
+		}
 		var err error
 		if w.upsert, err = tx.PrepareContext(ctx, upsertRowsSQL(1)); err != nil {
 			return err
