@@ -54,7 +54,7 @@ func runBenchRehearsal(ctx context.Context, g *globalOptions, opts BenchOptions)
 		if _, err := lock.Check(ctx, d.st, lockFiles(d.ws)); err != nil {
 			return err
 		}
-		_, err := migrateWorkspace(ctx, quiet, d.ws, d.st, d.env, RunOptions{})
+		_, err := migrateWorkspace(ctx, quiet, d.ws, d.st, d.env, RunOptions{Workers: opts.Workers})
 		return err
 	})
 	if err != nil {
