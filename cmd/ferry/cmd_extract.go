@@ -78,6 +78,12 @@ Review it: an edited field is honoured on the next extract; new files and column
 to it; ferry lint checks it and ferry confirm locks it. Columns without a standard field are
 kept as custom fields (custom.<Header>) and listed; field: skip leaves one out, listed.
 
+Organizations discovered from references: a company name that people, deals, interactions,
+notes or tasks give without a company id, and that no company record carries (case, accents
+and legal forms like GmbH aside; a known domain beside it links by domain), becomes an
+organization of its own, with an id made from the normalized name (stable across extracts).
+extract prints each one and plan-report.md lists them for review.
+
 A harvest file that cannot be read at all is named with why and what to do; every other file
 is loaded, the records of that file's kind already in the snapshot are kept, and extract
 exits 6 (incomplete). A bad row is quarantined alone (file, line, column, reason).
@@ -283,6 +289,9 @@ func printExtract(g *globalOptions, rep extract.Report, chs []extract.Channel) e
 	}
 	sort.Strings(names)
 	g.printf("channels used: %v\n", names)
+	for _, line := range discoveredLines(rep.Discovered) {
+		g.printf("%s\n", line)
+	}
 	for _, ch := range chs {
 		if w, ok := ch.(*extract.WebhookChannel); ok {
 			for _, line := range w.Report.NotMigratedLines() {

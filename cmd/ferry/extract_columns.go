@@ -100,3 +100,18 @@ func columnMapExists(ws *workspace.Workspace) bool {
 	_, err := os.Stat(ws.PlanPath(harvest.ColumnsFile))
 	return err == nil
 }
+
+// discoveredLines are the lines extract prints about the organizations it made from
+// references: each name with how many records name it and the first of them.
+func discoveredLines(ds []extract.Discovered) []string {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := []string{fmt.Sprintf("organizations discovered from references: %d (named by records but in no companies file; "+
+		"each becomes an organization: add a row to companies.csv to give it a domain or more fields, "+
+		"or map the referring column to custom.<Name> or skip in %s to leave it out)", len(ds), harvest.ColumnsFile)}
+	for _, d := range ds {
+		out = append(out, fmt.Sprintf("  %q: named by %d record(s), first at %s", d.Name, d.References, d.First))
+	}
+	return out
+}

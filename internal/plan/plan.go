@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,10 @@ type Plan struct {
 	Options     Options
 	Took        time.Duration
 	Stages      []StageTime // how long each part of Build took
+	// Discovered names the organizations extract made from references (source.IsDiscovered):
+	// company names people, deals or activities give that no companies file row carries. The
+	// plan report lists them for review; they are created like any other organization.
+	Discovered []string
 }
 
 // StageTime is the wall time of one part of Build.
@@ -98,6 +103,7 @@ const scanShards = 2
 func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, int)) (*decide.Scan, error) {
 	n := scanShards
 	prs, scs := make([]*profile.Profiler, n), make([]*decide.Scan, n)
+	found := make([][]string, n)
 	for i := range n {
 		prs[i], scs[i] = profile.NewProfiler(), decide.NewScan()
 	}
@@ -106,6 +112,9 @@ func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, i
 		for _, r := range page {
 			prs[w].Add(r)
 			scs[w].Add(r)
+			if source.IsDiscovered(r) {
+				found[w] = append(found[w], r.Fields["name"])
+			}
 		}
 		progress("profile", int(done.Add(int64(len(page)))))
 		return nil
@@ -118,6 +127,7 @@ func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, i
 		scs[0].Merge(scs[i])
 	}
 	p.Profile = prs[0].Profile()
+	p.Discovered = slices.Sorted(slices.Values(slices.Concat(found...)))
 	return scs[0], nil
 }
 
