@@ -108,6 +108,12 @@ func compareDeals(rb *pdReadback, exp expectedExport, add addFunc, logf func(str
 		case got != *want.OrgName:
 			add("deals:org_name", "%s: organization %q, want %q", title, got, *want.OrgName)
 		}
+		if want.Value != nil && pdNum(dl["value"]) != *want.Value {
+			add("deals:value", "%s: value %v, want %v", title, dl["value"], *want.Value)
+		}
+		if got := pdStr(dl["currency"]); want.Currency != nil && got != *want.Currency {
+			add("deals:currency", "%s: currency %q, want %q", title, got, *want.Currency)
+		}
 		if got := pdStr(dl["status"]); got != want.Status {
 			add("deals:status", "%s: status %q, want %q", title, got, want.Status)
 		}

@@ -3,7 +3,6 @@ package extract
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"ferry/internal/klipy/harvest"
@@ -43,9 +42,10 @@ type discovery struct {
 	order          []string // ref keys in first-seen order
 }
 
-// nameRef is one referenced company name: its spellings with their counts.
+// nameRef is one referenced company name: its spellings with their counts, in first-seen
+// order.
 type nameRef struct {
-	spellings map[string]int
+	spellings []spelling
 	channel   source.Channel
 	first     string
 	domains   []string // company_domain values given beside the name (comparison form)
@@ -104,11 +104,11 @@ func (d *discovery) reference(ch source.Channel, r source.Record) {
 	}
 	ref := d.refs[key]
 	if ref == nil {
-		ref = &nameRef{spellings: map[string]int{}, channel: ch, first: r.Origin}
+		ref = &nameRef{channel: ch, first: r.Origin}
 		d.refs[key] = ref
 		d.order = append(d.order, key)
 	}
-	ref.spellings[raw]++
+	ref.add(raw)
 	ref.count++
 	if dom, ok := normalize.Domain(f["company_domain"]); ok {
 		ref.domains = append(ref.domains, dom)
@@ -146,20 +146,33 @@ type discovered struct {
 	channel source.Channel
 }
 
-// mostUsed returns the spelling used most often (ties: the first in byte order).
-func mostUsed(spellings map[string]int) string {
-	keys := make([]string, 0, len(spellings))
-	for s := range spellings {
-		keys = append(keys, s)
+// spelling is one way records write a company name, with how many do.
+type spelling struct {
+	text string
+	n    int
+}
+
+// add counts one use of the spelling s.
+func (ref *nameRef) add(s string) {
+	for i := range ref.spellings {
+		if ref.spellings[i].text == s {
+			ref.spellings[i].n++
+			return
+		}
 	}
-	sort.Strings(keys)
-	best := keys[0]
-	for _, s := range keys[1:] {
-		if spellings[s] > spellings[best] {
+	ref.spellings = append(ref.spellings, spelling{s, 1})
+}
+
+// mostUsed returns the spelling used most often (ties: the first seen, in the channels'
+// reading order: people before deals, file rows in order).
+func mostUsed(spellings []spelling) string {
+	best := spellings[0]
+	for _, s := range spellings[1:] {
+		if s.n > best.n {
 			best = s
 		}
 	}
-	return best
+	return best.text
 }
 
 // knowSnapshot adds the companies of the snapshot to what d knows: used when a channel

@@ -54,8 +54,15 @@ func TestDiscoverCompaniesFromReferences(t *testing.T) {
 				refRec(source.Person, "p1", "people.csv:2", "company_name", "Fjord Analytics GmbH"),
 				refRec(source.Deal, "d1", "deals.csv:2", "company_name", "fjord analytics"),
 				refRec(source.Note, "n1", "notes.csv:2", "company_name", "Fjord Analytics"),
+				refRec(source.Task, "t1", "tasks.csv:2", "company_name", "Fjord Analytics"),
 			},
-			want: []Discovered{{ID: fjordID, Name: "Fjord Analytics", References: 3, First: "people.csv:2"}}},
+			want: []Discovered{{ID: fjordID, Name: "Fjord Analytics", References: 4, First: "people.csv:2"}}},
+		{name: "spellings used alike: the first seen names it",
+			recs: []source.Record{
+				refRec(source.Person, "p1", "people.csv:2", "company_name", "Fjord Analytics GmbH"),
+				refRec(source.Deal, "d1", "deals.csv:2", "company_name", "fjord analytics"),
+			},
+			want: []Discovered{{ID: fjordID, Name: "Fjord Analytics GmbH", References: 2, First: "people.csv:2"}}},
 		{name: "messy spellings of a known company resolve to it",
 			recs: []source.Record{
 				refRec(source.Company, "c1", "companies.csv:2", "name", "Müller Bau GmbH & Co. KG"),
