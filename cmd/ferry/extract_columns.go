@@ -31,31 +31,36 @@ func loadColumnMap(ws *workspace.Workspace) (*harvest.ColumnMap, error) {
 
 // saveColumnMap adds to columns.yaml every file and column the harvest channel read that it
 // does not list yet (writing it whole when absent) and returns a line for the user, "" when
-// nothing changed. Entries already there, edited or not, are kept as they are.
+// nothing changed. Entries already there, edited or not, and the user's comments are kept:
+// an existing file is extended through its YAML tree (harvest.ExtendColumns), not rewritten.
 func saveColumnMap(ws *workspace.Workspace, confirmed *harvest.ColumnMap, h *extract.HarvestChannel) (string, error) {
 	path := ws.PlanPath(harvest.ColumnsFile)
-	out := &harvest.ColumnMap{}
-	if confirmed != nil {
-		out.Files = append(out.Files, confirmed.Files...)
-	}
+	proposed := h.Stats.Columns.Files
+	var data []byte
 	added := 0
-	for _, f := range h.Stats.Columns.Files {
-		if out.Merge(f) {
-			added++
+	if confirmed != nil {
+		old, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", path, err)
 		}
+		if data, added, err = harvest.ExtendColumns(old, proposed); err != nil {
+			return "", fmt.Errorf("extend %s: %w", path, err)
+		}
+		if added == 0 {
+			return "", nil
+		}
+	} else {
+		if len(proposed) == 0 {
+			return "", nil
+		}
+		data = harvest.FormatColumns(&harvest.ColumnMap{Files: proposed})
 	}
-	if confirmed != nil && added == 0 {
-		return "", nil
-	}
-	if len(out.Files) == 0 {
-		return "", nil
-	}
-	if err := writeFileAtomic(path, harvest.FormatColumns(out)); err != nil {
+	if err := writeFileAtomic(path, data); err != nil {
 		return "", fmt.Errorf("write %s: %w", path, err)
 	}
 	verb := "proposed"
 	if confirmed != nil {
-		verb = fmt.Sprintf("extended (%d file(s) with new columns)", added)
+		verb = fmt.Sprintf("extended (%d file(s) with new columns; your entries and comments kept)", added)
 	}
 	return fmt.Sprintf("column map %s in %s: review which column means which field; edits are honoured on the next ferry extract", verb, path), nil
 }
