@@ -20,8 +20,10 @@ type Options struct {
 	DefaultRegion string // for national phone numbers (ferry.yaml source.default_phone_region)
 	// Hints and Headers come from the harvest's column map (see mapping.Options); nil: none.
 	Hints, Headers map[source.Kind]map[string]string
-	MergePolicy    string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
-	FallbackOwner  string // Pipedrive user email for unmatched owners; empty leaves them open
+	// Columns are the open decisions of ambiguous harvest columns (from the column map).
+	Columns       []decide.ColumnChoice
+	MergePolicy   string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
+	FallbackOwner string // Pipedrive user email for unmatched owners; empty leaves them open
 	// Existing is what Pipedrive already holds, for merge-into-existing proposals (nil: none).
 	Existing *dedupe.Destination
 	// DestinationRead says whether Dest came from a real read of Pipedrive.
@@ -80,6 +82,7 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion,
 		Hints: opts.Hints, Headers: opts.Headers})
 	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
+	p.Decisions.Columns = opts.Columns
 	mark("profile, mapping and decisions", t0)
 	t0 = time.Now()
 	p.Dedupe, err = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,

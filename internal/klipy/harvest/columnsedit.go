@@ -63,16 +63,8 @@ func ExtendColumns(data []byte, proposed []FileColumns) (out []byte, added int, 
 	if added == 0 {
 		return data, 0, nil
 	}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(&root); err != nil {
-		return nil, 0, fmt.Errorf("write %s: %w", ColumnsFile, err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, 0, fmt.Errorf("write %s: %w", ColumnsFile, err)
-	}
-	return b.Bytes(), added, nil
+	out, err = encodeColumns(&root)
+	return out, added, err
 }
 
 // proposedNodes is the YAML node of one file entry as FormatColumns writes it (with the
@@ -123,4 +115,60 @@ func findFileNode(files *yaml.Node, name string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// setColumnField sets field: of the first column headed header (any case) of file in the
+// columns.yaml text data, editing its YAML tree so that every comment stays.
+func setColumnField(data []byte, file, header, field string) ([]byte, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %w", ColumnsFile, err)
+	}
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s: not a mapping with version and files", ColumnsFile)
+	}
+	fileNode := findFileNode(blockSeq(root.Content[0], "files"), file)
+	if fileNode == nil {
+		return nil, fmt.Errorf("%s: no entry for %s", ColumnsFile, file)
+	}
+	for _, c := range blockSeq(fileNode, "columns").Content {
+		if c.Kind != yaml.MappingNode || !strings.EqualFold(scalarAt(c, "header"), header) {
+			continue
+		}
+		for i := 0; i+1 < len(c.Content); i += 2 {
+			if c.Content[i].Value == "field" {
+				v := c.Content[i+1]
+				v.Kind, v.Tag, v.Value, v.Style = yaml.ScalarNode, "!!str", field, 0
+				return encodeColumns(&root)
+			}
+		}
+		c.Content = append(c.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "field"},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: field})
+		return encodeColumns(&root)
+	}
+	return nil, fmt.Errorf("%s: %s has no column %q", ColumnsFile, file, header)
+}
+
+// scalarAt is the value of key in mapping n ("" when absent).
+func scalarAt(n *yaml.Node, key string) string {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1].Value
+		}
+	}
+	return ""
+}
+
+// encodeColumns writes a columns.yaml tree back as text, indented as FormatColumns does.
+func encodeColumns(root *yaml.Node) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, fmt.Errorf("write %s: %w", ColumnsFile, err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("write %s: %w", ColumnsFile, err)
+	}
+	return b.Bytes(), nil
 }
