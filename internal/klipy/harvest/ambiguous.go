@@ -1,7 +1,9 @@
 package harvest
 
 import (
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"ferry/internal/source"
 )
@@ -67,6 +69,9 @@ func (m *ColumnMap) Ambiguities() []Ambiguity {
 // in the columns.yaml text data (through its YAML tree: comments stay), and reports whether
 // anything changed. A file or column the map does not list changes nothing.
 func ApplyChoice(data []byte, m *ColumnMap, file, header, field string) ([]byte, bool, error) {
+	if strings.TrimSpace(field) == "" || !utf8.ValidString(field) {
+		return data, false, fmt.Errorf("field %q is not a field name", field)
+	}
 	fc := m.File(file)
 	if fc == nil {
 		return data, false, nil

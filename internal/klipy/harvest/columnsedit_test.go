@@ -3,6 +3,7 @@ package harvest
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"ferry/internal/source"
 )
@@ -91,4 +92,39 @@ func TestExtendColumnsEmptyFiles(t *testing.T) {
 			t.Errorf("%q extended to:\n%s\nproblems %v", doc, out, ps)
 		}
 	}
+}
+
+// FuzzExtendColumns: any columns.yaml that reads without errors, extended with a proposal
+// and with an answer applied, still reads without errors and keeps every field it had.
+func FuzzExtendColumns(f *testing.F) {
+	f.Add([]byte(userColumns), "Mobile", "email")
+	f.Add([]byte("version: 1\nfiles: []\n"), "E-Mail", "skip")
+	f.Add([]byte("# c\nversion: 1\nfiles:\n  - file: people.csv # x\n    kind: person\n    columns: []\n"), "Notes", "custom.N")
+	f.Fuzz(func(t *testing.T, data []byte, header, field string) {
+		before, ps := ParseColumns(data)
+		if HasErrors(ps) {
+			return
+		}
+		people := proposeColumns(source.Person, "people.csv", []string{"Email Address", header}, [][]string{{"a@b.de", "x"}}, nil)
+		out, _, err := ExtendColumns(data, []FileColumns{people})
+		if err != nil {
+			return // refused with an error, never a panic
+		}
+		after, ps := ParseColumns(out)
+		if HasErrors(ps) {
+			t.Fatalf("extended map has problems %v:\n%s\nfrom:\n%s", ps, out, data)
+		}
+		for _, fc := range before.Files {
+			got := after.File(fc.File)
+			for i, c := range fc.Columns {
+				if got == nil || i >= len(got.Columns) || got.Columns[i].Field != c.Field || got.Columns[i].Header != c.Header {
+					t.Fatalf("%s column %d (%q → %s) lost in the extended map:\n%s", fc.File, i, c.Header, c.Field, out)
+				}
+			}
+		}
+		if _, _, err := ApplyChoice(out, after, "people.csv", "Email Address", field); err != nil &&
+			utf8.ValidString(field) && strings.TrimSpace(field) != "" {
+			t.Fatalf("apply %q to an extended map: %v", field, err)
+		}
+	})
 }
