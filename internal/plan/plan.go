@@ -41,6 +41,11 @@ type Plan struct {
 	Options     Options
 	Took        time.Duration
 	Stages      []StageTime // how long each part of Build took
+	// Losses are what a dry run of the written plan files predicts would not arrive, by
+	// object and reason; set by the caller after WriteFiles (Build does not dry-run), which
+	// then sets LossesPredicted and writes the report again (WriteReportFile).
+	Losses          []Loss
+	LossesPredicted bool
 }
 
 // StageTime is the wall time of one part of Build.

@@ -22,6 +22,7 @@ func (p *Plan) WriteReport(w io.Writer) error {
 	}
 	r.writeSummary(p)
 	r.writeCounts(p.Counts, p.Quarantined)
+	r.writeLosses(p)
 	r.writeDedupe(p.Dedupe)
 	r.writeDecisions(p.Decisions)
 	r.writeMapping(p.Mapping)
@@ -47,6 +48,10 @@ func (r *reportWriter) writeSummary(p *Plan) {
 		p.Counts["deal"], p.Counts["interaction"], p.Counts["note"], p.Counts["task"], p.Counts["attachment"])
 	r.f("- **Not migrated**: %d fields (listed below with why); %d rows were quarantined on extract.\n",
 		countSkipped(p.Mapping), total(p.Quarantined))
+	if p.LossesPredicted {
+		all, accepted := lostRecords(p.Losses)
+		r.f("- **Would not arrive**: %d records (quarantined, held or refused; %d of them accepted as losses), by object and reason below.\n", all, accepted)
+	}
 	r.f("- **Decisions waiting**: %d.\n\n", len(p.Decisions.Open()))
 }
 
