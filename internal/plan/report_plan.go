@@ -12,7 +12,7 @@ import (
 // WriteReport writes the plan report in Markdown: what will be created, merged and skipped,
 // and what waits for a decision, short enough to review in five minutes.
 func (p *Plan) WriteReport(w io.Writer) error {
-	r := &reportWriter{w: w}
+	r := &reportWriter{w: w, names: p.Names}
 	r.f("# ferry plan\n\n")
 	r.f("Built %s in %s. ", time.Now().UTC().Format("2006-01-02 15:04 MST"), p.Took.Round(time.Millisecond))
 	if p.Options.DestinationRead {
@@ -61,14 +61,14 @@ func (r *reportWriter) writeDedupe(d *dedupe.Result) {
 		len(d.PersonClusters), len(d.CompanyClusters))
 	var rows [][]string
 	for i, c := range d.PersonClusters {
-		if i == 10 {
+		if i == reportClusters {
 			break
 		}
 		on := ""
 		if len(c.Links) > 0 {
 			on = c.Links[0].On + " " + c.Links[0].Key
 		}
-		rows = append(rows, []string{c.Survivor, fmt.Sprint(len(c.Members)), on})
+		rows = append(rows, []string{r.name(c.Kind, c.Survivor), fmt.Sprint(len(c.Members)), on})
 	}
 	if len(rows) > 0 {
 		r.f("First person clusters:\n\n")
