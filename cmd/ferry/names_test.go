@@ -204,7 +204,6 @@ func checkGolden(t *testing.T, golden, got string) {
 	}
 }
 
-
 // TestEstimatePricesOnlyWhatIsSent: on namesHarvest, ferry estimate prices a create for
 // exactly the records the plan would send — not those predicted quarantined, refused or
 // merged — and once the owner is decided and the losses accepted, ferry run sends exactly
