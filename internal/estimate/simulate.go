@@ -96,7 +96,7 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 				err = migrate.RefusedError(why)
 			}
 		}
-		s.count(&pw, rec.ID, err)
+		s.count(&pw, rec, err)
 		return nil
 	})
 	if err != nil {
@@ -111,7 +111,8 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 			s.r.migrated[k][rec.ID] = true
 		} else {
 			pw.Held++
-			pw.loss(fmt.Sprintf("held: duplicate of %s, which is not migrated", s.r.merges[k][rec.ID]))
+			pw.loss(fmt.Sprintf("held: duplicate of %s, which is not migrated",
+				migrate.NamedRecord(ctx, s.r.st, k, s.r.merges[k][rec.ID])), lostRecord(rec))
 		}
 	}
 	return pw, nil
@@ -133,29 +134,43 @@ func (s *phaseSim) extractQuarantine(ctx context.Context, pw *PhaseWork) error {
 			pw.Source++
 			pw.Quarantined++
 			pw.FromExtract++
-			pw.loss(migrate.ExtractLossClass(q.Reason))
+			pw.loss(migrate.ExtractLossClass(q.Reason), LostRecord{Name: extractRow(q)})
 		}
 	}
 	return nil
 }
 
+// lostRecord names a snapshot record predicted lost.
+func lostRecord(rec source.Record) LostRecord {
+	return LostRecord{ID: rec.ID, Name: source.Named(rec)}
+}
+
+// extractRow names a row extraction quarantined by its file and line.
+func extractRow(q store.QuarantineItem) string {
+	if q.Line > 0 {
+		return fmt.Sprintf("%s:%d", q.File, q.Line)
+	}
+	return q.File
+}
+
 // count classifies one record as the engine settles it.
-func (s *phaseSim) count(pw *PhaseWork, id string, err error) {
+func (s *phaseSim) count(pw *PhaseWork, rec source.Record, err error) {
+	id, lost := rec.ID, lostRecord(rec)
 	switch {
 	case errors.Is(err, migrate.ErrSkip):
 		pw.Skipped++
 		if errors.Is(err, migrate.ErrCannotMove) {
-			pw.loss(migrate.CannotMoveReason(err))
+			pw.loss(migrate.CannotMoveReason(err), lost)
 		}
 	case errors.Is(err, migrate.ErrHeld):
 		pw.Held++
-		pw.loss(migrate.HeldReason(err))
+		pw.loss(migrate.HeldReason(err), lost)
 	case err != nil:
 		pw.Quarantined++
 		if !errors.Is(err, migrate.ErrUnmappable) {
 			err = fmt.Errorf("%w: %w", migrate.ErrUnmappable, err)
 		}
-		pw.loss(migrate.QuarantineReason(err))
+		pw.loss(migrate.QuarantineReason(err), lost)
 	case s.into[pw.Kind][id]:
 		pw.MergeInto++
 		s.r.migrated[pw.Kind][id] = true

@@ -68,10 +68,12 @@ func MappingQuarantine(q store.QuarantineItem) bool {
 }
 
 // heldParent matches a held reason, naming the parent record.
-var heldParent = regexp.MustCompile(`^(held: )?parent not migrated: (\w+) \S+ is `)
+// The parent is named by its label and id ("person Ines Duarte <ines@x> (p3) is skipped"),
+// so only its kind is matched.
+var heldParent = regexp.MustCompile(`^(held: )?parent not migrated: (\w+) `)
 
 // heldDuplicate matches the reason of a duplicate whose survivor is not migrated.
-var heldDuplicate = regexp.MustCompile(`^held: duplicate of \S+, which is not migrated`)
+var heldDuplicate = regexp.MustCompile(`^held: duplicate of .+, which is not migrated`)
 
 // cannotMove matches the reason of a record that cannot move, up to what makes it so.
 var cannotMove = regexp.MustCompile(`^not moved: cannot move: (too large|unsupported type \S+?)[ ;(]`)
