@@ -30,7 +30,7 @@ func TestRefusal(t *testing.T) {
 		{"person", pipedrive.Entity{"emails": []any{}}, "needs a name"},
 		{"activity", pipedrive.Entity{}, ""},
 	} {
-		got := refusal(tc.entity, tc.body)
+		got := refusal(tc.entity, tc.body, nil)
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
 			t.Errorf("refusal(%s, %v) = %q, want %q", tc.entity, tc.body, got, tc.want)
 		}
