@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,6 +144,26 @@ func (f *deltaFixture) pick(t *testing.T) (changed, gone source.Record, cm, gm s
 	return changed, gone, cm, gm, inter
 }
 
+// another returns a done API person with an e-mail, other than those of ids.
+func (f *deltaFixture) another(t *testing.T, ids ...string) (out source.Record) {
+	t.Helper()
+	f.withStore(t, func(_ *globalOptions, _ *workspace.Workspace, st store.Store) {
+		ctx := context.Background()
+		err := st.EachRecord(ctx, source.Person, func(r source.Record) error {
+			m, err := st.GetMapping(ctx, source.Person, r.ID)
+			if err == nil && m.State == store.Done && r.Channel == source.API && r.Fields["email"] != "" &&
+				out.ID == "" && !slices.Contains(ids, r.ID) {
+				out = r
+			}
+			return nil
+		})
+		if err != nil || out.ID == "" {
+			t.Fatalf("no third done API person (%v)", err)
+		}
+	})
+	return out
+}
+
 // personJSON returns the Pipedrive sandbox's person id as JSON ("" when absent or deleted).
 func (f *deltaFixture) personJSON(id int64) string {
 	for _, p := range f.pd.Snapshot().Persons {
@@ -157,9 +178,18 @@ func (f *deltaFixture) personJSON(id int64) string {
 // TestDeltaMovesExactlyTheChanges changes a person's title and email, adds a person and an
 // interaction and deletes a person in the Klipy sandbox; the delta moves exactly those (checked
 // in the Pipedrive sandbox), --delete removes the deleted one, and a second delta writes nothing.
+// A person saved in Klipy without a change Pipedrive would see (its updated_at moved, so its
+// content hash differs) is read back and compared as ferry verify compares: the delta counts
+// it unchanged and sends nothing for it.
 func TestDeltaMovesExactlyTheChanges(t *testing.T) {
 	f := newDeltaFixture(t, 30, 21)
 	changed, gone, cm, gm, inter := f.pick(t)
+	touched := f.another(t, changed.ID, gone.ID)
+	touched.Fields = maps.Clone(touched.Fields)
+	touched.Fields["updated_at"] = "2026-11-30T09:00:00Z"
+	if err := f.kl.UpsertPerson(touched); err != nil {
+		t.Fatal(err)
+	}
 	before := f.pd.Snapshot()
 	oldEmail := changed.Fields["email"]
 	changed.Fields = maps.Clone(changed.Fields)
