@@ -180,15 +180,21 @@ func (f *deltaFixture) personJSON(id int64) string {
 // in the Pipedrive sandbox), --delete removes the deleted one, and a second delta writes nothing.
 // A person saved in Klipy without a change Pipedrive would see (its updated_at moved, so its
 // content hash differs) is read back and compared as ferry verify compares: the delta counts
-// it unchanged and sends nothing for it.
+// it unchanged and sends nothing for it. A person whose new title is longer than its
+// varchar field holds is not sent (Pipedrive would refuse it) and fails with the rule.
 func TestDeltaMovesExactlyTheChanges(t *testing.T) {
 	f := newDeltaFixture(t, 30, 21)
 	changed, gone, cm, gm, inter := f.pick(t)
 	touched := f.another(t, changed.ID, gone.ID)
 	touched.Fields = maps.Clone(touched.Fields)
 	touched.Fields["updated_at"] = "2026-11-30T09:00:00Z"
-	if err := f.kl.UpsertPerson(touched); err != nil {
-		t.Fatal(err)
+	overlong := f.another(t, changed.ID, gone.ID, touched.ID)
+	overlong.Fields = maps.Clone(overlong.Fields)
+	overlong.Fields["title"] = strings.Repeat("n", 256)
+	for _, err := range []error{f.kl.UpsertPerson(touched), f.kl.UpsertPerson(overlong)} {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	before := f.pd.Snapshot()
 	oldEmail := changed.Fields["email"]
@@ -220,12 +226,15 @@ func TestDeltaMovesExactlyTheChanges(t *testing.T) {
 		return delta.Row{}
 	}
 	p, i := row(source.Person), row(source.Interaction)
-	if p.Created != 1 || p.Updated != 1 || p.Reported != 1 || p.Deleted != 0 || p.Failed != 0 || i.Created != 1 || i.Updated != 0 {
+	if p.Created != 1 || p.Updated != 1 || p.Reported != 1 || p.Deleted != 0 || p.Failed != 1 || i.Created != 1 || i.Updated != 0 {
 		t.Errorf("delta rows: person %+v, interaction %+v", p, i)
 	}
 	if len(after.Persons) != len(before.Persons)+1 || len(after.Activities) != len(before.Activities)+1 {
 		t.Errorf("persons %d→%d, activities %d→%d: want one more of each",
 			len(before.Persons), len(after.Persons), len(before.Activities), len(after.Activities))
+	}
+	if len(p.Failures) != 1 || !strings.Contains(p.Failures[0], overlong.ID) || !strings.Contains(p.Failures[0], "at most 255") {
+		t.Errorf("person failures %q, want the over-long title refused before it is sent", p.Failures)
 	}
 	js := f.personJSON(cm.DestID)
 	if !strings.Contains(js, "Chief Delta Officer") || !strings.Contains(js, "delta.changed@example.com") || strings.Contains(js, oldEmail) {

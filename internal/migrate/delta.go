@@ -42,7 +42,9 @@ type DeltaTarget struct {
 // PrepareDelta builds the update body of each target of kind and reads the records back as
 // run --sample's field diff does (list endpoints by id, 100 at a time; notes by their
 // parent). Call it after Run on the same Engine. Errors are the client's (budget included):
-// targets whose body cannot be built are left for DeltaUpdate to fail.
+// targets whose body cannot be built, or that Pipedrive's rules refuse (pipedrive.
+// CreateRefusal: the update would be refused), are not read and left for DeltaUpdate to fail
+// without sending them.
 func (e *Engine) PrepareDelta(ctx context.Context, kind source.Kind, targets []*DeltaTarget) error {
 	p, ok := phaseOf(kind)
 	if !ok || p.coll == "" && p.entity != "note" {
@@ -58,6 +60,11 @@ func (e *Engine) PrepareDelta(ctx context.Context, kind source.Kind, targets []*
 	var reads []target
 	for _, t := range targets {
 		t.body, t.err = e.updateBody(p, t.Record, r)
+		if t.err == nil {
+			if why := refusal(p.entity, t.body, e.schema.fieldInfo(p.fields)); why != "" {
+				t.body, t.err = nil, fmt.Errorf("migrate: update %s %d: %w", p.entity, t.Mapping.DestID, refusedErr(why))
+			}
+		}
 		if t.err == nil {
 			reads = append(reads, target{kind: kind, id: t.Record.ID, dest: t.Mapping.DestID, want: t.body})
 		}
