@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -52,14 +53,19 @@ func runSorted(ctx context.Context, target SortedTarget, channels []Channel, opt
 	rep := Report{Channels: map[source.Channel]map[source.Kind]Counts{}, Changes: map[source.Kind]Change{}}
 	srt := newSorter(opts.ScratchDir, sortedBudget)
 	defer srt.close()
+	disc := newDiscovery()
 	for _, ch := range channels {
-		counts, err := stageSorted(ctx, target, ch, srt, progress)
+		counts, err := stageSorted(ctx, target, ch, srt, progress, disc.observe)
 		if err != nil {
 			return rep, fmt.Errorf("extract %s channel: %w", ch.Name(), err)
 		}
 		rep.Channels[ch.Name()] = counts
 	}
 	partial := partialKinds(channels)
+	var err error
+	if rep.Discovered, err = discoverSorted(ctx, target, srt, disc, partial[source.Company]); err != nil {
+		return rep, err
+	}
 	var refused []error
 	for _, k := range source.Kinds {
 		c, err := mergeSorted(ctx, target, srt, k, progress, opts.Guard, partial[k])
@@ -77,7 +83,8 @@ func runSorted(ctx context.Context, target SortedTarget, channels []Channel, opt
 }
 
 // stageSorted runs one channel, encoding and hashing its batches on every core into srt.
-func stageSorted(ctx context.Context, target store.Store, ch Channel, srt *sorter, progress Progress) (map[source.Kind]Counts, error) {
+func stageSorted(ctx context.Context, target store.Store, ch Channel, srt *sorter, progress Progress,
+	observe func(source.Channel, source.Record)) (map[source.Kind]Counts, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type batch struct {
@@ -114,6 +121,9 @@ func stageSorted(ctx context.Context, target store.Store, ch Channel, srt *sorte
 		}
 		n += len(recs)
 		progress(step, n)
+		for _, r := range recs {
+			observe(ch.Name(), r)
+		}
 		select {
 		case jobs <- batch{recs: append([]source.Record(nil), recs...), seq: seq}:
 		case <-ctx.Done():
@@ -169,6 +179,47 @@ func staged(r source.Record) stagedRecord {
 	packed, hash := packFields(r.Kind, r.ID, r.Fields)
 	return stagedRecord{EncodedRecord: store.EncodedRecord{Kind: r.Kind, ID: r.ID, Channel: r.Channel,
 		Origin: r.Origin, Hash: hash}, packed: packed}
+}
+
+// discoverSorted is discover for the sorted extraction: the companies every channel
+// supplied are read from srt (one per id, as they will merge), and the companies found are
+// added to srt with the channel that named them, after every record of it.
+func discoverSorted(ctx context.Context, target store.Store, srt *sorter, d *discovery, partial bool) ([]Discovered, error) {
+	if len(d.refs) == 0 {
+		return nil, nil
+	}
+	for _, ch := range Precedence {
+		err := srt.each(ch, source.Company, func(r stagedRecord) error {
+			fields, err := r.fieldMap()
+			if err == nil {
+				d.company(source.Record{Kind: source.Company, ID: r.ID, Channel: ch, Origin: r.Origin, Fields: fields})
+			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the extracted companies: %w", err)
+		}
+	}
+	if partial {
+		if err := d.knowSnapshot(ctx, target); err != nil {
+			return nil, fmt.Errorf("read the snapshot's companies: %w", err)
+		}
+	}
+	found := d.result()
+	out := make([]Discovered, len(found))
+	for i, f := range found {
+		r := staged(source.Record{Kind: source.Company, ID: f.ID, Channel: f.channel,
+			Origin: DiscoveredOrigin + f.First, Fields: map[string]string{"id": f.ID, "name": f.Name}})
+		r.seq = math.MaxUint64 // after every record the channel supplied
+		if err := srt.addSeq(r); err != nil {
+			return nil, err
+		}
+		out[i] = f.Discovered
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
 }
 
 // noCursors is the Cursors of a channel that keeps none.

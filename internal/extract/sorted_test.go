@@ -20,11 +20,22 @@ import (
 // snapshot, the same report and leave no run file behind.
 func TestSortedAgreesWithStaged(t *testing.T) {
 	defer func(b int) { sortedBudget = b }(sortedBudget)
-	for _, budget := range []int{sortedBudget, 64 << 10} {
+	cases := []struct {
+		dialect gen.Dialect
+		budget  int
+	}{
+		{gen.DialectFerry, sortedBudget},
+		{gen.DialectFerry, 64 << 10},
+		{"", sortedBudget}, // hand-written: a company named by a person and a deal, in no companies row
+	}
+	for _, tc := range cases {
+		budget := tc.budget
 		sortedBudget = budget
 		dir := t.TempDir()
 		data := gen.New(gen.Config{People: 80, Seed: 11})
-		if _, err := data.WriteHarvest(dir); err != nil {
+		if tc.dialect == "" {
+			writeByName(t, dir)
+		} else if _, err := data.WriteHarvestDialect(dir, tc.dialect); err != nil {
 			t.Fatal(err)
 		}
 		staged, sorted := openStore(t, "staged.db"), openStore(t, "sorted.db")
@@ -33,7 +44,7 @@ func TestSortedAgreesWithStaged(t *testing.T) {
 		}
 		scratch := t.TempDir()
 		for round := range 2 {
-			if round == 1 {
+			if round == 1 && tc.dialect == gen.DialectFerry {
 				editTasks(t, filepath.Join(dir, "tasks.csv"))
 			}
 			want := extractWith(t, staged, dir, Options{staged: true})
@@ -47,9 +58,38 @@ func TestSortedAgreesWithStaged(t *testing.T) {
 			if want.Channels[source.Webhook][source.Deal].Loaded == 0 {
 				t.Errorf("budget %d: no deal came from the webhook channel; the test does not merge channels", budget)
 			}
+			if tc.dialect == "" && !discoveredName(want.Discovered, "Nordlicht Design GmbH") {
+				t.Errorf("hand-written harvest: discovered %+v, want Nordlicht Design GmbH among them", want.Discovered)
+			}
 		}
 		if left, _ := os.ReadDir(scratch); len(left) != 0 {
 			t.Errorf("budget %d: %d run files left in the scratch directory", budget, len(left))
+		}
+	}
+}
+
+func discoveredName(ds []Discovered, name string) bool {
+	for _, d := range ds {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// writeByName writes a harvest whose people and deals name their companies, one of them in
+// no companies row.
+func writeByName(t *testing.T, dir string) {
+	t.Helper()
+	files := map[string]string{
+		"companies.csv": "Company Name,Website\nMüller & Söhne GmbH,mueller-soehne.de\n",
+		"people.csv": "First Name,Last Name,Email,Company\nKlaus,Müller,klaus@mueller-soehne.de,MÜLLER & SÖHNE\n" +
+			"Jana,Berg,jana@nordlicht.example,Nordlicht Design GmbH\n",
+		"deals.csv": "id,name,Company,value\nD1,Relaunch,Nordlicht Design,1200\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -103,15 +103,39 @@ func (s *sorter) close() {
 	}
 }
 
-// stream returns the records of (ch, k) in id order, one per id (the last added wins).
+// stream returns the records of (ch, k) in id order, one per id (the last added wins). It
+// hands the records in memory over to the stream: read (ch, k) once.
 func (s *sorter) stream(ch source.Channel, k source.Kind) (*sortedStream, error) {
+	return s.open(ch, k, false)
+}
+
+// each calls fn with the records stream would return, leaving them to be streamed later.
+func (s *sorter) each(ch source.Channel, k source.Kind, fn func(stagedRecord) error) error {
+	st, err := s.open(ch, k, true)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	for {
+		if err := st.advance(); err != nil || !st.ok {
+			return err
+		}
+		if err := fn(st.cur); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *sorter) open(ch source.Channel, k source.Kind, keep bool) (*sortedStream, error) {
 	key := streamKey{ch, k}
 	buf := s.bufs[key]
 	slices.SortFunc(buf, compareStaged)
-	delete(s.bufs, key)
+	if !keep {
+		delete(s.bufs, key)
+	}
 	m := &mergeHeap{ch: ch, k: k}
 	if len(buf) > 0 {
-		m.srcs = append(m.srcs, &memSource{recs: buf})
+		m.srcs = append(m.srcs, &memSource{recs: buf, keep: keep})
 	}
 	for _, p := range s.runs[key] {
 		f, err := os.Open(p)
@@ -168,14 +192,20 @@ type runSource interface {
 	close()
 }
 
-type memSource struct{ recs []stagedRecord }
+// memSource reads sorted records in memory, letting each go as it is read unless keep is set.
+type memSource struct {
+	recs []stagedRecord
+	keep bool
+}
 
 func (m *memSource) next(source.Channel, source.Kind) (stagedRecord, bool, error) {
 	if len(m.recs) == 0 {
 		return stagedRecord{}, false, nil
 	}
 	r := m.recs[0]
-	m.recs[0] = stagedRecord{}
+	if !m.keep {
+		m.recs[0] = stagedRecord{}
+	}
 	m.recs = m.recs[1:]
 	return r, true, nil
 }
