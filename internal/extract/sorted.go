@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -30,7 +31,12 @@ type SortedTarget interface {
 
 // sortedBudget is how many bytes of staged records the sorted extraction keeps in memory
 // before it spills them, sorted, to run files.
-var sortedBudget = 256 << 20
+var sortedBudget = 128 << 20
+
+// sortedMemoryLimit is the soft limit of the Go heap while a sorted extraction runs, unless
+// one is set already (GOMEMLIMIT): the garbage collector then works harder instead of letting
+// the heap grow to twice what is live, and a million people extract within 1.5 GB.
+const sortedMemoryLimit = 1 << 30
 
 // writeChunk is how many records the sorted merge writes per transaction.
 var writeChunk = 20000
@@ -51,6 +57,9 @@ func sortable(chs []Channel) bool {
 // channel streams with the snapshot's stored hashes.
 func runSorted(ctx context.Context, target SortedTarget, channels []Channel, opts Options, progress Progress) (Report, error) {
 	rep := Report{Channels: map[source.Channel]map[source.Kind]Counts{}, Changes: map[source.Kind]Change{}}
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(sortedMemoryLimit))
+	}
 	srt := newSorter(opts.ScratchDir, sortedBudget)
 	defer srt.close()
 	disc := newDiscovery()
