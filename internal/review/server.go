@@ -137,6 +137,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /duplicates", s.splitCluster)
 	s.mux.HandleFunc("GET /confirm", s.confirmPage)
 	s.mux.HandleFunc("POST /confirm", s.confirm)
+	s.mux.HandleFunc("POST /confirm/accept-loss", s.acceptLoss)
 	s.mux.HandleFunc("GET /run", s.runPage)
 	s.mux.HandleFunc("POST /run", s.runAction)
 	s.mux.HandleFunc("GET /run/events", s.runEvents)

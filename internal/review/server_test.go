@@ -208,6 +208,8 @@ func TestActionsRunTheCLICommands(t *testing.T) {
 		{"/duplicates", url.Values{"survivor": {"per_1"}}, []string{"decide", "split", "per_1"}},
 		{"/confirm", url.Values{}, []string{"confirm", "--yes"}},
 		{"/report", url.Values{}, []string{"report"}},
+		{"/confirm/accept-loss", url.Values{"reason": {"not a valid email"}}, []string{"decide", "accept-loss", "not a valid email"}},
+		{"/confirm/accept-loss", url.Values{"all": {"1"}}, []string{"decide", "accept-loss", "--all"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.want, " "), func(t *testing.T) {
@@ -240,6 +242,7 @@ func TestBadFormsRefused(t *testing.T) {
 		{"/owners", url.Values{"owner": {""}, "resolution": {"map"}, "user": {"a@b.c"}}},
 		{"/duplicates", url.Values{"survivor": {" "}}},
 		{"/run", url.Values{"action": {"explode"}}},
+		{"/confirm/accept-loss", url.Values{"reason": {""}}},
 	} {
 		s, be := testServer(t)
 		f.form.Set("csrf", s.csrf)
