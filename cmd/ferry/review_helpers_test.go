@@ -23,9 +23,13 @@ import (
 	"ferry/internal/workspace"
 )
 
+// reviewCompany is the Pipedrive company domain of the review tests' workspaces.
+const reviewCompany = "ferry-review-test"
+
 // plannedSandboxWorkspace makes a workspace over a generated harvest, extracted and planned
 // by ferry plan (so dedupe.json holds clusters) against an in-process Pipedrive sandbox that
-// the environment points at, with every predicted loss accepted.
+// the environment points at. Its owner decisions are left as plan made them (one open) and no
+// loss is accepted yet.
 func plannedSandboxWorkspace(t *testing.T, people int, seed int64) (string, *sandbox.Server) {
 	t.Helper()
 	data := gen.New(gen.Config{People: people, Seed: seed})
@@ -43,10 +47,21 @@ func plannedSandboxWorkspace(t *testing.T, people int, seed int64) (string, *san
 	if _, stderr, code := runFerry(t, "init", dir); code != 0 {
 		t.Fatalf("init: %s", stderr)
 	}
+	cfgPath := filepath.Join(dir, workspace.ConfigFile)
+	cfg, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The client goes to the sandbox (PIPEDRIVE_BASE_URL); the report's record links, which
+	// come from ferry.yaml only, name this company.
+	cfg = []byte(strings.Replace(string(cfg), `company_domain: ""`, `company_domain: "`+reviewCompany+`"`, 1))
+	if err := os.WriteFile(cfgPath, cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := data.WriteHarvest(filepath.Join(dir, "harvest")); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"extract"}, {"plan"}, {"decide", "accept-loss", "--all"}} {
+	for _, args := range [][]string{{"extract"}, {"plan"}} {
 		if out, stderr, code := runFerry(t, append(args, "-w", dir)...); code != 0 {
 			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, stderr)
 		}
@@ -61,7 +76,8 @@ type reviewChoices struct {
 }
 
 // pickChoices picks, on a planned workspace, an owner plan could not match (open) and a Pipedrive user
-// to map it to, and the first person cluster to split.
+// to map it to (one no other owner goes to, when there is one), and the first person cluster
+// to split.
 func pickChoices(t *testing.T, dir string, sb *sandbox.Server) reviewChoices {
 	t.Helper()
 	ws, err := workspace.Open(dir)
@@ -90,7 +106,17 @@ func pickChoices(t *testing.T, dir string, sb *sandbox.Server) reviewChoices {
 	if len(res.PersonClusters) == 0 {
 		t.Fatalf("ferry plan found no person cluster in %s", dir)
 	}
-	return reviewChoices{Owner: o.Klipy, User: users[len(users)-1], Split: res.PersonClusters[0].Survivor}
+	taken := map[string]bool{}
+	for _, x := range d.Owners {
+		taken[strings.ToLower(x.Target)] = true
+	}
+	user := users[len(users)-1]
+	for _, u := range users { // a user no other owner goes to, so their records show whose they are
+		if !taken[strings.ToLower(u)] {
+			user = u
+		}
+	}
+	return reviewChoices{Owner: o.Klipy, User: user, Split: res.PersonClusters[0].Survivor}
 }
 
 func readDedupe(t *testing.T, dir string) *dedupe.Result {

@@ -67,8 +67,8 @@ func TestReviewLoopMatchesCLI(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	p.waitRun(ctx)
-	if body := p.get("/run"); !strings.Contains(body, "<code>ferry run --json</code> exited 0") {
-		t.Fatalf("the run page does not say the run exited 0:\n%s", body)
+	if body := p.get("/run"); !strings.Contains(body, "<code>ferry run --json</code> exited 0") || !strings.Contains(body, `id="run-phases"`) {
+		t.Fatalf("the run page does not say the run exited 0 with its reconciliation:\n%s", body)
 	}
 	if body := p.post("/report", url.Values{}); !strings.Contains(body, "<code>ferry report</code> exited 0") {
 		t.Fatalf("the report page does not say ferry report exited 0:\n%s", body)

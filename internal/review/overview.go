@@ -1,13 +1,17 @@
 package review
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"os"
 	"time"
 
+	"ferry/internal/estimate"
 	"ferry/internal/plan/decide"
 	"ferry/internal/plan/lock"
 	"ferry/internal/report"
@@ -120,7 +124,9 @@ func ranAll(r *report.Report) bool {
 type overviewData struct {
 	State    *state
 	Next     next
-	Estimate *outcome
+	Estimate *estimate.Result // nil when ferry estimate failed (EstimateErr says why)
+	EstErr   *outcome
+	Chart    template.HTML // the reconciliation after the runs
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
@@ -129,9 +135,25 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		s.render(w, "overview", nil, nil, err)
 		return
 	}
-	d := overviewData{State: st, Next: st.next()}
+	d := overviewData{State: st, Next: st.next(), Chart: reconciliationSVG(st.Report.Reconciliation)}
 	if st.Decisions != nil {
-		d.Estimate = s.exec(r.Context(), "estimate")
+		d.Estimate, d.EstErr = s.estimate(r.Context())
 	}
 	s.render(w, "overview", nil, d, nil)
+}
+
+// estimate runs ferry estimate --json: the per-object prediction, tokens, days and wall time.
+func (s *Server) estimate(ctx context.Context) (*estimate.Result, *outcome) {
+	var buf bytes.Buffer
+	out := s.execTo(ctx, &buf, "estimate", "--json")
+	var r estimate.Result
+	if out.Code != 0 {
+		out.Output = buf.String() + out.Output
+		return nil, out
+	}
+	if err := json.Unmarshal(buf.Bytes(), &r); err != nil {
+		out.Code, out.Output = 1, fmt.Sprintf("read ferry estimate --json: %v", err)
+		return nil, out
+	}
+	return &r, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -87,11 +88,20 @@ func (s *Server) render(w http.ResponseWriter, name string, out *outcome, data a
 // kept apart by the workspace lock, as on the command line (the second exits 7).
 func (s *Server) exec(ctx context.Context, args ...string) *outcome {
 	var buf bytes.Buffer
-	code, err := s.be.Exec(ctx, &buf, args...)
+	out := s.execTo(ctx, &buf, args...)
+	out.Output = buf.String() + out.Output
+	return out
+}
+
+// execTo runs a ferry command writing its output to w; the outcome holds only its error.
+func (s *Server) execTo(ctx context.Context, w io.Writer, args ...string) *outcome {
+	out := &outcome{Command: "ferry " + strings.Join(args, " ")}
+	var err error
+	out.Code, err = s.be.Exec(ctx, w, args...)
 	if err != nil {
-		fmt.Fprintf(&buf, "ferry: %v\n", err)
+		out.Output = fmt.Sprintf("ferry: %v\n", err)
 	}
-	return &outcome{Command: "ferry " + strings.Join(args, " "), Code: code, Output: buf.String()}
+	return out
 }
 
 func pct(part, whole int) string {

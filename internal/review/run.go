@@ -98,7 +98,7 @@ func (rn *runner) start() error {
 		var out *outcome
 		func() {
 			defer pw.Close()
-			out = rn.s.exec(ctx, "run", "--json")
+			out = rn.s.execTo(ctx, pw, "run", "--json")
 		}()
 		rn.update(func(p *runProgress) {
 			p.Running, p.Done, p.Outcome = false, true, out
