@@ -1,8 +1,11 @@
 package review
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -42,5 +45,82 @@ func TestRunProgressApply(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{lines[0], lines[7]}, p.Log); diff != "" {
 		t.Errorf("log (-want +got):\n%s", diff)
+	}
+}
+
+// TestRunPauseResume: start runs ferry run --json, whose events reach the page; pause stops
+// it (its context ends, as Ctrl-C does) and offers resume, which runs ferry run again.
+func TestRunPauseResume(t *testing.T) {
+	s, be := testServer(t)
+	be.block = true
+	post := func(action string) string {
+		t.Helper()
+		w := do(t, s, "POST", "/run", true, url.Values{"csrf": {s.csrf}, "action": {action}}, nil)
+		if w.Code != http.StatusOK {
+			t.Fatalf("POST /run %s: status %d", action, w.Code)
+		}
+		return w.Body.String()
+	}
+	waitFor := func(what string, ok func(p runProgress) bool) runProgress {
+		t.Helper()
+		for {
+			p, changed := s.run.snapshot()
+			if ok(p) {
+				return p
+			}
+			select {
+			case <-changed:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("the run never got to: %s (%+v)", what, p)
+			}
+		}
+	}
+	if body := post("start"); !strings.Contains(body, `id="pause"`) {
+		t.Fatalf("after start the page offers no pause:\n%s", body)
+	}
+	waitFor("the progress event", func(p runProgress) bool { return len(p.Kinds) == 1 && p.Kinds[0].Processed == 3 })
+	if body := post("start"); !strings.Contains(body, "a run is already going") {
+		t.Errorf("a second start while running was not refused:\n%s", body)
+	}
+	post("pause")
+	p := waitFor("stopped", func(p runProgress) bool { return p.Done })
+	if !p.Paused || p.Outcome == nil || p.Outcome.Code != 130 {
+		t.Errorf("after pause: paused %v, outcome %+v; want paused with exit 130", p.Paused, p.Outcome)
+	}
+	if body := do(t, s, "GET", "/run", true, nil, nil).Body.String(); !strings.Contains(body, `id="resume"`) {
+		t.Errorf("a paused run offers no resume:\n%s", body)
+	}
+	post("resume")
+	waitFor("running again", func(p runProgress) bool { return p.Running && len(p.Kinds) == 1 })
+	post("pause")
+	waitFor("stopped again", func(p runProgress) bool { return p.Done })
+	runs := 0
+	for _, c := range be.commands() {
+		if c[0] == "run" {
+			runs++
+			if diff := cmp.Diff([]string{"run", "--json"}, c); diff != "" {
+				t.Errorf("run command (-want +got):\n%s", diff)
+			}
+		}
+	}
+	if runs != 2 {
+		t.Errorf("ferry run ran %d time(s), want 2 (start, resume)", runs)
+	}
+}
+
+// TestRunEventsStream: the event stream sends the progress section as HTML and ends with an
+// end event once no run is going.
+func TestRunEventsStream(t *testing.T) {
+	s, _ := testServer(t)
+	w := do(t, s, "GET", "/run/events", true, nil, nil)
+	body := w.Body.String()
+	if ct := w.Header().Get("Content-Type"); ct != "text/event-stream" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if !strings.HasPrefix(body, "event: progress\ndata: ") || !strings.HasSuffix(body, "event: end\ndata: end\n\n") {
+		t.Errorf("stream:\n%s", body)
+	}
+	if strings.Count(strings.SplitN(body, "\n\n", 2)[0], "\n") != 1 {
+		t.Error("the progress event's HTML spans several data lines")
 	}
 }

@@ -27,16 +27,22 @@ type fakeBackend struct {
 	users []string
 	code  int
 	out   string
+	block bool // Exec of "run" waits for its context to end, then exits 130 as Ctrl-C does
 
 	mu   sync.Mutex
 	runs [][]string
 }
 
-func (f *fakeBackend) Exec(_ context.Context, out io.Writer, args ...string) (int, error) {
+func (f *fakeBackend) Exec(ctx context.Context, out io.Writer, args ...string) (int, error) {
 	f.mu.Lock()
 	f.runs = append(f.runs, args)
 	f.mu.Unlock()
 	fmt.Fprint(out, f.out)
+	if f.block && args[0] == "run" {
+		fmt.Fprintln(out, `{"event":"progress","kind":"person","processed":3,"total":9}`)
+		<-ctx.Done()
+		return 130, fmt.Errorf("interrupted: %w", ctx.Err())
+	}
 	return f.code, nil
 }
 
