@@ -98,6 +98,7 @@ func addCommands(root *cobra.Command, g *globalOptions) {
 		newGenCommand(g),
 		newSandboxCommand(g),
 		newDemoCommand(g),
+		newBenchCommand(g),
 		newVersionCommand(g),
 	)
 }
