@@ -178,6 +178,10 @@ func TestReviewInBrowser(t *testing.T) {
 	}
 	run("pipelines", chromedp.Navigate(strings.Replace(start, "/?token=", "/pipelines?token=", 1)),
 		chromedp.WaitVisible(css("#stage-map svg")), shot("pipelines"))
+	for _, pg := range []struct{ path, sel string }{{"columns", "table.columns"}, {"fields", "#lint"}, {"labels", "#labels"}} {
+		run(pg.path, chromedp.Navigate(strings.Replace(start, "/?token=", "/"+pg.path+"?token=", 1)),
+			chromedp.WaitVisible(css(pg.sel)), shot(pg.path))
+	}
 	run("overview after", chromedp.Navigate(start), chromedp.WaitVisible(css("#next-step")), shot("overview-after"))
 	if s := text("#next-step"); !strings.Contains(s, "read the report") {
 		t.Errorf("overview's next step after the run: %q", s)

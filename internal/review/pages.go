@@ -13,9 +13,12 @@ import (
 // pageNames are the pages, in the navigation's order (journey order).
 var pageNames = []struct{ Path, Name, Title string }{
 	{"/", "overview", "Overview"},
-	{"/owners", "owners", "Owners"},
+	{"/columns", "columns", "Columns"},
+	{"/fields", "fields", "Fields"},
 	{"/duplicates", "duplicates", "Duplicates"},
+	{"/owners", "owners", "Owners"},
 	{"/pipelines", "pipelines", "Pipelines"},
+	{"/labels", "labels", "Labels"},
 	{"/confirm", "confirm", "Confirm"},
 	{"/run", "run", "Run"},
 	{"/report", "report", "Report"},
@@ -25,7 +28,7 @@ var pageNames = []struct{ Path, Name, Title string }{
 type pageSet struct{ t map[string]*template.Template }
 
 func parsePages() (*pageSet, error) {
-	funcs := template.FuncMap{"join": strings.Join, "pct": pct}
+	funcs := template.FuncMap{"join": strings.Join, "pct": pct, "mul100": func(f float64) float64 { return 100 * f }}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("review: parse layout: %w", err)

@@ -144,6 +144,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /report", s.reportPage)
 	s.mux.HandleFunc("POST /report", s.writeReport)
 	s.mux.HandleFunc("GET /pipelines", s.pipelinesPage)
+	s.mux.HandleFunc("POST /pipelines", s.decidePipeline)
+	s.mux.HandleFunc("GET /columns", s.columnsPage)
+	s.mux.HandleFunc("GET /fields", s.fieldsPage)
+	s.mux.HandleFunc("GET /labels", s.labelsPage)
+	s.mux.HandleFunc("POST /labels", s.moveLabel)
 }
 
 func randomHex(n int) string {

@@ -216,6 +216,9 @@ func TestActionsRunTheCLICommands(t *testing.T) {
 		{"/report", url.Values{}, []string{"report"}},
 		{"/confirm/accept-loss", url.Values{"reason": {"not a valid email"}}, []string{"decide", "accept-loss", "not a valid email"}},
 		{"/confirm/accept-loss", url.Values{"all": {"1"}}, []string{"decide", "accept-loss", "--all"}},
+		{"/labels", url.Values{"tag": {"<i>V.I.P.</i>"}, "label": {"VIP"}}, []string{"decide", "label", "<i>V.I.P.</i>", "--label", "VIP"}},
+		{"/pipelines", url.Values{"pipeline": {"Sales <b>bold</b>"}, "action": {"collapse"}, "target": {"Pipeline"}},
+			[]string{"decide", "pipeline", "Sales <b>bold</b>", "--collapse", "Pipeline"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.want, " "), func(t *testing.T) {
@@ -249,6 +252,8 @@ func TestBadFormsRefused(t *testing.T) {
 		{"/duplicates", url.Values{"survivor": {" "}}},
 		{"/run", url.Values{"action": {"explode"}}},
 		{"/confirm/accept-loss", url.Values{"reason": {""}}},
+		{"/labels", url.Values{"tag": {"vip"}, "label": {" "}}},
+		{"/pipelines", url.Values{"pipeline": {"Sales"}, "action": {"delete"}, "target": {"X"}}},
 	} {
 		s, be := testServer(t)
 		f.form.Set("csrf", s.csrf)
@@ -264,14 +269,15 @@ func TestBadFormsRefused(t *testing.T) {
 // TestEverythingEscaped: names from the workspace's files reach the page escaped.
 func TestEverythingEscaped(t *testing.T) {
 	s, _ := testServer(t)
-	for _, path := range []string{"/", "/owners", "/pipelines", "/confirm", "/report", "/duplicates", "/run"} {
+	for _, p := range pageNames {
+		path := p.Path
 		w := do(t, s, "GET", path, true, nil, nil)
 		body := w.Body.String()
 		if w.Code != http.StatusOK {
 			t.Errorf("GET %s: status %d\n%s", path, w.Code, body)
 			continue
 		}
-		for _, raw := range []string{"<script>alert", "<b>bold</b>", "<email>"} {
+		for _, raw := range []string{"<script>alert", "<b>bold</b>", "<email>", "<i>V.I.P."} {
 			if strings.Contains(body, raw) {
 				t.Errorf("GET %s renders %q unescaped", path, raw)
 			}
