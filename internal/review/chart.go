@@ -143,3 +143,42 @@ func targetOf(r report.StageRow) string {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// spendSVG draws the Pipedrive API tokens spent per day as bars against the daily budget (a
+// dashed line), from the store's budget ledger.
+func spendSVG(spend []report.Spend, daily int) template.HTML {
+	var days []string
+	tokens := map[string]int64{}
+	for _, s := range spend {
+		if _, ok := tokens[s.Day]; !ok {
+			days = append(days, s.Day)
+		}
+		tokens[s.Day] += s.Tokens
+	}
+	if len(days) == 0 {
+		return template.HTML(`<p>No API budget spent yet.</p>`)
+	}
+	top := int64(daily)
+	for _, d := range days {
+		top = max(top, tokens[d])
+	}
+	top = max(top, 1)
+	const h, barW, gap, left = 160, 46, 14, 70
+	w := left + len(days)*(barW+gap) + 20
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="API budget per day" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="11">`,
+		w, h+40, w, h+40)
+	y := func(v int64) float64 { return 10 + float64(h)*(1-float64(v)/float64(top)) }
+	for i, d := range days {
+		x := left + i*(barW+gap)
+		fmt.Fprintf(&b, `<rect x="%d" y="%.1f" width="%d" height="%.1f" fill="#3d7cc9"><title>%s: %d tokens</title></rect>`,
+			x, y(tokens[d]), barW, float64(h)+10-y(tokens[d]), esc(d), tokens[d])
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text><text x="%d" y="%.1f">%d</text>`, x, h+24, esc(d[min(5, len(d)):]), x, y(tokens[d])-3, tokens[d])
+	}
+	if daily > 0 {
+		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#d64545" stroke-dasharray="4 3"/><text x="0" y="%.1f" fill="#d64545">budget %d</text>`,
+			left-4, y(int64(daily)), w-10, y(int64(daily)), y(int64(daily))+4, daily)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

@@ -61,3 +61,24 @@ func TestStageMapSVG(t *testing.T) {
 		t.Errorf("%d target boxes, want 3 (Lead, status: won, open)", n)
 	}
 }
+
+func TestSpendSVG(t *testing.T) {
+	spend := []report.Spend{
+		{Day: "2026-12-01", Endpoint: "POST /api/v2/persons", Tokens: 300},
+		{Day: "2026-12-01", Endpoint: "GET /api/v1/users", Tokens: 20},
+		{Day: "2026-12-02", Endpoint: "POST /api/v2/deals", Tokens: 900},
+	}
+	svg := string(spendSVG(spend, 600))
+	wellFormed(t, svg)
+	for _, want := range []string{"2026-12-01: 320 tokens", "2026-12-02: 900 tokens", "budget 600"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("spend chart does not say %q:\n%s", want, svg)
+		}
+	}
+	if n := strings.Count(svg, "<rect"); n != 2 {
+		t.Errorf("%d bars, want one per day (2)", n)
+	}
+	if got := string(spendSVG(nil, 600)); !strings.Contains(got, "No API budget spent yet") {
+		t.Errorf("empty ledger: %q", got)
+	}
+}

@@ -14,16 +14,22 @@ import (
 	"ferry/internal/report"
 )
 
+// notMigratedShown bounds the not-migrated rows one page lists; report.md and the CSV files
+// hold them all.
+const notMigratedShown = 500
+
 // linksShown bounds the record links listed per object.
 const linksShown = 50
 
 type reportData struct {
 	State       *state
 	Chart       template.HTML
+	Spend       template.HTML
 	Stages      template.HTML
 	Links       []objectLinks
 	NotMigrated []report.NotMigrated
 	NotTotal    int
+	Matching    int // rows the filter matches (the first notMigratedShown are shown)
 	Filter      string
 	Written     bool // report/ holds the files ferry report writes
 }
@@ -46,11 +52,15 @@ func (s *Server) reportWith(w http.ResponseWriter, r *http.Request, out *outcome
 		return
 	}
 	d := reportData{State: st, Chart: reconciliationSVG(st.Report.Reconciliation),
-		Stages: stageMapSVG(st.Report.Pipelines.Stages), Filter: strings.TrimSpace(r.URL.Query().Get("q"))}
+		Stages: stageMapSVG(st.Report.Pipelines.Stages), Filter: strings.TrimSpace(r.URL.Query().Get("q")),
+		Spend: spendSVG(st.Report.Spend, s.ws.Config.Pipedrive.DailyBudget())}
 	d.NotTotal = len(st.Report.NotMigrated)
 	for _, n := range st.Report.NotMigrated {
 		if matches(n, d.Filter) {
-			d.NotMigrated = append(d.NotMigrated, n)
+			d.Matching++
+			if len(d.NotMigrated) < notMigratedShown {
+				d.NotMigrated = append(d.NotMigrated, n)
+			}
 		}
 	}
 	dir := filepath.Join(s.ws.Dir, "report")
