@@ -163,6 +163,9 @@ func TestReviewInBrowser(t *testing.T) {
 	if s := text("#run-phases"); !strings.Contains(s, "person") {
 		t.Errorf("the run's reconciliation does not list persons: %q", s)
 	}
+	if s := text("#run-outcomes"); !strings.Contains(s, "person") {
+		t.Errorf("the run's outcomes do not list persons: %q", s)
+	}
 
 	run("write and open the report",
 		chromedp.Navigate(strings.Replace(start, "/?token=", "/report?token=", 1)),

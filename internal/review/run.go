@@ -45,6 +45,17 @@ type runProgress struct {
 	ETA       string
 	Processed int
 	Total     int
+	Outcomes  []objectOutcome // where every source record ended up, after the run
+	Complete  bool            // every record arrived or was left out by a decision
+}
+
+// objectOutcome is one object's line of ferry run's "outcomes" event.
+type objectOutcome struct {
+	Kind     source.Kind `json:"kind"`
+	Source   int         `json:"source"`
+	Success  int         `json:"success"`
+	Accepted int         `json:"accepted"`
+	Errors   int         `json:"errors"`
 }
 
 // runView is the progress with the page's CSRF token, for the controls it renders.
@@ -53,6 +64,7 @@ type runView struct {
 	runProgress
 }
 
+// kindProgress is how far one phase has got.
 type kindProgress struct {
 	Kind      source.Kind
 	Processed int
@@ -69,6 +81,7 @@ func (rn *runner) snapshot() (runProgress, <-chan struct{}) {
 	p.Kinds = append([]kindProgress(nil), p.Kinds...)
 	p.Phases = append([]migrate.Reconciliation(nil), p.Phases...)
 	p.Log = append([]string(nil), p.Log...)
+	p.Outcomes = append([]objectOutcome(nil), p.Outcomes...)
 	return p, rn.changed
 }
 
@@ -132,6 +145,8 @@ func (p *runProgress) apply(line []byte) {
 		Daily          int64                   `json:"daily_budget"`
 		Reconciliation *migrate.Reconciliation `json:"reconciliation"`
 		Until          time.Time               `json:"until"`
+		Complete       bool                    `json:"complete"`
+		Objects        []objectOutcome         `json:"objects"`
 	}
 	if len(line) == 0 {
 		return
@@ -159,6 +174,8 @@ func (p *runProgress) apply(line []byte) {
 		p.Budget = "budget reset: resumed"
 	case "done":
 		p.Spent = ev.Tokens
+	case "outcomes":
+		p.Outcomes, p.Complete = ev.Objects, ev.Complete
 	default:
 		p.Log = append(p.Log, string(line))
 	}

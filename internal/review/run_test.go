@@ -22,6 +22,7 @@ func TestRunProgressApply(t *testing.T) {
 		`{"event":"paused","until":"2026-01-02T00:00:00Z","at":"2026-01-01T10:00:05Z"}`,
 		`{"event":"done","run_id":1,"tokens":133}`,
 		`{"event":"something new"}`,
+		`{"complete":false,"event":"outcomes","objects":[{"kind":"person","source":8,"success":5,"accepted":2,"errors":1,"success_file":"x"}]}`,
 		``,
 	}
 	var p runProgress
@@ -42,6 +43,9 @@ func TestRunProgressApply(t *testing.T) {
 	}
 	if !strings.Contains(p.Budget, "2026-01-02T00:00:00Z") || p.ETA != "7s for person" {
 		t.Errorf("budget %q, ETA %q", p.Budget, p.ETA)
+	}
+	if diff := cmp.Diff([]objectOutcome{{"person", 8, 5, 2, 1}}, p.Outcomes); diff != "" || p.Complete {
+		t.Errorf("outcomes (complete %v) (-want +got):\n%s", p.Complete, diff)
 	}
 	if diff := cmp.Diff([]string{lines[0], lines[7]}, p.Log); diff != "" {
 		t.Errorf("log (-want +got):\n%s", diff)
