@@ -1,6 +1,7 @@
 package review
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -127,4 +128,27 @@ func TestRunEventsStream(t *testing.T) {
 	if strings.Count(strings.SplitN(body, "\n\n", 2)[0], "\n") != 1 {
 		t.Error("the progress event's HTML spans several data lines")
 	}
+}
+
+// FuzzRunProgressApply: no line of output, however broken, panics the Run page's reader, and
+// every line is either an event or kept in the log.
+func FuzzRunProgressApply(f *testing.F) {
+	f.Add([]byte(`{"event":"phase","reconciliation":{"kind":"person","source":3}}`))
+	f.Add([]byte(`{"event":"progress","kind":"deal","processed":-1,"total":0,"eta_seconds":1e300}`))
+	f.Add([]byte(`{"event":"outcomes","objects":null}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var p runProgress
+		p.apply(line)
+		if len(line) > 0 && len(p.Log) == 0 && !json.Valid(line) {
+			t.Errorf("a line that is no event was dropped, not logged: %q", line)
+		}
+		sum := 0
+		for _, k := range p.Kinds {
+			sum += k.Processed
+		}
+		if sum != p.Processed {
+			t.Errorf("processed %d, the phases add up to %d", p.Processed, sum)
+		}
+	})
 }
