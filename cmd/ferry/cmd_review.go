@@ -43,7 +43,10 @@ run, ferry report) under the same workspace lock, so an edit in either is seen b
 
 It listens on the loopback interface only. The URL carries a random token that every request
 needs; forms carry a CSRF token; the page allows only its own scripts and styles. Stop it
-with Ctrl-C.`,
+with Ctrl-C, which also stops a run the page started as Ctrl-C stops ferry run (run it again,
+from the page or the terminal, to resume: nothing is lost or sent twice).
+
+Exit codes: 0 stopped with Ctrl-C; 2 --addr is not a loopback address; 1 it could not listen.`,
 		Example: `  ferry review
   ferry review --addr 127.0.0.1:8700 --open`,
 		Args: cobra.NoArgs,
@@ -82,12 +85,14 @@ func runReview(ctx context.Context, g *globalOptions, opts ReviewOptions) error 
 	go func() { done <- hs.Serve(ln) }()
 	select {
 	case err := <-done:
+		srv.Close()
 		return fmt.Errorf("serve the review page on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = hs.Shutdown(sctx)
+	srv.Close() // a run the page started stops as ferry run does on Ctrl-C; it resumes later
 	return nil
 }
 

@@ -22,6 +22,8 @@ import (
 type runner struct {
 	s *Server
 
+	base     context.Context // ended by Server.Close: a run going then stops as on Ctrl-C
+	wg       sync.WaitGroup  // the run going, if any
 	mu       sync.Mutex
 	cancel   context.CancelFunc
 	progress runProgress
@@ -71,7 +73,9 @@ type kindProgress struct {
 	Total     int
 }
 
-func newRunner(s *Server) *runner { return &runner{s: s, changed: make(chan struct{})} }
+func newRunner(s *Server, base context.Context) *runner {
+	return &runner{s: s, base: base, changed: make(chan struct{})}
+}
 
 // snapshot returns a copy of the progress and the channel closed on the next change.
 func (rn *runner) snapshot() (runProgress, <-chan struct{}) {
@@ -101,12 +105,14 @@ func (rn *runner) start() error {
 		rn.mu.Unlock()
 		return fmt.Errorf("a run is already going")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(rn.base)
 	rn.cancel = cancel
+	rn.wg.Add(1)
 	rn.mu.Unlock()
 	rn.update(func(p *runProgress) { *p = runProgress{Running: true, Started: time.Now()} })
 	pr, pw := io.Pipe()
 	go func() {
+		defer rn.wg.Done()
 		defer cancel()
 		var out *outcome
 		func() {

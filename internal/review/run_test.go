@@ -111,6 +111,12 @@ func TestRunPauseResume(t *testing.T) {
 	if runs != 2 {
 		t.Errorf("ferry run ran %d time(s), want 2 (start, resume)", runs)
 	}
+	post("resume")
+	waitFor("running a third time", func(p runProgress) bool { return p.Running && len(p.Kinds) == 1 })
+	s.Close() // the server stops: the run with it
+	if p, _ := s.run.snapshot(); p.Running || p.Outcome == nil || p.Outcome.Code != 130 {
+		t.Errorf("after Close: running %v, outcome %+v; want stopped with exit 130", p.Running, p.Outcome)
+	}
 }
 
 // TestRunEventsStream: the event stream sends the progress section as HTML and ends with an

@@ -81,6 +81,7 @@ type Server struct {
 	mux   *http.ServeMux
 	pages *pageSet
 	run   *runner
+	stop  context.CancelFunc
 }
 
 // New builds a server for cfg.
@@ -101,9 +102,17 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
-	s.run = newRunner(s)
+	base, stop := context.WithCancel(context.Background())
+	s.run, s.stop = newRunner(s, base), stop
 	s.routes()
 	return s, nil
+}
+
+// Close stops a run the page started, as Ctrl-C stops ferry run (it resumes later with
+// nothing lost or sent twice), and waits for it to end.
+func (s *Server) Close() {
+	s.stop()
+	s.run.wg.Wait()
 }
 
 // Token returns the token every request must carry (the URL's ?token=).
