@@ -83,8 +83,11 @@ func fakeID(s string) int64 {
 // FieldCode reports the custom fields schema setup finds or creates.
 func (r *simResolver) FieldCode(ent pipedrive.FieldEntity, name string) (string, bool) {
 	_, ok := r.fields[fieldKey(ent, name)]
-	return "sim:" + fold(name), ok
+	return simCode(name), ok
 }
+
+// simCode is the field code the dry run gives a custom field schema setup would create.
+func simCode(name string) string { return "sim:" + fold(name) }
 
 // OptionID reports options the mapping lists; a reused field without listed options is
 // assumed to hold its values.

@@ -79,6 +79,7 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 	pw := PhaseWork{Kind: k}
 	s.r.migrated[k] = map[string]bool{}
 	mapper := migrate.FileMapper{M: s.plan.Mapping}
+	types := simFieldTypes(s.plan.Mapping, k)
 	var members []source.Record
 	err := s.r.st.EachRecord(ctx, k, func(rec source.Record) error {
 		pw.Source++
@@ -92,7 +93,7 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 		} else {
 			var body pipedrive.Entity
 			body, err = mapper.Payload(k, rec, s.r)
-			if why := migrate.Refusal(k, body); err == nil && why != "" {
+			if why := migrate.Refusal(k, body, types); err == nil && why != "" {
 				err = migrate.RefusedError(why)
 			}
 		}
@@ -178,6 +179,29 @@ func (s *phaseSim) count(pw *PhaseWork, rec source.Record, err error) {
 		pw.Create++
 		s.r.migrated[pw.Kind][id] = true
 	}
+}
+
+// simFieldTypes returns the names and types of the custom fields the mapping gives records
+// of kind k, by the codes the dry run's bodies carry: the simResolver's code for a field
+// schema setup makes, the field_code of one the mapping reuses.
+func simFieldTypes(m mapping.Mapping, k source.Kind) pipedrive.FieldInfo {
+	byCode := map[string]mapping.Field{}
+	for _, o := range m.Objects {
+		if _, ok := entityOf[o.Target]; !ok || o.Skip != "" || o.Source != k {
+			continue
+		}
+		for _, f := range o.Fields {
+			if f.CustomField == "" || f.Skip != "" {
+				continue
+			}
+			code := f.FieldCode
+			if code == "" {
+				code = simCode(f.CustomField)
+			}
+			byCode[code] = f
+		}
+	}
+	return func(code string) (string, string) { return byCode[code].CustomField, byCode[code].Type }
 }
 
 // recordEntities are the entities that carry ferry's Klipy ID field.

@@ -112,13 +112,14 @@ func CannotMoveReason(err error) string {
 }
 
 // Refusal returns why Pipedrive would refuse the create body of a record of kind ("" when
-// nothing known refuses it): the rule the engine applies before sending.
-func Refusal(kind source.Kind, body pipedrive.Entity) string {
+// nothing known refuses it): the rule the engine applies before sending. fields gives the
+// name and type of a custom field by the code the body uses (nil: values are not checked).
+func Refusal(kind source.Kind, body pipedrive.Entity, fields pipedrive.FieldInfo) string {
 	p, ok := phaseOf(kind)
 	if !ok {
 		return ""
 	}
-	return refusal(p.entity, body)
+	return refusal(p.entity, body, fields)
 }
 
 // RefusedError wraps a refusal as the engine does (ErrUnmappable and ErrRefused).

@@ -117,7 +117,7 @@ func (e *Engine) entityAttempt(ctx context.Context, p phaseSpec, m store.Mapping
 		}
 		return attempt{}, err
 	}
-	if why := refusal(p.entity, body); why != "" {
+	if why := refusal(p.entity, body, r.schema.fieldInfo(p.fields)); why != "" {
 		return attempt{}, refusedErr(why)
 	}
 	e.stamp(p, rec, body, r.schema)
