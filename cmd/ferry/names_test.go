@@ -56,11 +56,34 @@ func TestNamesNotIDs(t *testing.T) {
 	outs = append(outs, namesOutput{"decide-list-accepted.txt", ferry(exitOK, "decide", "list"), false})
 	ferry(exitOK, "confirm", "--yes")
 	run := ferry(exitOK, "run")
-	outs = append(outs, namesOutput{"run-summary.txt", runSummary(run), false})
+	outs = append(outs, namesOutput{"run-summary.txt", runSummary(run, dir), false})
 	outs = append(outs, namesOutput{"report-sections.md", reportSections(t, dir), true})
 
 	labels := snapshotLabels(t, dir)
 	for _, o := range outs {
+		checkGolden(t, filepath.Join("testdata", "names", o.name+".golden"), o.text)
+		checkNamed(t, o, labels)
+	}
+}
+
+// TestIncompleteRunNamesRecords: when Pipedrive refuses a record at run time (an activity
+// type it does not have), ferry run exits 6 and names the record under its reason, and the
+// report's not-migrated table names it too (golden files; no id without its name).
+func TestIncompleteRunNamesRecords(t *testing.T) {
+	dir, _, ferry := namesWorkspace(t)
+	ferry(exitOK, "decide", "owner", "Jane Roe", "--map", "ann.lee@northwind-tools.co.uk")
+	ferry(exitOK, "decide", "accept-loss", "--all")
+	ferry(exitOK, "decide", "activity", "MEETING", "--target", "site_visit")
+	ferry(exitOK, "confirm", "--yes")
+	run := ferry(exitIncomplete, "run")
+	if !strings.Contains(run, "Intro call (int_1qz8v)") {
+		t.Errorf("ferry run does not name the refused interaction Intro call (int_1qz8v):\n%s", run)
+	}
+	labels := snapshotLabels(t, dir)
+	for _, o := range []namesOutput{
+		{"run-incomplete.txt", runSummary(run, dir), false},
+		{"report-incomplete.md", reportSections(t, dir), true},
+	} {
 		checkGolden(t, filepath.Join("testdata", "names", o.name+".golden"), o.text)
 		checkNamed(t, o, labels)
 	}
@@ -103,13 +126,17 @@ func planReport(t *testing.T, dir string) string {
 	return "## In short" + rest
 }
 
+// summaryLine matches the lines of ferry run's outcome summary: a reason with its count, a
+// record named under it, the file of every row, the verdict.
+var summaryLine = regexp.MustCompile(`^  \d+ \w+: |^ {6}\S|accepted loss|warning\(s\)|not in Pipedrive|every row|did not arrive`)
+
 // runSummary keeps the lines of ferry run's output that name records and losses (the rest
-// carries timings and token counts).
-func runSummary(out string) string {
+// carries timings and token counts), with the workspace directory written as WS.
+func runSummary(out, dir string) string {
 	var keep []string
 	for _, l := range strings.Split(out, "\n") {
-		if klipyID.MatchString(l) || strings.Contains(l, "accepted loss") || strings.Contains(l, "warning(s)") {
-			keep = append(keep, l)
+		if summaryLine.MatchString(l) || klipyID.MatchString(l) {
+			keep = append(keep, strings.ReplaceAll(l, dir, "WS"))
 		}
 	}
 	return strings.Join(keep, "\n") + "\n"
