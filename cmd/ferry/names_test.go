@@ -67,8 +67,9 @@ func TestNamesNotIDs(t *testing.T) {
 }
 
 // TestIncompleteRunNamesRecords: when Pipedrive refuses a record at run time (an activity
-// type it does not have), ferry run exits 6 and names the record under its reason, and the
-// report's not-migrated table names it too (golden files; no id without its name).
+// type it does not have), ferry run exits 6 and names the record under its reason, verify
+// exits 3, and the report's not-migrated and first-mismatches tables name it too (golden
+// files; no id without its name).
 func TestIncompleteRunNamesRecords(t *testing.T) {
 	dir, _, ferry := namesWorkspace(t)
 	ferry(exitOK, "decide", "owner", "Jane Roe", "--map", "ann.lee@northwind-tools.co.uk")
@@ -79,10 +80,12 @@ func TestIncompleteRunNamesRecords(t *testing.T) {
 	if !strings.Contains(run, "Intro call (int_1qz8v)") {
 		t.Errorf("ferry run does not name the refused interaction Intro call (int_1qz8v):\n%s", run)
 	}
+	ferry(exitMismatch, "verify")
 	labels := snapshotLabels(t, dir)
 	for _, o := range []namesOutput{
 		{"run-incomplete.txt", runSummary(run, dir), false},
 		{"report-incomplete.md", reportSections(t, dir), true},
+		{"report-mismatches.md", reportMismatches(t, dir), true},
 	} {
 		checkGolden(t, filepath.Join("testdata", "names", o.name+".golden"), o.text)
 		checkNamed(t, o, labels)
@@ -167,6 +170,22 @@ func reportSections(t *testing.T, dir string) string {
 
 // pipedriveID matches the Pipedrive id cell of the report's applied merges table.
 var pipedriveID = regexp.MustCompile(`(\| person \| )\d+( \|)`)
+
+// reportMismatches returns the first-mismatches table of report.md's verification section
+// (reportSections wrote report.md).
+func reportMismatches(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "report", "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "First mismatches:")
+	if !ok {
+		t.Fatalf("report.md lists no mismatches after a failed verify:\n%s", b)
+	}
+	table, _, _ := strings.Cut(rest, "## ")
+	return table
+}
 
 // snapshotLabels returns the label of every record of the workspace's snapshot by its id.
 func snapshotLabels(t *testing.T, dir string) map[string]string {
