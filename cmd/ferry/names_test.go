@@ -80,9 +80,10 @@ func TestIncompleteRunNamesRecords(t *testing.T) {
 	if !strings.Contains(run, "Intro call (int_1qz8v)") {
 		t.Errorf("ferry run does not name the refused interaction Intro call (int_1qz8v):\n%s", run)
 	}
-	ferry(exitMismatch, "verify")
+	verified := ferry(exitMismatch, "verify")
 	labels := snapshotLabels(t, dir)
 	for _, o := range []namesOutput{
+		{"verify-mismatches.txt", verifyMismatches(verified), false},
 		{"run-incomplete.txt", runSummary(run, dir), false},
 		{"report-incomplete.md", reportSections(t, dir), true},
 		{"report-mismatches.md", reportMismatches(t, dir), true},
@@ -170,6 +171,17 @@ func reportSections(t *testing.T, dir string) string {
 
 // pipedriveID matches the Pipedrive id cell of the report's applied merges table.
 var pipedriveID = regexp.MustCompile(`(\| person \| )\d+( \|)`)
+
+// verifyMismatches returns the mismatch lines of ferry verify's output (from its header to
+// the cost line).
+func verifyMismatches(out string) string {
+	_, rest, ok := strings.Cut(out, "mismatches (")
+	if !ok {
+		return ""
+	}
+	rest, _, _ = strings.Cut(rest, "verification mismatches:")
+	return "mismatches (" + rest
+}
 
 // reportMismatches returns the first-mismatches table of report.md's verification section
 // (reportSections wrote report.md).
