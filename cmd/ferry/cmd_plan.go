@@ -201,7 +201,7 @@ func printPlan(g *globalOptions, ws *workspace.Workspace, p *plan.Plan) error {
 	open := p.Decisions.Open()
 	if g.JSON {
 		return json.NewEncoder(g.stdout).Encode(map[string]any{"workspace": ws.Dir, "counts": p.Counts,
-			"dedupe": p.Dedupe.Stats, "open_decisions": open, "seconds": p.Took.Seconds()})
+			"dedupe": p.Dedupe.Stats, "open_decisions": open, "losses": p.Losses, "seconds": p.Took.Seconds()})
 	}
 	s := p.Dedupe.Stats
 	g.printf("Planned in %s: %d people -> %d distinct (%d clusters), %d companies -> %d organizations\n",
@@ -213,6 +213,9 @@ func printPlan(g *globalOptions, ws *workspace.Workspace, p *plan.Plan) error {
 		plan.ReportFile, ws.Dir)
 	if !p.Options.DestinationRead {
 		g.printf("note: Pipedrive was not read (no PIPEDRIVE_API_TOKEN or --offline): plan again with it before confirming\n")
+	}
+	if lost, _ := plan.LostRecords(p.Losses); lost > 0 {
+		g.printf("%d record(s) would not arrive in Pipedrive, by object and reason in %s (ferry decide list)\n", lost, plan.ReportFile)
 	}
 	if len(open) > 0 {
 		g.printf("%d decision(s) open (ferry decide list); then ferry lint and ferry confirm\n", len(open))
