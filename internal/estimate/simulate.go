@@ -113,7 +113,7 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 		} else {
 			pw.Held++
 			pw.loss(fmt.Sprintf("held: duplicate of %s, which is not migrated",
-				migrate.NamedRecord(ctx, s.r.st, k, s.r.merges[k][rec.ID])), lostRecord(rec))
+				s.r.parentName(k, s.r.merges[k][rec.ID])), lostRecord(rec))
 		}
 	}
 	return pw, nil
