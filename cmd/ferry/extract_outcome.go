@@ -22,10 +22,11 @@ import (
 // (file, line, field, reason, raw values) and returns errIncomplete (exit 6), naming the
 // unreadable files too. The snapshot holds every other record, so the next steps work.
 func extractOutcome(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st store.Store, chs []extract.Channel) error {
-	q, err := accountQuarantined(ctx, g, ws, st)
+	q, err := accountQuarantined(ctx, ws, st)
 	if err != nil {
 		return err
 	}
+	printQuarantined(g, q)
 	var unreadable error
 	if h := harvestChannel(chs); h != nil {
 		unreadable = unreadableError(h)
@@ -42,9 +43,9 @@ func extractOutcome(ctx context.Context, g *globalOptions, ws *workspace.Workspa
 	return fmt.Errorf("%w: %s", errIncomplete, lost)
 }
 
-// accountQuarantined writes report/quarantined.csv from the store's quarantine and prints
-// the rows that are not covered by an accepted loss, grouped.
-func accountQuarantined(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st store.Store) (report.Quarantined, error) {
+// accountQuarantined writes report/quarantined.csv from the store's quarantine (see
+// report.WriteQuarantined) and returns the accounting.
+func accountQuarantined(ctx context.Context, ws *workspace.Workspace, st store.Store) (report.Quarantined, error) {
 	items, err := st.QuarantineItems(ctx, "")
 	if err != nil {
 		return report.Quarantined{}, fmt.Errorf("list the quarantined rows: %w", err)
@@ -53,12 +54,7 @@ func accountQuarantined(ctx context.Context, g *globalOptions, ws *workspace.Wor
 	if err != nil {
 		return report.Quarantined{}, err
 	}
-	q, err := report.WriteQuarantined(filepath.Join(ws.Dir, "report"), items, accept)
-	if err != nil {
-		return q, err
-	}
-	printQuarantined(g, q)
-	return q, nil
+	return report.WriteQuarantined(filepath.Join(ws.Dir, "report"), items, accept)
 }
 
 // acceptedLosses reads the accepted loss reasons of decisions.yaml; nil before ferry plan

@@ -75,7 +75,7 @@ func TestNoDeletionByAccident(t *testing.T) {
 		}
 	}
 	f.withStore(t, func(g *globalOptions, ws *workspace.Workspace, st store.Store) {
-		_, err := deltaWorkspace(context.Background(), g, ws, st, workspace.LoadEnv(),
+		_, _, err := deltaWorkspace(context.Background(), g, ws, st, workspace.LoadEnv(),
 			DeltaOptions{Delete: true, Force: true, in: strings.NewReader("n\n"), extract: ExtractOptions{klipyRate: -1, NoAPI: true}})
 		if err == nil || !strings.Contains(err.Error(), "not confirmed") {
 			t.Errorf("delta --delete declined at the prompt: %v", err)
