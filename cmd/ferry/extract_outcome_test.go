@@ -23,12 +23,7 @@ import (
 // broken harvest rows (0 with no broken row). It returns extract's output.
 func extractGenerated(t *testing.T, dir string, key gen.Key, args ...string) string {
 	t.Helper()
-	want := 0
-	for _, b := range key.BrokenRows {
-		if b.Stage == gen.StageHarvest {
-			want++
-		}
-	}
+	want := harvestBroken(key)
 	code := map[bool]int{true: exitIncomplete, false: exitOK}[want > 0]
 	out, stderr, got := runFerry(t, append([]string{"extract", "-w", dir}, args...)...)
 	if got != code {
@@ -38,6 +33,17 @@ func extractGenerated(t *testing.T, dir string, key gen.Key, args ...string) str
 		t.Fatalf("extract quarantined %d rows, the answer key has %d broken harvest rows: %v", len(rows), want, rows)
 	}
 	return out + stderr
+}
+
+// harvestBroken counts the answer key's broken rows extract must set aside.
+func harvestBroken(key gen.Key) int {
+	n := 0
+	for _, b := range key.BrokenRows {
+		if b.Stage == gen.StageHarvest {
+			n++
+		}
+	}
+	return n
 }
 
 // quarantinedRows reads report/quarantined.csv (checking it is readable by the owner only)
