@@ -107,7 +107,7 @@ func checkPlanPredictsRun(t *testing.T, policy string) {
 	harvestOnly := map[source.Channel]bool{source.Harvest: true}
 	for _, kind := range migrate.Phases() {
 		want := d.expectedRecords(kind, harvestOnly) // what the snapshot holds
-			want += broken[key.HarvestFileOf(kind)]
+		want += broken[key.HarvestFileOf(kind)]
 		got := len(rows[report.SuccessPrefix+string(kind)]) + len(rows[report.ErrorPrefix+string(kind)])
 		if got != want {
 			t.Errorf("%s: success + error rows = %d, the answer key's source count is %d", kind, got, want)
