@@ -41,8 +41,10 @@ func newDeltaCommand(g *globalOptions) *cobra.Command {
 		Use:   "delta",
 		Short: "Move what changed in Klipy since the migration",
 		Long: `Delta extracts Klipy again and compares it with what was migrated, by content hash: new
-records are created (exactly once, like ferry run), changed ones are updated in Pipedrive with
-the pre-image of what is overwritten journaled first (so ferry rollback undoes a delta too), and
+records are created (exactly once, like ferry run); changed ones are read back from Pipedrive and
+compared field by field as ferry verify and run --sample compare (one comparison: e-mail case,
+phone formatting, times, HTML), and those Pipedrive does not already hold are updated, with the
+pre-image of what is overwritten journaled first (so ferry rollback undoes a delta too), and
 records deleted in Klipy are reported; --delete also deletes them in Pipedrive (journaled; a
 deleted record stays in Pipedrive's trash for 30 days and rollback cannot bring it back).
 

@@ -133,7 +133,26 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 	if opts.rebase != nil {
 		*opts.rebase = rb
 	}
-	return p, p.WriteFiles(ws.Dir)
+	if err := p.WriteFiles(ws.Dir); err != nil {
+		return nil, err
+	}
+	return p, predictLosses(ctx, ws, st, p)
+}
+
+// predictLosses dry-runs the plan files just written over the whole snapshot (as ferry
+// confirm does) and writes plan-report.md again with what would not arrive, by object and
+// reason, each loss naming its first records.
+func predictLosses(ctx context.Context, ws *workspace.Workspace, st store.Store, p *plan.Plan) error {
+	ls, err := workspaceLosses(ctx, ws, st, p.Decisions)
+	if err != nil {
+		return fmt.Errorf("predict what would not arrive: %w", err)
+	}
+	p.Losses, p.LossesPredicted = nil, true
+	for _, l := range ls {
+		p.Losses = append(p.Losses, plan.Loss{Object: l.Kind, Reason: l.Reason, Records: l.Records,
+			AcceptedBy: l.AcceptedBy, Named: l.Named})
+	}
+	return p.WriteReportFile(ws.Dir)
 }
 
 // snapshotEmpty reports whether the snapshot holds no record, reading at most one page (a

@@ -97,6 +97,7 @@ func addCommands(root *cobra.Command, g *globalOptions) {
 		newGenCommand(g),
 		newSandboxCommand(g),
 		newDemoCommand(g),
+		newBenchCommand(g),
 		newVersionCommand(g),
 	)
 }

@@ -42,6 +42,8 @@ var readerCommands = map[string]string{
 	"sandbox pipedrive": "serves a local Pipedrive; no workspace",
 	"sandbox klipy":     "serves a local Klipy; no workspace",
 	"demo":              "runs in its own temporary workspace",
+	"bench local":       "makes its own temporary harvest and workspace",
+	"bench rehearsal":   "makes its own temporary harvest, workspace and sandbox",
 	"version":           "prints the version",
 }
 

@@ -43,8 +43,11 @@ func fakeID(s string) int64 {
 // FieldCode reports the custom fields schema setup finds or creates.
 func (r *simResolver) FieldCode(ent pipedrive.FieldEntity, name string) (string, bool) {
 	_, ok := r.fields[fieldKey(ent, name)]
-	return "sim:" + fold(name), ok
+	return simCode(name), ok
 }
+
+// simCode is the field code the dry run gives a custom field schema setup would create.
+func simCode(name string) string { return "sim:" + fold(name) }
 
 // OptionID reports options the mapping lists; a reused field without listed options is
 // assumed to hold its values.
@@ -61,7 +64,7 @@ func (r *simResolver) LinkID(kind source.Kind, id string) (int64, error) {
 	if r.migrated[kind][id] {
 		return fakeID(string(kind) + ":" + id), nil
 	}
-	return 0, fmt.Errorf("%w: %s %s is not migrated", migrate.ErrHeld, kind, id)
+	return 0, fmt.Errorf("%w: %s %s is not migrated", migrate.ErrHeld, kind, migrate.NamedRecord(r.ctx, r.st, kind, id))
 }
 
 // LinkBy resolves a parent by its name, email or domain through the same snapshot index as
@@ -99,6 +102,9 @@ func (r *simResolver) OwnerID(ref string) (int64, bool) {
 	email, ok := r.decisions.OwnerFor(ref)
 	return fakeID(email), ok
 }
+
+// OwnerLabel names an owner reference as the engine's resolver does.
+func (r *simResolver) OwnerLabel(ref string) string { return r.decisions.OwnerLabel(ref) }
 
 // LabelIDs maps tags through the label groups; every group's label exists after setup.
 func (r *simResolver) LabelIDs(_ pipedrive.FieldEntity, tags []string) []int64 {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -41,6 +42,51 @@ type Plan struct {
 	Options     Options
 	Took        time.Duration
 	Stages      []StageTime // how long each part of Build took
+	// Losses are what a dry run of the written plan files predicts would not arrive, by
+	// object and reason; set by the caller after WriteFiles (Build does not dry-run), which
+	// then sets LossesPredicted and writes the report again (WriteReportFile).
+	Losses          []Loss
+	LossesPredicted bool
+	// Names names the records the report shows by id (duplicate survivors, values left
+	// out): source.Named by kind and id (nameKey), read from the snapshot by Build.
+	Names map[string]string
+}
+
+// nameKey keys Plan.Names.
+func nameKey(kind source.Kind, id string) string { return string(kind) + "\x00" + id }
+
+// reportClusters is how many person clusters the plan report shows.
+const reportClusters = 10
+
+// nameRecords reads the name of each record the report shows by id from the snapshot.
+func (p *Plan) nameRecords(ctx context.Context, st store.Store) error {
+	p.Names = map[string]string{}
+	add := func(kind source.Kind, id string) error {
+		if _, ok := p.Names[nameKey(kind, id)]; ok {
+			return nil
+		}
+		rec, err := st.GetRecord(ctx, kind, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("name %s %s: %w", kind, id, err)
+		}
+		p.Names[nameKey(kind, id)] = source.Named(rec)
+		return nil
+	}
+	for _, c := range p.Dedupe.PersonClusters[:min(len(p.Dedupe.PersonClusters), reportClusters)] {
+		if err := add(c.Kind, c.Survivor); err != nil {
+			return err
+		}
+	}
+	rows, _ := leftOutRows(p.Mapping, p.Profile)
+	for _, row := range rows {
+		if err := add(source.Kind(row[0]), row[2]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // StageTime is the wall time of one part of Build.
@@ -83,6 +129,9 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 		return nil, fmt.Errorf("find duplicates: %w", err)
 	}
 	mark("dedupe", t0)
+	if err := p.nameRecords(ctx, st); err != nil {
+		return nil, err
+	}
 	p.Took = time.Since(start)
 	return p, nil
 }

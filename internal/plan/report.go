@@ -18,8 +18,18 @@ const reportListMax = 50
 
 // reportWriter writes Markdown, remembering the first write error.
 type reportWriter struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	err   error
+	names map[string]string // Plan.Names
+}
+
+// name names a record by its label and Klipy id when the plan read it (Plan.Names), else
+// by its id.
+func (r *reportWriter) name(kind source.Kind, id string) string {
+	if n, ok := r.names[nameKey(kind, id)]; ok {
+		return n
+	}
+	return id
 }
 
 // f writes format with args; every string argument (and every fmt.Stringer) is outside

@@ -12,7 +12,7 @@ import (
 // WriteReport writes the plan report in Markdown: what will be created, merged and skipped,
 // and what waits for a decision, short enough to review in five minutes.
 func (p *Plan) WriteReport(w io.Writer) error {
-	r := &reportWriter{w: w}
+	r := &reportWriter{w: w, names: p.Names}
 	r.f("# ferry plan\n\n")
 	r.f("Built %s in %s. ", time.Now().UTC().Format("2006-01-02 15:04 MST"), p.Took.Round(time.Millisecond))
 	if p.Options.DestinationRead {
@@ -22,6 +22,7 @@ func (p *Plan) WriteReport(w io.Writer) error {
 	}
 	r.writeSummary(p)
 	r.writeCounts(p.Counts, p.Quarantined)
+	r.writeLosses(p)
 	r.writeDedupe(p.Dedupe)
 	r.writeDecisions(p.Decisions)
 	r.writeMapping(p.Mapping)
@@ -47,6 +48,10 @@ func (r *reportWriter) writeSummary(p *Plan) {
 		p.Counts["deal"], p.Counts["interaction"], p.Counts["note"], p.Counts["task"], p.Counts["attachment"])
 	r.f("- **Not migrated**: %d fields (listed below with why); %d rows were quarantined on extract.\n",
 		countSkipped(p.Mapping), total(p.Quarantined))
+	if p.LossesPredicted {
+		all, accepted := lostRecords(p.Losses)
+		r.f("- **Would not arrive**: %d records (quarantined, held or refused; %d of them accepted as losses), by object and reason below.\n", all, accepted)
+	}
 	r.f("- **Decisions waiting**: %d.\n\n", len(p.Decisions.Open()))
 }
 
@@ -56,14 +61,14 @@ func (r *reportWriter) writeDedupe(d *dedupe.Result) {
 		len(d.PersonClusters), len(d.CompanyClusters))
 	var rows [][]string
 	for i, c := range d.PersonClusters {
-		if i == 10 {
+		if i == reportClusters {
 			break
 		}
 		on := ""
 		if len(c.Links) > 0 {
 			on = c.Links[0].On + " " + c.Links[0].Key
 		}
-		rows = append(rows, []string{c.Survivor, fmt.Sprint(len(c.Members)), on})
+		rows = append(rows, []string{r.name(c.Kind, c.Survivor), fmt.Sprint(len(c.Members)), on})
 	}
 	if len(rows) > 0 {
 		r.f("First person clusters:\n\n")
