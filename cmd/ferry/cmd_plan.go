@@ -108,6 +108,7 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 		return nil, err
 	}
 	popts.Hints, popts.Headers = cols.Hints(), cols.Headers()
+	popts.Columns = columnDecisions(cols)
 	var dest plan.Destination
 	if pipedriveConfigured(ws, env) && !opts.Offline {
 		c, err := newPipedriveClient(ws, env, st)

@@ -10,10 +10,9 @@ package main
 // Keys are the folder names: the shared ones (../shared/fixtures/harvests) and the hand-made
 // cases in testdata/exports. journeyMasked lists the checks that cannot fail today only
 // because the records they compare are missing (deals:missing, activities:missing).
-// crm-dump, excel-eu, unreadable-file, bad-utf8-row and broken-quote pass every check.
+// Every folder passes every check: crm-dump, excel-eu, sheets-export, unreadable-file,
+// bad-utf8-row and broken-quote.
 var journeyKnownGaps = map[string][]string{
-	// Fjord Analytics, named only by a person and a deal, is not made an organization.
-	"sheets-export": {"counts:organizations"},
 }
 
 // journeyMasked lists, per folder, the checks not compared today because the records they

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -20,8 +21,10 @@ type Options struct {
 	DefaultRegion string // for national phone numbers (ferry.yaml source.default_phone_region)
 	// Hints and Headers come from the harvest's column map (see mapping.Options); nil: none.
 	Hints, Headers map[source.Kind]map[string]string
-	MergePolicy    string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
-	FallbackOwner  string // Pipedrive user email for unmatched owners; empty leaves them open
+	// Columns are the open decisions of ambiguous harvest columns (from the column map).
+	Columns       []decide.ColumnChoice
+	MergePolicy   string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
+	FallbackOwner string // Pipedrive user email for unmatched owners; empty leaves them open
 	// Existing is what Pipedrive already holds, for merge-into-existing proposals (nil: none).
 	Existing *dedupe.Destination
 	// DestinationRead says whether Dest came from a real read of Pipedrive.
@@ -42,6 +45,10 @@ type Plan struct {
 	Options     Options
 	Took        time.Duration
 	Stages      []StageTime // how long each part of Build took
+	// Discovered names the organizations extract made from references (source.IsDiscovered):
+	// company names people, deals or activities give that no companies file row carries. The
+	// plan report lists them for review; they are created like any other organization.
+	Discovered []string
 	// Losses are what a dry run of the written plan files predicts would not arrive, by
 	// object and reason; set by the caller after WriteFiles (Build does not dry-run), which
 	// then sets LossesPredicted and writes the report again (WriteReportFile).
@@ -121,6 +128,7 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion,
 		Hints: opts.Hints, Headers: opts.Headers})
 	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
+	p.Decisions.Columns = opts.Columns
 	mark("profile, mapping and decisions", t0)
 	t0 = time.Now()
 	p.Dedupe, err = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
@@ -147,6 +155,7 @@ const scanShards = 2
 func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, int)) (*decide.Scan, error) {
 	n := scanShards
 	prs, scs := make([]*profile.Profiler, n), make([]*decide.Scan, n)
+	found := make([][]string, n)
 	for i := range n {
 		prs[i], scs[i] = profile.NewProfiler(), decide.NewScan()
 	}
@@ -155,6 +164,9 @@ func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, i
 		for _, r := range page {
 			prs[w].Add(r)
 			scs[w].Add(r)
+			if source.IsDiscovered(r) {
+				found[w] = append(found[w], r.Fields["name"])
+			}
 		}
 		progress("profile", int(done.Add(int64(len(page)))))
 		return nil
@@ -167,6 +179,7 @@ func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, i
 		scs[0].Merge(scs[i])
 	}
 	p.Profile = prs[0].Profile()
+	p.Discovered = slices.Sorted(slices.Values(slices.Concat(found...)))
 	return scs[0], nil
 }
 

@@ -22,6 +22,7 @@ func (p *Plan) WriteReport(w io.Writer) error {
 	}
 	r.writeSummary(p)
 	r.writeCounts(p.Counts, p.Quarantined)
+	r.writeDiscovered(p.Discovered)
 	r.writeLosses(p)
 	r.writeDedupe(p.Dedupe)
 	r.writeDecisions(p.Decisions)
@@ -44,6 +45,9 @@ func (r *reportWriter) writeSummary(p *Plan) {
 		s.People, s.DistinctPeople, s.PersonClusters, merged)
 	r.f("- **Companies**: %d Klipy records are %d organizations (%d clusters of domain variants).\n",
 		s.Companies, s.DistinctCompanies, s.CompanyClusters)
+	if n := len(p.Discovered); n > 0 {
+		r.f("- **Organizations discovered from references**: %d (named by people, deals or activities but in no companies file; created by name, listed below).\n", n)
+	}
 	r.f("- **Deals** %d, **interactions → activities** %d, **notes** %d, **to-dos → tasks** %d, **attachments → files** %d.\n",
 		p.Counts["deal"], p.Counts["interaction"], p.Counts["note"], p.Counts["task"], p.Counts["attachment"])
 	r.f("- **Not migrated**: %d fields (listed below with why); %d rows were quarantined on extract.\n",
@@ -133,4 +137,22 @@ func total[K comparable](m map[K]int) int {
 		n += v
 	}
 	return n
+}
+
+// writeDiscovered lists the organizations extract made from references, with how to change
+// that: they are a choice the reviewer should see, not a silent addition.
+func (r *reportWriter) writeDiscovered(names []string) {
+	if len(names) == 0 {
+		return
+	}
+	r.f("## Organizations discovered from references\n\n")
+	r.f("%d company name(s) are named by people, deals, activities, notes or tasks but have no row in the companies file. "+
+		"Each becomes an organization with that name, and the records naming it are linked to it. To give one a domain or "+
+		"other fields, add its row to companies.csv; to create none, set the referring column's field to custom.<Name> "+
+		"or skip in columns.yaml; then run ferry extract and ferry plan again.\n\n", len(names))
+	rows := make([][]string, len(names))
+	for i, n := range names {
+		rows[i] = []string{n}
+	}
+	r.table([]string{"organization"}, rows)
 }

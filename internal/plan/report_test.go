@@ -2,12 +2,18 @@ package plan
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"ferry/internal/plan/decide"
 	"ferry/internal/plan/dedupe"
+	"ferry/internal/source"
+	"ferry/internal/store/sqlite"
 )
 
 // TestReportListsAreBounded checks that a workspace with thousands of open owners gives a report
@@ -62,5 +68,45 @@ func TestReportEscapesKlipyValues(t *testing.T) {
 	}
 	if !strings.Contains(report, "&lt;img src=x onerror=alert(1)&gt;") || !strings.Contains(report, `\[x\](javascript:alert(1))`) {
 		t.Errorf("the hostile values do not appear escaped:\n%s", report)
+	}
+}
+
+// TestReportListsDiscoveredOrganizations: companies extract made from references (and only
+// those) are counted in the summary and listed, escaped, with what to do about them.
+func TestReportListsDiscoveredOrganizations(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	recs := []source.Record{
+		{Kind: source.Company, ID: "c1", Origin: "harvest:companies.csv:2", Fields: map[string]string{"name": "Lumen Health"}},
+		{Kind: source.Company, ID: "syn-1", Origin: "harvest:reference:people.csv:12", Fields: map[string]string{"name": "Fjord <b>Analytics</b>"}},
+		{Kind: source.Company, ID: "syn-2", Origin: "harvest:reference:deals.csv:3", Fields: map[string]string{"name": "Aurora Labs"}},
+	}
+	if _, err := st.PutRecords(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	p := &Plan{Dedupe: &dedupe.Result{}}
+	if _, err := p.scan(ctx, st, func(string, int) {}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Aurora Labs", "Fjord <b>Analytics</b>"}, p.Discovered); diff != "" {
+		t.Fatalf("discovered organizations (-want +got):\n%s", diff)
+	}
+	var b bytes.Buffer
+	if err := p.WriteReport(&b); err != nil {
+		t.Fatal(err)
+	}
+	report := b.String()
+	for _, want := range []string{"**Organizations discovered from references**: 2", "## Organizations discovered from references",
+		"| Aurora Labs |", "| Fjord &lt;b&gt;Analytics&lt;/b&gt; |", "add its row to companies.csv"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("plan-report.md lacks %q:\n%s", want, report)
+		}
+	}
+	if strings.Contains(report, "| Lumen Health |") {
+		t.Errorf("plan-report.md lists a company of the companies file as discovered:\n%s", report)
 	}
 }

@@ -54,6 +54,18 @@ type Record struct {
 	Fields  map[string]string `json:"fields"`
 }
 
+// DiscoveredOrigin starts the Origin of a company record that extract made from references:
+// a company name that people, deals, interactions, notes or tasks name without a company id
+// but that no company record of any channel carries (a companies file without its row).
+const DiscoveredOrigin = "reference:"
+
+// IsDiscovered reports whether r is a company extract made from references (its Origin as the
+// merge spells it: "harvest:reference:people.csv:12").
+func IsDiscovered(r Record) bool {
+	return r.Kind == Company && (strings.HasPrefix(r.Origin, DiscoveredOrigin) ||
+		strings.Contains(r.Origin, ":"+DiscoveredOrigin))
+}
+
 // Hash returns the content hash of the record: a hex SHA-256 over kind, id and the fields in
 // key order. Channel and origin are not part of the content.
 func (r Record) Hash() string {
