@@ -12,8 +12,7 @@ package main
 // because the records they compare are missing (deals:missing, activities:missing).
 // Every folder passes every check: crm-dump, excel-eu, sheets-export, unreadable-file,
 // bad-utf8-row and broken-quote.
-var journeyKnownGaps = map[string][]string{
-}
+var journeyKnownGaps = map[string][]string{}
 
 // journeyMasked lists, per folder, the checks not compared today because the records they
 // compare are missing (see journeyKnownGaps' deals:missing and activities:missing): they
