@@ -233,7 +233,7 @@ func TestDeltaMovesExactlyTheChanges(t *testing.T) {
 		t.Errorf("persons %d→%d, activities %d→%d: want one more of each",
 			len(before.Persons), len(after.Persons), len(before.Activities), len(after.Activities))
 	}
-	if len(p.Failures) != 1 || !strings.Contains(p.Failures[0], overlong.ID) || !strings.Contains(p.Failures[0], "at most 255") {
+	if len(p.Failures) != 1 || !strings.Contains(p.Failures[0], overlong.ID) || !strings.Contains(p.Failures[0], "longer than the 255 characters") {
 		t.Errorf("person failures %q, want the over-long title refused before it is sent", p.Failures)
 	}
 	js := f.personJSON(cm.DestID)

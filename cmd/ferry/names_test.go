@@ -56,11 +56,38 @@ func TestNamesNotIDs(t *testing.T) {
 	outs = append(outs, namesOutput{"decide-list-accepted.txt", ferry(exitOK, "decide", "list"), false})
 	ferry(exitOK, "confirm", "--yes")
 	run := ferry(exitOK, "run")
-	outs = append(outs, namesOutput{"run-summary.txt", runSummary(run), false})
+	outs = append(outs, namesOutput{"run-summary.txt", runSummary(run, dir), false})
 	outs = append(outs, namesOutput{"report-sections.md", reportSections(t, dir), true})
 
 	labels := snapshotLabels(t, dir)
 	for _, o := range outs {
+		checkGolden(t, filepath.Join("testdata", "names", o.name+".golden"), o.text)
+		checkNamed(t, o, labels)
+	}
+}
+
+// TestIncompleteRunNamesRecords: when Pipedrive refuses a record at run time (an activity
+// type it does not have), ferry run exits 6 and names the record under its reason, verify
+// exits 3, and the report's not-migrated and first-mismatches tables name it too (golden
+// files; no id without its name).
+func TestIncompleteRunNamesRecords(t *testing.T) {
+	dir, _, ferry := namesWorkspace(t)
+	ferry(exitOK, "decide", "owner", "Jane Roe", "--map", "ann.lee@northwind-tools.co.uk")
+	ferry(exitOK, "decide", "accept-loss", "--all")
+	ferry(exitOK, "decide", "activity", "MEETING", "--target", "site_visit")
+	ferry(exitOK, "confirm", "--yes")
+	run := ferry(exitIncomplete, "run")
+	if !strings.Contains(run, "Intro call (int_1qz8v)") {
+		t.Errorf("ferry run does not name the refused interaction Intro call (int_1qz8v):\n%s", run)
+	}
+	verified := ferry(exitMismatch, "verify")
+	labels := snapshotLabels(t, dir)
+	for _, o := range []namesOutput{
+		{"verify-mismatches.txt", verifyMismatches(verified), false},
+		{"run-incomplete.txt", runSummary(run, dir), false},
+		{"report-incomplete.md", reportSections(t, dir), true},
+		{"report-mismatches.md", reportMismatches(t, dir), true},
+	} {
 		checkGolden(t, filepath.Join("testdata", "names", o.name+".golden"), o.text)
 		checkNamed(t, o, labels)
 	}
@@ -103,13 +130,17 @@ func planReport(t *testing.T, dir string) string {
 	return "## In short" + rest
 }
 
+// summaryLine matches the lines of ferry run's outcome summary: a reason with its count, a
+// record named under it, the file of every row, the verdict.
+var summaryLine = regexp.MustCompile(`^  \d+ \w+: |^ {6}\S|accepted loss|warning\(s\)|not in Pipedrive|every row|did not arrive`)
+
 // runSummary keeps the lines of ferry run's output that name records and losses (the rest
-// carries timings and token counts).
-func runSummary(out string) string {
+// carries timings and token counts), with the workspace directory written as WS.
+func runSummary(out, dir string) string {
 	var keep []string
 	for _, l := range strings.Split(out, "\n") {
-		if klipyID.MatchString(l) || strings.Contains(l, "accepted loss") || strings.Contains(l, "warning(s)") {
-			keep = append(keep, l)
+		if summaryLine.MatchString(l) || klipyID.MatchString(l) {
+			keep = append(keep, strings.ReplaceAll(l, dir, "WS"))
 		}
 	}
 	return strings.Join(keep, "\n") + "\n"
@@ -140,6 +171,33 @@ func reportSections(t *testing.T, dir string) string {
 
 // pipedriveID matches the Pipedrive id cell of the report's applied merges table.
 var pipedriveID = regexp.MustCompile(`(\| person \| )\d+( \|)`)
+
+// verifyMismatches returns the mismatch lines of ferry verify's output (from its header to
+// the cost line).
+func verifyMismatches(out string) string {
+	_, rest, ok := strings.Cut(out, "mismatches (")
+	if !ok {
+		return ""
+	}
+	rest, _, _ = strings.Cut(rest, "verification mismatches:")
+	return "mismatches (" + rest
+}
+
+// reportMismatches returns the first-mismatches table of report.md's verification section
+// (reportSections wrote report.md).
+func reportMismatches(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "report", "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "First mismatches:")
+	if !ok {
+		t.Fatalf("report.md lists no mismatches after a failed verify:\n%s", b)
+	}
+	table, _, _ := strings.Cut(rest, "## ")
+	return table
+}
 
 // snapshotLabels returns the label of every record of the workspace's snapshot by its id.
 func snapshotLabels(t *testing.T, dir string) map[string]string {

@@ -75,6 +75,12 @@ func printOutcomes(g *globalOptions, outs []report.Outcome) {
 				break
 			}
 			g.printf("  %d %s: %s\n", r.Count, plurals[o.Kind], r.Reason)
+			for _, n := range r.Named {
+				g.printf("      %s\n", n)
+			}
+			if more := r.Count - len(r.Named); more > 0 {
+				g.printf("      … and %d more\n", more)
+			}
 		}
 		g.printf("  every row (%d of %d %s): %s\n", o.Errors, o.Source, plurals[o.Kind], o.ErrorFile)
 	}

@@ -92,6 +92,7 @@ func addCommands(root *cobra.Command, g *globalOptions) {
 		newRollbackCommand(g),
 		newVerifyCommand(g),
 		newReportCommand(g),
+		newReviewCommand(g),
 		newStatusCommand(g),
 		newListenCommand(g),
 		newGenCommand(g),

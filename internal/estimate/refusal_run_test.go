@@ -123,7 +123,7 @@ func TestPipedriveRulesPredictedAndNotSent(t *testing.T) {
 	}
 	t.Logf("losses: %v", ran)
 	for class := range ran[source.Person] {
-		if !strings.Contains(class, migrate.ErrRefused.Error()) || !strings.Contains(class, "at most 255") {
+		if !strings.Contains(class, migrate.ErrRefused.Error()) || !strings.Contains(class, "longer than the 255 characters") {
 			t.Errorf("person loss %q does not name the rule", class)
 		}
 	}

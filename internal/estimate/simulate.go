@@ -112,8 +112,10 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 			s.r.migrated[k][rec.ID] = true
 		} else {
 			pw.Held++
-			pw.loss(fmt.Sprintf("held: duplicate of %s, which is not migrated",
-				migrate.NamedRecord(ctx, s.r.st, k, s.r.merges[k][rec.ID])), lostRecord(rec))
+			survivor := s.r.parentName(k, s.r.merges[k][rec.ID])
+			lost := lostRecord(rec)
+			lost.Name += ", duplicate of " + survivor
+			pw.loss(fmt.Sprintf("held: duplicate of %s, which is not migrated", survivor), lost)
 		}
 	}
 	return pw, nil

@@ -84,7 +84,7 @@ func TestSimulateSettlesRecordsAsTheEngine(t *testing.T) {
 		}, Lost: map[string][]LostRecord{ // each named, its survivor too
 			"held: parent company not migrated": {{ID: "p2", Name: "Bob (p2)",
 				Reason: "held: parent not migrated: company c404 is not migrated"}},
-			"held: duplicate of a record that is not migrated": {{ID: "p5", Name: "Bob (p5)",
+			"held: duplicate of a record that is not migrated": {{ID: "p5", Name: "Bob (p5), duplicate of Bob (p2)",
 				Reason: "held: duplicate of Bob (p2), which is not migrated"}},
 		}},
 		{Kind: source.Deal}, {Kind: source.Interaction}, {Kind: source.Task}, {Kind: source.Note}, {Kind: source.Attachment},

@@ -19,6 +19,7 @@ type resolver struct {
 	schema *Schema
 	owners sync.Map // owner reference as written → ownerAnswer
 	names  sync.Map // kind\x00id → source.Named of a parent a link failed on
+	labels sync.Map // owner reference as written → decide.Decisions.OwnerLabel
 }
 
 // ownerAnswer is a cached OwnerID result (a reference is matched against the decisions once).
@@ -105,7 +106,14 @@ func (r *resolver) OwnerID(ref string) (int64, bool) {
 }
 
 // OwnerLabel names an owner reference by its owner decision (see decide.Decisions.OwnerLabel).
-func (r *resolver) OwnerLabel(ref string) string { return r.e.decisions.OwnerLabel(ref) }
+func (r *resolver) OwnerLabel(ref string) string {
+	if l, ok := r.labels.Load(ref); ok {
+		return l.(string)
+	}
+	l := r.e.decisions.OwnerLabel(ref)
+	r.labels.Store(ref, l)
+	return l
+}
 
 // LabelIDs maps tags through the label groups to label option ids of ent.
 func (r *resolver) LabelIDs(ent pipedrive.FieldEntity, tags []string) []int64 {

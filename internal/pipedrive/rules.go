@@ -143,11 +143,11 @@ func requiredRefusal(entity string, body Entity) string {
 // person's notes length.
 func valueRefusal(entity string, body Entity, _ FieldInfo) string {
 	if v, ok := body["visible_to"]; ok && !visibleTo[intOf(v)] {
-		return fmt.Sprintf("visible_to %v is not one of 1, 3, 5, 7", v)
+		return "visible_to is not one of 1, 3, 5, 7"
 	}
 	if entity == "person" {
 		if s, ok := body["notes"].(string); ok && utf8.RuneCountInString(s) > MaxPersonNotesRunes {
-			return fmt.Sprintf("notes has %d characters; Pipedrive takes at most %d", utf8.RuneCountInString(s), MaxPersonNotesRunes)
+			return fmt.Sprintf("notes are longer than the %d characters Pipedrive takes", MaxPersonNotesRunes)
 		}
 	}
 	if entity != "deal" {
@@ -155,10 +155,10 @@ func valueRefusal(entity string, body Entity, _ FieldInfo) string {
 	}
 	status, _ := body["status"].(string)
 	if _, set := body["status"]; set && !dealStatuses[status] {
-		return fmt.Sprintf("status %q is not open, won or lost", status)
+		return "status is not open, won or lost"
 	}
 	if c, ok := body["currency"].(string); ok && !currencyCode.MatchString(c) {
-		return fmt.Sprintf("currency %q is not a 3-letter currency code", c)
+		return "currency is not a 3-letter currency code"
 	}
 	for key, allowed := range map[string]string{"won_time": "won", "lost_time": "lost", "lost_reason": "lost", "close_time": "won lost"} {
 		if v, set := body[key]; set && v != nil && !strings.Contains(allowed, orOpen(status)) {
@@ -179,18 +179,18 @@ func orOpen(status string) string {
 // participants (each with an integer person_id, openapi-v2.yaml addActivity).
 func listRefusal(_ string, body Entity, _ FieldInfo) string {
 	for _, key := range []string{"emails", "phones", "participants"} {
-		for i, m := range objects(body[key]) {
+		for _, m := range objects(body[key]) {
 			if m == nil {
-				return fmt.Sprintf("%s[%d] must be an object", key, i)
+				return fmt.Sprintf("each item of %s must be an object", key)
 			}
 			if key == "participants" {
 				if intOf(m["person_id"]) <= 0 {
-					return fmt.Sprintf("participants[%d] needs the id of an existing person, not %s", i, describe(m["person_id"]))
+					return fmt.Sprintf("a participant needs the id of an existing person, not %s", describe(m["person_id"]))
 				}
 				continue
 			}
 			if s, ok := m["value"].(string); !ok || strings.TrimSpace(s) == "" {
-				return fmt.Sprintf("%s[%d] needs a value", key, i)
+				return fmt.Sprintf("each item of %s needs a value", key)
 			}
 		}
 	}
@@ -271,8 +271,8 @@ func textRefusal(typ string, v any, max int) string {
 	if !ok {
 		return fmt.Sprintf("a %s field takes a string, not %s", typ, describe(v))
 	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return fmt.Sprintf("%d characters; a %s field holds at most %d", n, typ, max)
+	if utf8.RuneCountInString(s) > max {
+		return fmt.Sprintf("longer than the %d characters a %s field holds", max, typ)
 	}
 	return ""
 }
@@ -357,20 +357,19 @@ func intList(v any) bool {
 	return false
 }
 
-// describe names a value's JSON type for a refusal.
+// describe names a value's JSON type for a refusal. A refusal never quotes the record's
+// value: records that break a rule alike share one reason (the class a loss is predicted,
+// grouped and accepted by), and the error file lists each record's values.
 func describe(v any) string {
-	switch x := v.(type) {
+	switch v.(type) {
 	case nil:
 		return "null"
 	case string:
-		if len(x) > 40 {
-			x = x[:40] + "…"
-		}
-		return fmt.Sprintf("the string %q", x)
+		return "a string"
 	case bool:
 		return "a boolean"
 	case int, int32, int64, float32, float64:
-		return fmt.Sprintf("the number %v", x)
+		return "a number"
 	case map[string]any:
 		return "an object"
 	}

@@ -39,13 +39,13 @@ func TestCreateRefusal(t *testing.T) {
 		{"lost reason on a lost deal", "deal", Entity{"title": "D", "status": "lost", "lost_reason": "price"}, ""},
 		{"won time on a lost deal", "deal", Entity{"title": "D", "status": "lost", "won_time": "2024-01-01T00:00:00Z"}, "won_time"},
 		{"close time on a won deal", "deal", Entity{"title": "D", "status": "won", "close_time": "2024-01-01T00:00:00Z"}, ""},
-		{"email without a value", "person", Entity{"name": "A", "emails": []any{map[string]any{"label": "work"}}}, "emails[0] needs a value"},
-		{"participant without a person", "activity", Entity{"participants": []any{map[string]any{"primary": true}}}, "participants[0]"},
+		{"email without a value", "person", Entity{"name": "A", "emails": []any{map[string]any{"label": "work"}}}, "each item of emails needs a value"},
+		{"participant without a person", "activity", Entity{"participants": []any{map[string]any{"primary": true}}}, "a participant needs the id of an existing person"},
 		{"participant", "activity", Entity{"participants": []any{map[string]any{"person_id": int64(4), "primary": true}}}, ""},
-		{"person notes over 10 000", "person", Entity{"name": "A", "notes": strings.Repeat("x", 10001)}, "at most 10000"},
+		{"person notes over 10 000", "person", Entity{"name": "A", "notes": strings.Repeat("x", 10001)}, "longer than the 10000 characters"},
 		{"varchar at 255", "person", Entity{"name": "A", "custom_fields": cf("v", strings.Repeat("é", 255))}, ""},
-		{"varchar over 255", "person", Entity{"name": "A", "custom_fields": cf("v", strings.Repeat("é", 256))}, `"Nickname": 256 characters`},
-		{"text over 65k", "person", Entity{"name": "A", "custom_fields": cf("t", strings.Repeat("x", 65001))}, "at most 65000"},
+		{"varchar over 255", "person", Entity{"name": "A", "custom_fields": cf("v", strings.Repeat("é", 256))}, `"Nickname": longer than the 255 characters a varchar field holds`},
+		{"text over 65k", "person", Entity{"name": "A", "custom_fields": cf("t", strings.Repeat("x", 65001))}, "longer than the 65000 characters"},
 		{"text for a double", "person", Entity{"name": "A", "custom_fields": cf("d", "12")}, `"Score": a double field takes a number`},
 		{"label for an enum", "person", Entity{"name": "A", "custom_fields": cf("e", "Gold")}, "takes an integer"},
 		{"empty set", "person", Entity{"name": "A", "custom_fields": cf("s", []any{})}, "null to clear"},
@@ -54,10 +54,12 @@ func TestCreateRefusal(t *testing.T) {
 		{"date field", "deal", Entity{"title": "D", "custom_fields": cf("day", "2024-02-30")}, "a date YYYY-MM-DD"},
 		{"null clears any field", "person", Entity{"name": "A", "custom_fields": cf("s", nil)}, ""},
 		{"unknown field code", "person", Entity{"name": "A", "custom_fields": cf("zz", 3)}, ""},
+		{"two records over the limit share one reason", "person", Entity{"name": "A", "custom_fields": cf("v", strings.Repeat("x", 300))},
+			`custom field "Nickname": longer than the 255 characters a varchar field holds`},
 	} {
 		got := CreateRefusal(tc.entity, tc.body, fields)
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
-			t.Errorf("%s: CreateRefusal(%s, %v) = %q, want %q", tc.name, tc.entity, tc.body, got, tc.want)
+			t.Errorf("%s: CreateRefusal(%s, …) = %q, want %q", tc.name, tc.entity, got, tc.want)
 		}
 	}
 }

@@ -11,11 +11,11 @@ import (
 // would not arrive in Pipedrive (quarantined, held, refused, cannot move), for one object
 // and one reason class.
 type Loss struct {
-	Object     source.Kind
-	Reason     string
-	Records    int
-	AcceptedBy string   // the accepted loss reason (decisions.yaml accepted_losses) covering it; "" when none
-	Named      []string // the first records, by name and Klipy id (source.Named) or file:line
+	Object     source.Kind `json:"object"`
+	Reason     string      `json:"reason"`
+	Records    int         `json:"records"`
+	AcceptedBy string      `json:"accepted_by,omitempty"` // the accepted loss reason (decisions.yaml accepted_losses) covering it
+	Named      []string    `json:"named,omitempty"`       // the first records, by name and Klipy id (source.Named) or file:line
 }
 
 // lossNamedShown is how many records of each loss the plan report names.
@@ -30,8 +30,8 @@ func (r *reportWriter) writeLosses(p *Plan) {
 	} else if len(p.Losses) == 0 {
 		r.f("None: a dry run of `mapping.yaml` over the whole snapshot moves every record.\n\n")
 	} else {
-		all, _ := lostRecords(p.Losses)
-		r.f("A dry run of `mapping.yaml` and `decisions.yaml` over the whole snapshot (nothing sent) predicts that %d records would not arrive, by object and reason below. `ferry confirm` refuses until each reason is fixed or accepted (`ferry decide accept-loss REASON`).\n\n", all)
+		all, _ := LostRecords(p.Losses)
+		r.f("A dry run of `mapping.yaml` and `decisions.yaml` over the whole snapshot (nothing sent) predicts that %d records would not arrive, by object and reason below, as planned (`ferry decide list` shows the prediction after later decisions). `ferry confirm` refuses until each reason is fixed or accepted (`ferry decide accept-loss REASON`).\n\n", all)
 		var object source.Kind
 		for _, l := range p.Losses {
 			if l.Object != object {
@@ -73,8 +73,8 @@ func (p *Plan) WriteReportFile(dir string) error {
 	return writeAtomic(filepath.Join(dir, ReportFile), p.WriteReport)
 }
 
-// lostRecords counts the records of the predicted losses.
-func lostRecords(ls []Loss) (all, accepted int) {
+// LostRecords counts the records of the predicted losses, and those accepted.
+func LostRecords(ls []Loss) (all, accepted int) {
 	for _, l := range ls {
 		all += l.Records
 		if l.AcceptedBy != "" {

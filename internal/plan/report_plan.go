@@ -53,7 +53,7 @@ func (r *reportWriter) writeSummary(p *Plan) {
 	r.f("- **Not migrated**: %d fields (listed below with why); %d rows were quarantined on extract.\n",
 		countSkipped(p.Mapping), total(p.Quarantined))
 	if p.LossesPredicted {
-		all, accepted := lostRecords(p.Losses)
+		all, accepted := LostRecords(p.Losses)
 		r.f("- **Would not arrive**: %d records (quarantined, held or refused; %d of them accepted as losses), by object and reason below.\n", all, accepted)
 	}
 	r.f("- **Decisions waiting**: %d.\n\n", len(p.Decisions.Open()))

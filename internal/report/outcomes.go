@@ -42,9 +42,13 @@ type Outcome struct {
 
 // ReasonCount is how many error rows of an object share one reason.
 type ReasonCount struct {
-	Reason string `json:"reason"`
-	Count  int    `json:"count"`
+	Reason string   `json:"reason"`
+	Count  int      `json:"count"`
+	Named  []string `json:"named,omitempty"` // the first NamedShown records, by name and Klipy id (or file:line)
 }
+
+// NamedShown is how many records of each reason an Outcome names.
+const NamedShown = 3
 
 // Complete reports whether every source record of every object is accounted for.
 func Complete(outs []Outcome) bool {
@@ -115,7 +119,7 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 	}
 	good := Table{Name: SuccessPrefix + string(kind), Header: successHeader}
 	bad := Table{Name: ErrorPrefix + string(kind), Header: errorHeader}
-	reasons, accepted := map[string]int{}, map[string]int{}
+	reasons, accepted := map[string]*ReasonCount{}, map[string]*ReasonCount{}
 	err := st.EachRecord(ctx, kind, func(r source.Record) error {
 		o.Source++
 		m := maps[r.ID]
@@ -128,12 +132,12 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 		if by, ok := opts.accepted(migrate.ReasonClass(reason)); ok {
 			o.Success++
 			o.Accepted++
-			accepted[migrate.ReasonClass(reason)]++
+			countReason(accepted, migrate.ReasonClass(reason), source.Named(r))
 			good.Rows = append(good.Rows, []string{r.ID, "", "", "loss accepted (" + by + "): " + reason})
 			return nil
 		}
 		o.Errors++
-		reasons[migrate.ReasonClass(reason)]++
+		countReason(reasons, migrate.ReasonClass(reason), source.Named(r))
 		bad.Rows = append(bad.Rows, []string{r.ID, sourceValues(r), reason})
 		return nil
 	})
@@ -156,7 +160,7 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 }
 
 // addExtractRows adds the rows extraction quarantined (they never became records).
-func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Outcome, good, bad *Table, reasons, accepted map[string]int) error {
+func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Outcome, good, bad *Table, reasons, accepted map[string]*ReasonCount) error {
 	items, err := st.QuarantineItems(ctx, o.Kind)
 	if err != nil {
 		return fmt.Errorf("outcomes of %s: quarantine: %w", o.Kind, err)
@@ -171,12 +175,12 @@ func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Out
 		if by, ok := opts.accepted(class); ok {
 			o.Success++
 			o.Accepted++
-			accepted[class]++
+			countReason(accepted, class, location(q))
 			good.Rows = append(good.Rows, []string{"", "", "", "loss accepted (" + by + "): " + reason})
 			continue
 		}
 		o.Errors++
-		reasons[class]++
+		countReason(reasons, class, location(q))
 		bad.Rows = append(bad.Rows, []string{"", q.Raw, reason})
 	}
 	return nil
@@ -227,10 +231,23 @@ func sourceValues(r source.Record) string {
 	return string(data)
 }
 
-func sortedReasons(m map[string]int) []ReasonCount {
+// countReason counts one error row under its reason class and names the first few.
+func countReason(m map[string]*ReasonCount, class, name string) {
+	rc := m[class]
+	if rc == nil {
+		rc = &ReasonCount{Reason: class}
+		m[class] = rc
+	}
+	rc.Count++
+	if len(rc.Named) < NamedShown {
+		rc.Named = append(rc.Named, name)
+	}
+}
+
+func sortedReasons(m map[string]*ReasonCount) []ReasonCount {
 	out := make([]ReasonCount, 0, len(m))
-	for r, n := range m {
-		out = append(out, ReasonCount{Reason: r, Count: n})
+	for _, rc := range m {
+		out = append(out, *rc)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {

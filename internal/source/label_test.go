@@ -1,6 +1,10 @@
 package source
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestLabel(t *testing.T) {
 	long := "Met at the Leeds trade fair; she wants a quote for the new press line before June."
@@ -31,4 +35,26 @@ func TestLabel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzLabel: whatever a Klipy record holds, its label is one line of at most labelMax runes
+// (a note's two quotes aside) and Named ends with the record's id in parentheses.
+func FuzzLabel(f *testing.F) {
+	f.Add("person", "Jane", "Roe", `"Jane" <jane@x.com>;j@x.com`, "p1")
+	f.Add("note", "", "", "", "n1")
+	f.Add("company", "Acme\nGmbH", "", "acme.de", "c1")
+	f.Fuzz(func(t *testing.T, kind, a, b, c, id string) {
+		r := Record{Kind: Kind(kind), ID: id, Fields: map[string]string{"first_name": a, "last_name": b, "email": c,
+			"name": a, "domain": c, "title": a, "body": a + b, "file_name": b, "type": c, "interaction_date": c}}
+		l := Label(r)
+		if strings.ContainsAny(l, "\n\r") {
+			t.Errorf("Label = %q: more than one line", l)
+		}
+		if n := utf8.RuneCountInString(l); n > labelMax+2 {
+			t.Errorf("Label = %q: %d runes, want at most %d", l, n, labelMax+2)
+		}
+		if n := Named(r); id != "" && l != "" && !strings.HasSuffix(n, " ("+id+")") {
+			t.Errorf("Named = %q, want it to end with (%s)", n, id)
+		}
+	})
 }
