@@ -231,7 +231,8 @@ func sourceValues(r source.Record) string {
 	return string(data)
 }
 
-// countReason counts one error row under its reason class and names the first few.
+// countReason counts one error (or accepted-loss) row under its reason class and names the
+// first few.
 func countReason(m map[string]*ReasonCount, class, name string) {
 	rc := m[class]
 	if rc == nil {
