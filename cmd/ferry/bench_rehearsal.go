@@ -54,7 +54,7 @@ func runBenchRehearsal(ctx context.Context, g *globalOptions, opts BenchOptions)
 		if _, err := lock.Check(ctx, d.st, lockFiles(d.ws)); err != nil {
 			return err
 		}
-		_, err := migrateWorkspace(ctx, quiet, d.ws, d.st, d.env, RunOptions{})
+		_, err := migrateWorkspace(ctx, quiet, d.ws, d.st, d.env, RunOptions{Workers: opts.Workers})
 		return err
 	})
 	if err != nil {
@@ -173,10 +173,22 @@ func printRehearsalBench(g *globalOptions, b *rehearsalBench) error {
 	}
 	g.printf("ferry bench rehearsal: %d people against the in-process Pipedrive sandbox, limits off\n", b.People)
 	g.printf("machine: %d cores, load average %s\n", runtime.NumCPU(), b.Load)
-	g.printf("ferry run: %d requests in %s (cpu %s, peak RSS %s, written %s): %.0f requests/s\n",
-		b.RunRequests, roundDur(b.Run.Wall), roundDur(b.Run.CPU), humanBytes(b.Run.PeakRSS), humanBytes(b.Run.Written), runRate)
-	g.printf("sandbox alone: %d GET /api/v1/users/me on %d connections in %s (cpu %s): %.0f requests/s\n",
-		b.SandboxRequests, b.SandboxConns, roundDur(b.Sandbox.Wall), roundDur(b.Sandbox.CPU), sbRate)
+	g.printf("ferry run: %d requests in %s (cpu %s, %s a request; peak RSS %s, written %s): %.0f requests/s\n",
+		b.RunRequests, roundDur(b.Run.Wall), roundDur(b.Run.CPU), perRequest(b.Run.CPU, b.RunRequests),
+		humanBytes(b.Run.PeakRSS), humanBytes(b.Run.Written), runRate)
+	g.printf("sandbox alone: %d GET /api/v1/users/me on %d connections in %s (cpu %s, %s a request, client included): %.0f requests/s\n",
+		b.SandboxRequests, b.SandboxConns, roundDur(b.Sandbox.Wall), roundDur(b.Sandbox.CPU),
+		perRequest(b.Sandbox.CPU, b.SandboxRequests), sbRate)
+	g.printf("(on a busy machine the CPU time a request takes is the figure to compare: %d cores at that cost would serve %.0f requests/s)\n",
+		runtime.NumCPU(), float64(runtime.NumCPU())/max(b.Sandbox.CPU.Seconds()/float64(max(b.SandboxRequests, 1)), 1e-9))
 	printTargets(g, ts)
 	return nil
+}
+
+// perRequest is the CPU time one request took on average.
+func perRequest(cpu time.Duration, requests int) string {
+	if requests == 0 {
+		return "-"
+	}
+	return (cpu / time.Duration(requests)).Round(time.Microsecond).String()
 }

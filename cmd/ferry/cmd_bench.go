@@ -16,6 +16,8 @@ type BenchOptions struct {
 	Harvest string
 	// SandboxSeconds is how long `bench rehearsal` loads the Pipedrive sandbox alone.
 	SandboxSeconds float64
+	// Workers is ferry run's --workers for `bench rehearsal` (0: run's default).
+	Workers int
 }
 
 // newBenchCommand builds `ferry bench`: ferry's own speed, measured on generated data.
@@ -70,7 +72,8 @@ for --sandbox-seconds (requests/s).
 The client's pacing is set far above what the sandbox can take, so the figure is ferry's and
 the sandbox's own speed, not a rate limit's.`,
 		Example: `  ferry bench rehearsal --people 2000
-  ferry bench rehearsal --people 100000 --sandbox-seconds 5`,
+  ferry bench rehearsal --people 100000 --sandbox-seconds 5
+  ferry bench rehearsal --people 10000 --workers 32     # as ferry run --workers 32`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runBenchRehearsal(cmd.Context(), g, opts)
@@ -84,6 +87,7 @@ the sandbox's own speed, not a rate limit's.`,
 	}
 	local.Flags().StringVar(&opts.Harvest, "harvest", "", "measure this existing harvest folder instead of generating one (--people is then ignored)")
 	rehearsal.Flags().Float64Var(&opts.SandboxSeconds, "sandbox-seconds", 3, "how long to load the sandbox alone")
+	rehearsal.Flags().IntVar(&opts.Workers, "workers", 0, "ferry run --workers: concurrent requests (default: run's own)")
 	cmd.AddCommand(local, rehearsal)
 	return cmd
 }

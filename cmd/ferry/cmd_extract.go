@@ -260,6 +260,7 @@ func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, c
 		staging.Close()
 		return extract.Report{}, err
 	}
+	opts.ScratchDir = filepath.Join(ws.Dir, workspace.StateDir)
 	rep, err := extract.RunWith(ctx, st, staging, chs, opts)
 	staging.Close()
 	if err != nil && !errors.Is(err, extract.ErrTooManyRemoved) {

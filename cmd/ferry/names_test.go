@@ -277,6 +277,10 @@ func TestEstimatePricesOnlyWhatIsSent(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("creates priced before the owner decision (-want +got):\n%s", diff)
 	}
+	// the five of Jane Roe, Lars Berg's duplicate (held with him), Ines Duarte and the note
+	if out := ferry(exitOK, "estimate"); !strings.Contains(out, "not priced: 8 record(s) that would not arrive") {
+		t.Errorf("estimate does not say that the 8 records predicted lost are not priced:\n%s", out)
+	}
 	ferry(exitOK, "decide", "owner", "Jane Roe", "--map", "ann.lee@northwind-tools.co.uk")
 	ferry(exitOK, "decide", "accept-loss", "--all")
 	ferry(exitOK, "confirm", "--yes")

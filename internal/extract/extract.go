@@ -68,6 +68,12 @@ type Options struct {
 	// Guard, when set, refuses to remove more records of a kind than it allows (see Guard);
 	// nil removes whatever no channel supplies any more.
 	Guard *Guard
+	// ScratchDir holds the sorted runs an extraction spills past its memory budget (the
+	// system's temporary directory when empty); they are removed when it ends.
+	ScratchDir string
+	// staged forces the staging-store path even where the sorted one applies (tests
+	// compare the two).
+	staged bool
 }
 
 // Run extracts every channel into staging, then merges staging into target. staging must be
@@ -79,10 +85,18 @@ func Run(ctx context.Context, target, staging store.Store, channels []Channel, p
 // RunWith is Run with options. When the guard refuses a kind's removals, that kind keeps
 // every record (new and changed ones are still merged), the other kinds are merged as usual,
 // and the error wraps ErrTooManyRemoved naming each refused kind with its counts.
+//
+// When no channel keeps cursors (the harvest folder and captured events) and target is a
+// SortedTarget, staging is not used: the records are sorted in memory and in run files under
+// opts.ScratchDir, and each kind is merge-joined with the snapshot (see runSorted). The
+// snapshot that results is the same.
 func RunWith(ctx context.Context, target, staging store.Store, channels []Channel, opts Options) (Report, error) {
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(string, int) {}
+	}
+	if st, ok := target.(SortedTarget); ok && !opts.staged && sortable(channels) {
+		return runSorted(ctx, st, channels, opts, progress)
 	}
 	rep := Report{Channels: map[source.Channel]map[source.Kind]Counts{}, Changes: map[source.Kind]Change{}}
 	disc := newDiscovery()
