@@ -93,7 +93,7 @@ func (f *deltaFixture) delta(t *testing.T, opts DeltaOptions) delta.Report {
 	f.withStore(t, func(g *globalOptions, ws *workspace.Workspace, st store.Store) {
 		opts.extract = ExtractOptions{klipyRate: -1}
 		var err error
-		if rep, err = deltaWorkspace(context.Background(), g, ws, st, workspace.LoadEnv(), opts); err != nil {
+		if rep, _, err = deltaWorkspace(context.Background(), g, ws, st, workspace.LoadEnv(), opts); err != nil {
 			t.Fatalf("delta: %v", err)
 		}
 	})

@@ -55,7 +55,11 @@ Conflicts: for an object seen on several channels each field takes the value of 
 authoritative channel that has it: webhook (newest deal state) over api (live data) over
 harvest (a manual export). An empty value never erases another channel's value.
 
-Unreadable harvest rows are quarantined with file, line and reason; the rest goes on.
+Unreadable harvest rows are quarantined with file, line and reason; the rest goes on, and
+extract exits 6 (incomplete): it prints the quarantined rows grouped by object, file and
+reason and lists every one (file, line, field, reason, raw values) in report/quarantined.csv.
+The snapshot is written all the same and the next steps work on it. Rows left out under a
+loss reason accepted in decisions.yaml (ferry decide accept-loss) do not count.
 Re-running is idempotent and reports what was added, changed, unchanged and removed. An API
 extraction interrupted by a crash or Ctrl-C resumes from its last page on the next run.
 
@@ -124,10 +128,7 @@ func runExtract(ctx context.Context, g *globalOptions, opts ExtractOptions) erro
 	if err := printExtract(g, rep, channels); err != nil {
 		return err
 	}
-	if h := harvestChannel(channels); h != nil {
-		return unreadableError(h)
-	}
-	return nil
+	return extractOutcome(ctx, g, ws, st, channels)
 }
 
 // extractWorkspace runs every channel that applies to ws with the given environment.
@@ -255,7 +256,7 @@ func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, c
 	if err != nil {
 		return extract.Report{}, fmt.Errorf("open extraction staging store: %w", err)
 	}
-	if err := extract.ClearHarvestQuarantine(ctx, st); err != nil {
+	if err := clearExtractQuarantine(ctx, st); err != nil {
 		staging.Close()
 		return extract.Report{}, err
 	}
@@ -306,11 +307,6 @@ func printExtract(g *globalOptions, rep extract.Report, chs []extract.Channel) e
 		}
 	}
 	if h := harvestChannel(chs); h != nil {
-		for _, f := range h.Stats.Files {
-			if f.Quarantined > 0 {
-				g.printf("quarantined: %s: %d row(s), each with its line, column and reason (ferry report lists them)\n", f.File, f.Quarantined)
-			}
-		}
 		for _, line := range columnLines(h) {
 			g.printf("%s\n", line)
 		}

@@ -17,7 +17,7 @@ import (
 const reasonsShown = 5
 
 // plurals name a count of records of each kind.
-var plurals = map[source.Kind]string{source.Company: "companies", source.Person: "people", source.Deal: "deals",
+var plurals = map[source.Kind]string{source.Owner: "owners", source.Company: "companies", source.Person: "people", source.Deal: "deals",
 	source.Interaction: "interactions", source.Task: "tasks", source.Note: "notes", source.Attachment: "attachments"}
 
 // accountOutcomes writes report/success-<object>.csv and report/error-<object>.csv for every

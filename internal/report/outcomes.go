@@ -27,14 +27,17 @@ const (
 // or skipped by an explicit decision in mapping.yaml) or an error row (quarantined, held,
 // refused, failed, not sent yet), so Success + Errors == Source always.
 type Outcome struct {
-	Kind        source.Kind   `json:"kind"`
-	Source      int           `json:"source"`
-	Success     int           `json:"success"`
-	Accepted    int           `json:"accepted"` // of Success: losses accepted as decisions
-	Errors      int           `json:"errors"`
-	Reasons     []ReasonCount `json:"reasons,omitempty"` // the error rows grouped by reason, most first
-	SuccessFile string        `json:"success_file"`
-	ErrorFile   string        `json:"error_file"`
+	Kind     source.Kind   `json:"kind"`
+	Source   int           `json:"source"`
+	Success  int           `json:"success"`
+	Accepted int           `json:"accepted"` // of Success: losses accepted as decisions
+	Errors   int           `json:"errors"`
+	Reasons  []ReasonCount `json:"reasons,omitempty"` // the error rows grouped by reason, most first
+	// AcceptedReasons groups the success rows "loss accepted" by their loss's reason class
+	// (not by the accepted reason covering it), most first.
+	AcceptedReasons []ReasonCount `json:"accepted_reasons,omitempty"`
+	SuccessFile     string        `json:"success_file"`
+	ErrorFile       string        `json:"error_file"`
 }
 
 // ReasonCount is how many error rows of an object share one reason.
@@ -116,7 +119,7 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 	}
 	good := Table{Name: SuccessPrefix + string(kind), Header: successHeader}
 	bad := Table{Name: ErrorPrefix + string(kind), Header: errorHeader}
-	reasons := map[string]*ReasonCount{}
+	reasons, accepted := map[string]*ReasonCount{}, map[string]*ReasonCount{}
 	err := st.EachRecord(ctx, kind, func(r source.Record) error {
 		o.Source++
 		m := maps[r.ID]
@@ -129,6 +132,7 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 		if by, ok := opts.accepted(migrate.ReasonClass(reason)); ok {
 			o.Success++
 			o.Accepted++
+			countReason(accepted, migrate.ReasonClass(reason), source.Named(r))
 			good.Rows = append(good.Rows, []string{r.ID, "", "", "loss accepted (" + by + "): " + reason})
 			return nil
 		}
@@ -140,10 +144,10 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 	if err != nil {
 		return o, fmt.Errorf("outcomes of %s: records: %w", kind, err)
 	}
-	if err := addExtractRows(ctx, st, opts, &o, &good, &bad, reasons); err != nil {
+	if err := addExtractRows(ctx, st, opts, &o, &good, &bad, reasons, accepted); err != nil {
 		return o, err
 	}
-	o.Reasons = sortedReasons(reasons)
+	o.Reasons, o.AcceptedReasons = sortedReasons(reasons), sortedReasons(accepted)
 	for _, t := range []struct {
 		path string
 		t    Table
@@ -156,7 +160,7 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 }
 
 // addExtractRows adds the rows extraction quarantined (they never became records).
-func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Outcome, good, bad *Table, reasons map[string]*ReasonCount) error {
+func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Outcome, good, bad *Table, reasons, accepted map[string]*ReasonCount) error {
 	items, err := st.QuarantineItems(ctx, o.Kind)
 	if err != nil {
 		return fmt.Errorf("outcomes of %s: quarantine: %w", o.Kind, err)
@@ -171,6 +175,7 @@ func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Out
 		if by, ok := opts.accepted(class); ok {
 			o.Success++
 			o.Accepted++
+			countReason(accepted, class, location(q))
 			good.Rows = append(good.Rows, []string{"", "", "", "loss accepted (" + by + "): " + reason})
 			continue
 		}
@@ -226,7 +231,8 @@ func sourceValues(r source.Record) string {
 	return string(data)
 }
 
-// countReason counts one error row under its reason class and names the first few.
+// countReason counts one error (or accepted-loss) row under its reason class and names the
+// first few.
 func countReason(m map[string]*ReasonCount, class, name string) {
 	rc := m[class]
 	if rc == nil {
