@@ -36,7 +36,8 @@ is still open; ferry confirm refuses until nothing is.`,
   ferry decide stage Partnerships Opportunity --target "Qualified"
   ferry decide activity DIRECT_MESSAGE/LinkedIn --target task
   ferry decide label "V.I.P." --label VIP
-  ferry decide accept-loss "not a valid email"`,
+  ferry decide accept-loss "not a valid email"
+  ferry decide split per_0epjp1qtffe3d`,
 	}
 	var opts DecideOptions
 	cmd.AddCommand(
@@ -47,6 +48,7 @@ is still open; ferry confirm refuses until nothing is.`,
 		decideSub(g, "activity KLIPY-TYPE", "Map an interaction type: --target ACTIVITY-TYPE-KEY", 1, &opts, decideActivity),
 		decideSub(g, "label TAG", "Move a tag spelling into a label: --label NAME", 1, &opts, decideLabel),
 		newAcceptLossCommand(g),
+		newDecideSplitCommand(g),
 	)
 	return cmd
 }

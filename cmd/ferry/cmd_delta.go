@@ -41,8 +41,10 @@ func newDeltaCommand(g *globalOptions) *cobra.Command {
 		Use:   "delta",
 		Short: "Move what changed in Klipy since the migration",
 		Long: `Delta extracts Klipy again and compares it with what was migrated, by content hash: new
-records are created (exactly once, like ferry run), changed ones are updated in Pipedrive with
-the pre-image of what is overwritten journaled first (so ferry rollback undoes a delta too), and
+records are created (exactly once, like ferry run); changed ones are read back from Pipedrive and
+compared field by field as ferry verify and run --sample compare (one comparison: e-mail case,
+phone formatting, times, HTML), and those Pipedrive does not already hold are updated, with the
+pre-image of what is overwritten journaled first (so ferry rollback undoes a delta too), and
 records deleted in Klipy are reported; --delete also deletes them in Pipedrive (journaled; a
 deleted record stays in Pipedrive's trash for 30 days and rollback cannot bring it back).
 
@@ -53,6 +55,9 @@ A delta with nothing changed makes no write.
 Like ferry run, it writes report/success-<object>.csv and report/error-<object>.csv and exits 0
 only when every source record is accounted for (created, merged, unchanged or skipped by an
 explicit decision); otherwise it prints what did not arrive, grouped by reason, and exits 6.
+Rows the fresh extract quarantined count as not arrived (listed in report/quarantined.csv too),
+and a harvest file it cannot read makes the delta incomplete as well (exit 6, naming the file):
+changes to that file's records were not carried over.
 
 Deleting is never an accident. The fresh extract refuses when a channel that supplied records
 last time is missing (exit 2: e.g. KLIPY_API_KEY unset) or when it would drop more than 5% of
@@ -90,54 +95,71 @@ func runDelta(ctx context.Context, g *globalOptions, opts DeltaOptions) error {
 	}
 	defer st.Close()
 	env := workspace.LoadEnv()
-	rep, err := deltaWorkspace(ctx, g, ws, st, env, opts)
+	rep, chs, err := deltaWorkspace(ctx, g, ws, st, env, opts)
 	printDeltaReport(g, rep)
 	if err != nil {
 		return stopError(err, "ferry delta")
 	}
-	return accountOutcomes(ctx, g, ws, st, env, "ferry delta")
+	if _, err := accountQuarantined(ctx, ws, st); err != nil { // the fresh extract's rows
+		return err
+	}
+	outcome := accountOutcomes(ctx, g, ws, st, env, "ferry delta")
+	var unreadable error
+	if h := harvestChannel(chs); h != nil {
+		unreadable = unreadableError(h)
+	}
+	switch {
+	case unreadable != nil && outcome != nil:
+		return fmt.Errorf("%w\nand %w", unreadable, outcome)
+	case unreadable != nil:
+		return fmt.Errorf("%w\nchanges in Klipy to the records of that file were not carried over", unreadable)
+	}
+	return outcome
 }
 
 // deltaWorkspace is one delta step on ws: the baseline (first time, under a valid lock), a
-// fresh extract, then the delta against the Pipedrive that env names.
+// fresh extract, then the delta against the Pipedrive that env names. It returns the
+// extract's channels too (the harvest channel names the files it could not read).
 func deltaWorkspace(ctx context.Context, g *globalOptions, ws *workspace.Workspace, st store.Store,
-	env workspace.Env, opts DeltaOptions) (delta.Report, error) {
+	env workspace.Env, opts DeltaOptions) (delta.Report, []extract.Channel, error) {
 	has, err := delta.HasBaseline(ctx, st)
 	if err != nil {
-		return delta.Report{}, err
+		return delta.Report{}, nil, err
 	}
 	if !has {
 		if _, err := lock.Check(ctx, st, lockFiles(ws)); err != nil {
-			return delta.Report{}, fmt.Errorf("%w: first delta needs the snapshot the run migrated: %v", errBlocked, err)
+			return delta.Report{}, nil, fmt.Errorf("%w: first delta needs the snapshot the run migrated: %v", errBlocked, err)
 		}
 		if _, err := delta.Baseline(ctx, st); err != nil {
-			return delta.Report{}, err
+			return delta.Report{}, nil, err
 		}
 	}
 	opts.extract.Force = opts.extract.Force || opts.Force
-	if _, _, err := extractWorkspace(ctx, ws, st, env, opts.extract); err != nil {
-		return delta.Report{}, fmt.Errorf("delta: extract: %w", err)
+	_, chs, err := extractWorkspace(ctx, ws, st, env, opts.extract)
+	if err != nil {
+		return delta.Report{}, chs, fmt.Errorf("delta: extract: %w", err)
 	}
 	if opts.Delete {
 		if err := confirmDeletions(ctx, g, st, opts); err != nil {
-			return delta.Report{}, err
+			return delta.Report{}, chs, err
 		}
 	}
 	cfg, err := engineConfig(ws, st, env, RunOptions{NoWait: opts.NoWait})
 	if err != nil {
-		return delta.Report{}, err
+		return delta.Report{}, nil, err
 	}
 	cfg.RunKind = "delta"
 	pp := &migrate.ProgressPrinter{W: g.stdout, Mode: progressMode(g)}
 	cfg.Progress = pp.Event
 	eng, err := migrate.New(cfg)
 	if err != nil {
-		return delta.Report{}, err
+		return delta.Report{}, nil, err
 	}
 	prog := newProgress(g, "delta")
-	return delta.Apply(ctx, st, eng, delta.Options{Delete: opts.Delete, Progress: func(k source.Kind, done, total int) {
+	rep, err := delta.Apply(ctx, st, eng, delta.Options{Delete: opts.Delete, Progress: func(k source.Kind, done, total int) {
 		prog.update(fmt.Sprintf("delete %s (%d to delete)", k, total), done)
 	}})
+	return rep, chs, err
 }
 
 // confirmDeletions prints what --delete will delete per object, refuses more than

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,7 +93,7 @@ func (f *deltaFixture) delta(t *testing.T, opts DeltaOptions) delta.Report {
 	f.withStore(t, func(g *globalOptions, ws *workspace.Workspace, st store.Store) {
 		opts.extract = ExtractOptions{klipyRate: -1}
 		var err error
-		if rep, err = deltaWorkspace(context.Background(), g, ws, st, workspace.LoadEnv(), opts); err != nil {
+		if rep, _, err = deltaWorkspace(context.Background(), g, ws, st, workspace.LoadEnv(), opts); err != nil {
 			t.Fatalf("delta: %v", err)
 		}
 	})
@@ -143,6 +144,26 @@ func (f *deltaFixture) pick(t *testing.T) (changed, gone source.Record, cm, gm s
 	return changed, gone, cm, gm, inter
 }
 
+// another returns a done API person with an e-mail, other than those of ids.
+func (f *deltaFixture) another(t *testing.T, ids ...string) (out source.Record) {
+	t.Helper()
+	f.withStore(t, func(_ *globalOptions, _ *workspace.Workspace, st store.Store) {
+		ctx := context.Background()
+		err := st.EachRecord(ctx, source.Person, func(r source.Record) error {
+			m, err := st.GetMapping(ctx, source.Person, r.ID)
+			if err == nil && m.State == store.Done && r.Channel == source.API && r.Fields["email"] != "" &&
+				out.ID == "" && !slices.Contains(ids, r.ID) {
+				out = r
+			}
+			return nil
+		})
+		if err != nil || out.ID == "" {
+			t.Fatalf("no third done API person (%v)", err)
+		}
+	})
+	return out
+}
+
 // personJSON returns the Pipedrive sandbox's person id as JSON ("" when absent or deleted).
 func (f *deltaFixture) personJSON(id int64) string {
 	for _, p := range f.pd.Snapshot().Persons {
@@ -157,9 +178,24 @@ func (f *deltaFixture) personJSON(id int64) string {
 // TestDeltaMovesExactlyTheChanges changes a person's title and email, adds a person and an
 // interaction and deletes a person in the Klipy sandbox; the delta moves exactly those (checked
 // in the Pipedrive sandbox), --delete removes the deleted one, and a second delta writes nothing.
+// A person saved in Klipy without a change Pipedrive would see (its updated_at moved, so its
+// content hash differs) is read back and compared as ferry verify compares: the delta counts
+// it unchanged and sends nothing for it. A person whose new title is longer than its
+// varchar field holds is not sent (Pipedrive would refuse it) and fails with the rule.
 func TestDeltaMovesExactlyTheChanges(t *testing.T) {
 	f := newDeltaFixture(t, 30, 21)
 	changed, gone, cm, gm, inter := f.pick(t)
+	touched := f.another(t, changed.ID, gone.ID)
+	touched.Fields = maps.Clone(touched.Fields)
+	touched.Fields["updated_at"] = "2026-11-30T09:00:00Z"
+	overlong := f.another(t, changed.ID, gone.ID, touched.ID)
+	overlong.Fields = maps.Clone(overlong.Fields)
+	overlong.Fields["title"] = strings.Repeat("n", 256)
+	for _, err := range []error{f.kl.UpsertPerson(touched), f.kl.UpsertPerson(overlong)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	before := f.pd.Snapshot()
 	oldEmail := changed.Fields["email"]
 	changed.Fields = maps.Clone(changed.Fields)
@@ -190,12 +226,15 @@ func TestDeltaMovesExactlyTheChanges(t *testing.T) {
 		return delta.Row{}
 	}
 	p, i := row(source.Person), row(source.Interaction)
-	if p.Created != 1 || p.Updated != 1 || p.Reported != 1 || p.Deleted != 0 || p.Failed != 0 || i.Created != 1 || i.Updated != 0 {
+	if p.Created != 1 || p.Updated != 1 || p.Reported != 1 || p.Deleted != 0 || p.Failed != 1 || i.Created != 1 || i.Updated != 0 {
 		t.Errorf("delta rows: person %+v, interaction %+v", p, i)
 	}
 	if len(after.Persons) != len(before.Persons)+1 || len(after.Activities) != len(before.Activities)+1 {
 		t.Errorf("persons %d→%d, activities %d→%d: want one more of each",
 			len(before.Persons), len(after.Persons), len(before.Activities), len(after.Activities))
+	}
+	if len(p.Failures) != 1 || !strings.Contains(p.Failures[0], overlong.ID) || !strings.Contains(p.Failures[0], "longer than the 255 characters") {
+		t.Errorf("person failures %q, want the over-long title refused before it is sent", p.Failures)
 	}
 	js := f.personJSON(cm.DestID)
 	if !strings.Contains(js, "Chief Delta Officer") || !strings.Contains(js, "delta.changed@example.com") || strings.Contains(js, oldEmail) {

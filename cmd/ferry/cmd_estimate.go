@@ -188,6 +188,15 @@ func printEstimate(g *globalOptions, r estimate.Result) {
 		fmt.Fprintf(tw, "verify (read back)\t\t\t\t\t\t\t\t%.0f\t%.0f\t\n", v[0], v[1])
 	}
 	_ = tw.Flush()
+	lost := 0
+	for _, p := range r.Workload.Phases {
+		for _, n := range p.Losses {
+			lost += n
+		}
+	}
+	if lost > 0 {
+		g.printf("\nnot priced: %d record(s) that would not arrive (quarantined, held, refused or cannot move); ferry decide list names them by reason\n", lost)
+	}
 	g.printf("\ntokens: %d (run %d, of which schema %d; verification %d)\n", r.Tokens, r.RunTokens, r.SchemaTokens, r.VerifyTokens)
 	g.printf("budget: %s, %d seat(s) = %d tokens/day -> %.2f day(s) (%d calendar day(s))\n", r.Plan, r.Seats, r.DailyBudget, r.Days, r.BudgetDays())
 	g.printf("wall time: %d requests at %d per 2 s -> %s\n", r.Requests, r.Burst, r.WallTime.Round(time.Second))

@@ -55,7 +55,11 @@ Conflicts: for an object seen on several channels each field takes the value of 
 authoritative channel that has it: webhook (newest deal state) over api (live data) over
 harvest (a manual export). An empty value never erases another channel's value.
 
-Unreadable harvest rows are quarantined with file, line and reason; the rest goes on.
+Unreadable harvest rows are quarantined with file, line and reason; the rest goes on, and
+extract exits 6 (incomplete): it prints the quarantined rows grouped by object, file and
+reason and lists every one (file, line, field, reason, raw values) in report/quarantined.csv.
+The snapshot is written all the same and the next steps work on it. Rows left out under a
+loss reason accepted in decisions.yaml (ferry decide accept-loss) do not count.
 Re-running is idempotent and reports what was added, changed, unchanged and removed. An API
 extraction interrupted by a crash or Ctrl-C resumes from its last page on the next run.
 
@@ -76,7 +80,17 @@ field (from the header in any common spelling or language, and from the contents
 it to columns.yaml in the workspace, with confidence, reason and sample values as comments.
 Review it: an edited field is honoured on the next extract; new files and columns are added
 to it; ferry lint checks it and ferry confirm locks it. Columns without a standard field are
-kept as custom fields (custom.<Header>) and listed; field: skip leaves one out, listed.
+kept as custom fields (custom.<Header>) and listed; field: skip leaves one out, listed; a
+column without a header is listed as not migrated. Two columns of one file whose headers
+both spell one field ("Email", "E-Mail Address") become open decisions in decisions.yaml
+(columns:) at the next ferry plan; lint and confirm refuse until each is answered, and the
+next extract writes the answers into columns.yaml and reads the harvest with them.
+
+Organizations discovered from references: a company name that people, deals, interactions,
+notes or tasks give without a company id, and that no company record carries (case, accents
+and legal forms like GmbH aside; a known domain beside it links by domain), becomes an
+organization of its own, with an id made from the normalized name (stable across extracts).
+extract prints each one and plan-report.md lists them for review.
 
 A harvest file that cannot be read at all is named with why and what to do; every other file
 is loaded, the records of that file's kind already in the snapshot are kept, and extract
@@ -114,10 +128,7 @@ func runExtract(ctx context.Context, g *globalOptions, opts ExtractOptions) erro
 	if err := printExtract(g, rep, channels); err != nil {
 		return err
 	}
-	if h := harvestChannel(channels); h != nil {
-		return unreadableError(h)
-	}
-	return nil
+	return extractOutcome(ctx, g, ws, st, channels)
 }
 
 // extractWorkspace runs every channel that applies to ws with the given environment.
@@ -142,7 +153,7 @@ func extractWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Sto
 		if cerr != nil && err == nil {
 			err = cerr
 		}
-		h.ColumnsNote = note
+		h.ColumnsNote = strings.TrimSpace(h.ColumnsNote + "\n" + note)
 	}
 	if errors.Is(err, extract.ErrTooManyRemoved) {
 		return rep, channels, fmt.Errorf("%w: %v\n(new and changed records were taken in; if Klipy really lost them, run again with --force)", errBlocked, err)
@@ -195,11 +206,12 @@ func extractChannels(ws *workspace.Workspace, st store.Store, env workspace.Env,
 	}
 	if dir != "" {
 		if _, err := os.Stat(dir); err == nil {
-			cols, err := loadColumnMap(ws)
+			cols, applied, err := loadColumnMap(ws)
 			if err != nil {
 				return nil, err
 			}
-			chs = append(chs, &extract.HarvestChannel{Dir: dir, Options: harvest.Options{Encoding: opts.Encoding, Columns: cols}})
+			chs = append(chs, &extract.HarvestChannel{Dir: dir, Options: harvest.Options{Encoding: opts.Encoding, Columns: cols},
+				ColumnsNote: applied})
 		} else if opts.Harvest != "" {
 			return nil, usageErrorf("--harvest %s: %v", dir, err)
 		}
@@ -244,10 +256,11 @@ func extractInto(ctx context.Context, ws *workspace.Workspace, st store.Store, c
 	if err != nil {
 		return extract.Report{}, fmt.Errorf("open extraction staging store: %w", err)
 	}
-	if err := extract.ClearHarvestQuarantine(ctx, st); err != nil {
+	if err := clearExtractQuarantine(ctx, st); err != nil {
 		staging.Close()
 		return extract.Report{}, err
 	}
+	opts.ScratchDir = filepath.Join(ws.Dir, workspace.StateDir)
 	rep, err := extract.RunWith(ctx, st, staging, chs, opts)
 	staging.Close()
 	if err != nil && !errors.Is(err, extract.ErrTooManyRemoved) {
@@ -283,6 +296,9 @@ func printExtract(g *globalOptions, rep extract.Report, chs []extract.Channel) e
 	}
 	sort.Strings(names)
 	g.printf("channels used: %v\n", names)
+	for _, line := range discoveredLines(rep.Discovered) {
+		g.printf("%s\n", line)
+	}
 	for _, ch := range chs {
 		if w, ok := ch.(*extract.WebhookChannel); ok {
 			for _, line := range w.Report.NotMigratedLines() {
@@ -291,11 +307,6 @@ func printExtract(g *globalOptions, rep extract.Report, chs []extract.Channel) e
 		}
 	}
 	if h := harvestChannel(chs); h != nil {
-		for _, f := range h.Stats.Files {
-			if f.Quarantined > 0 {
-				g.printf("quarantined: %s: %d row(s), each with its line, column and reason (ferry report lists them)\n", f.File, f.Quarantined)
-			}
-		}
 		for _, line := range columnLines(h) {
 			g.printf("%s\n", line)
 		}

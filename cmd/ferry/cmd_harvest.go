@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ferry/internal/klipy/harvest"
+	"ferry/internal/report"
 	"ferry/internal/source"
 	"ferry/internal/store"
 )
@@ -88,9 +89,9 @@ print per file its encoding, delimiter and rows read / loaded / quarantined, whi
 takes for which field (the column map ferry extract would propose), then the first
 quarantined rows with file:line, column and reason.
 
-Exits 6 (incomplete) when a file cannot be read at all (compressed, binary, a workbook that
-does not open), naming it; every other file is still checked. Quarantined rows alone do not
-fail the check.`,
+Exits 6 (incomplete), as ferry extract would, when a file cannot be read at all (compressed,
+binary, a workbook that does not open), naming it, or when a row would be quarantined; every
+other file and row is still checked. Exit 0 means ferry extract would take in every row.`,
 		Example: `  ferry harvest check ./harvest
   ferry harvest check ./harvest --encoding windows-1252 --show 100 --json`,
 		Args: exactArgs(1, "DIR"),
@@ -147,10 +148,18 @@ func runHarvestCheck(cmd *cobra.Command, g *globalOptions, opts HarvestCheckOpti
 	} else {
 		printHarvestCheck(g, rep)
 	}
-	if errors.Is(err, harvest.ErrBadFile) {
-		return fmt.Errorf("%w: %v", errIncomplete, err)
+	var why []string // err is nil or harvest.ErrBadFile here
+	if err != nil {
+		why = append(why, err.Error())
 	}
-	return err
+	if rep.Quarantined > 0 {
+		why = append(why, fmt.Sprintf("%d row(s) would be quarantined (ferry extract would exit 6 and list every one in report/%s): fix them, or accept the loss after ferry plan",
+			rep.Quarantined, report.QuarantineFile))
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", errIncomplete, strings.Join(why, "; "))
 }
 
 // printHarvestCheck prints the human form of a check report.

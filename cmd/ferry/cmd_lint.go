@@ -95,6 +95,9 @@ func runLint(ctx context.Context, g *globalOptions, opts LintOptions) error {
 		}
 		return fmt.Errorf("%s: %d problem(s) found", colPath, len(colProblems))
 	}
+	if err := openColumnDecisions(g, ws); err != nil {
+		return err
+	}
 	problems, tests, err := lintMapping(ctx, st, path, dest)
 	if err != nil {
 		return err
@@ -214,4 +217,26 @@ func mostRowsFailing(ctx context.Context, ws *workspace.Workspace, st store.Stor
 		return out[i].Field < out[j].Field
 	})
 	return out, nil
+}
+
+// openColumnDecisions refuses (exit 4) while decisions.yaml has a column decision nobody
+// answered: which field an ambiguous harvest column means changes what extract reads, so the
+// mapping cannot be checked before it is known. Each one is printed with its choices.
+func openColumnDecisions(g *globalOptions, ws *workspace.Workspace) error {
+	d, err := readDecisions(ws)
+	if err != nil {
+		return nil // no plan yet, or a broken file: the mapping check below names it
+	}
+	var open []string
+	for i, c := range d.Columns {
+		if !c.Answered() {
+			open = append(open, fmt.Sprintf("  columns[%d] %s %q: %s; choose one of %s", i, c.File, c.Header, c.Why,
+				strings.Join(c.Options, ", ")))
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %d column decision(s) of %s are open; set each choice, then run ferry extract and ferry plan again:\n%s",
+		errBlocked, len(open), ws.PlanPath(workspace.DecisionsFile), strings.Join(open, "\n"))
 }

@@ -53,9 +53,15 @@ mapping.yaml.previous and decisions.yaml.previous; plan says so. --fresh starts 
 proposal alone. Without PIPEDRIVE_API_TOKEN (or with --offline) the plan assumes an empty
 Pipedrive company and says so.
 
+plan-report.md also predicts what would not arrive: a dry run of the files just written over
+the whole snapshot (nothing is sent; the same one ferry decide list and ferry confirm run)
+lists the records that would be quarantined, held or refused, by object and reason, each
+named by name and email with its Klipy id, and the loss reasons already accepted.
+
 Plan streams the snapshot on several cores and prints its progress every two seconds. A million
 people with their ten million interactions take under two minutes and 1.1 GB of
-memory on two cores (GOGC and GOMEMLIMIT, when set, override its collector settings).`,
+memory on two cores (GOGC and GOMEMLIMIT, when set, override its collector settings); the
+loss prediction reads the snapshot once more, on one core, after that.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPlan(cmd.Context(), g, opts)
@@ -108,6 +114,7 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 		return nil, err
 	}
 	popts.Hints, popts.Headers = cols.Hints(), cols.Headers()
+	popts.Columns = columnDecisions(cols)
 	var dest plan.Destination
 	if pipedriveConfigured(ws, env) && !opts.Offline {
 		c, err := newPipedriveClient(ws, env, st)
@@ -133,7 +140,26 @@ func planWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Store,
 	if opts.rebase != nil {
 		*opts.rebase = rb
 	}
-	return p, p.WriteFiles(ws.Dir)
+	if err := p.WriteFiles(ws.Dir); err != nil {
+		return nil, err
+	}
+	return p, predictLosses(ctx, ws, st, p)
+}
+
+// predictLosses dry-runs the plan files just written over the whole snapshot (as ferry
+// confirm does) and writes plan-report.md again with what would not arrive, by object and
+// reason, each loss naming its first records.
+func predictLosses(ctx context.Context, ws *workspace.Workspace, st store.Store, p *plan.Plan) error {
+	ls, err := workspaceLosses(ctx, ws, st, p.Decisions)
+	if err != nil {
+		return fmt.Errorf("predict what would not arrive: %w", err)
+	}
+	p.Losses, p.LossesPredicted = nil, true
+	for _, l := range ls {
+		p.Losses = append(p.Losses, plan.Loss{Object: l.Kind, Reason: l.Reason, Records: l.Records,
+			AcceptedBy: l.AcceptedBy, Named: l.Named})
+	}
+	return p.WriteReportFile(ws.Dir)
 }
 
 // snapshotEmpty reports whether the snapshot holds no record, reading at most one page (a
@@ -176,7 +202,7 @@ func printPlan(g *globalOptions, ws *workspace.Workspace, p *plan.Plan) error {
 	open := p.Decisions.Open()
 	if g.JSON {
 		return json.NewEncoder(g.stdout).Encode(map[string]any{"workspace": ws.Dir, "counts": p.Counts,
-			"dedupe": p.Dedupe.Stats, "open_decisions": open, "seconds": p.Took.Seconds()})
+			"dedupe": p.Dedupe.Stats, "open_decisions": open, "losses": p.Losses, "seconds": p.Took.Seconds()})
 	}
 	s := p.Dedupe.Stats
 	g.printf("Planned in %s: %d people -> %d distinct (%d clusters), %d companies -> %d organizations\n",
@@ -188,6 +214,9 @@ func printPlan(g *globalOptions, ws *workspace.Workspace, p *plan.Plan) error {
 		plan.ReportFile, ws.Dir)
 	if !p.Options.DestinationRead {
 		g.printf("note: Pipedrive was not read (no PIPEDRIVE_API_TOKEN or --offline): plan again with it before confirming\n")
+	}
+	if lost, _ := plan.LostRecords(p.Losses); lost > 0 {
+		g.printf("%d record(s) would not arrive in Pipedrive, by object and reason in %s (ferry decide list)\n", lost, plan.ReportFile)
 	}
 	if len(open) > 0 {
 		g.printf("%d decision(s) open (ferry decide list); then ferry lint and ferry confirm\n", len(open))

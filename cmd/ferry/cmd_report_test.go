@@ -65,10 +65,12 @@ func plannedWorkspace(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	for _, args := range [][]string{{"extract"}, {"plan", "--offline"}} {
-		if out, stderr, code := runFerry(t, append(args, "-w", dir)...); code != 0 {
-			t.Fatalf("%v: exit %d\n%s%s", args, code, out, stderr)
-		}
+	// p4's broken quoting is quarantined: extract is incomplete (exit 6) and names it.
+	if out, stderr, code := runFerry(t, "extract", "-w", dir); code != exitIncomplete || !strings.Contains(out, "1 people (people.csv): broken quoting") {
+		t.Fatalf("extract: exit %d, want %d naming p4's row\n%s%s", code, exitIncomplete, out, stderr)
+	}
+	if out, stderr, code := runFerry(t, "plan", "--offline", "-w", dir); code != 0 {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, stderr)
 	}
 	return dir
 }

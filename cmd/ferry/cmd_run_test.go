@@ -70,9 +70,7 @@ func sandboxWorkspaceIn(t *testing.T, cfg gen.Config, opts sandbox.Options, setu
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, stderr, code := runFerry(t, "extract", "-w", dir); code != 0 {
-		t.Fatalf("extract: %s", stderr)
-	}
+	extractGenerated(t, dir, key)
 	writePlanFiles(t, dir, srv.URL, sb.Token(), key.DefaultRegion)
 	acceptAllLosses(t, dir)
 	return dir, sb, key

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ferry/internal/migrate"
+	"ferry/internal/source"
 	"ferry/internal/store"
 	"ferry/internal/verify"
 	"ferry/internal/workspace"
@@ -63,7 +64,7 @@ func runVerify(ctx context.Context, g *globalOptions, opts VerifyOptions) error 
 	if err != nil {
 		return stopError(err, "ferry verify")
 	}
-	printVerifyResult(g, res, opts.Show)
+	printVerifyResult(g, res, opts.Show, recordNamer(ctx, st))
 	if !res.OK() {
 		return fmt.Errorf("%w: %d field(s) differ; see the table above or ferry report", errMismatch, res.Mismatches)
 	}
@@ -106,8 +107,14 @@ func verifyWorkspace(ctx context.Context, ws *workspace.Workspace, st store.Stor
 	return res, verify.Save(ctx, st, res)
 }
 
-// printVerifyResult prints the counts per kind, the first mismatches and the cost.
-func printVerifyResult(g *globalOptions, res verify.Result, show int) {
+// recordNamer names snapshot records by name, email and Klipy id (migrate.NamedRecord).
+func recordNamer(ctx context.Context, st store.Store) func(source.Kind, string) string {
+	return func(kind source.Kind, id string) string { return migrate.NamedRecord(ctx, st, kind, id) }
+}
+
+// printVerifyResult prints the counts per kind, the first mismatches (each record named by
+// name) and the cost.
+func printVerifyResult(g *globalOptions, res verify.Result, show int, name func(source.Kind, string) string) {
 	if g.JSON {
 		_ = json.NewEncoder(g.stdout).Encode(map[string]any{"event": "verified", "result": res})
 		return
@@ -122,12 +129,12 @@ func printVerifyResult(g *globalOptions, res verify.Result, show int) {
 	if len(res.First) > 0 {
 		g.printf("\nmismatches (%d in all):\n", res.Mismatches)
 		tw = tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "kind\tsource id\tpipedrive id\tfield\twant\tgot")
+		fmt.Fprintln(tw, "kind\trecord\tpipedrive id\tfield\twant\tgot")
 		for i, m := range res.First {
 			if i >= show {
 				break
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", m.Kind, m.SourceID, m.DestID, m.Field, clip(m.Want), clip(m.Got))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", m.Kind, name(m.Kind, m.SourceID), m.DestID, m.Field, clip(m.Want), clip(m.Got))
 		}
 		_ = tw.Flush()
 	}

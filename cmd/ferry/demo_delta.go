@@ -19,13 +19,13 @@ func (d *demo) delta(ctx context.Context) error {
 	d.g.printf("in Klipy meanwhile: %s's title changed, person %s added\n", edited, demoNewPersonID)
 	quiet := &globalOptions{stdout: discard{}, stderr: discard{}}
 	before := countWrites(d.pd.Stats())
-	rep, err := deltaWorkspace(ctx, quiet, d.ws, d.st, d.env, DeltaOptions{extract: ExtractOptions{klipyRate: -1}})
+	rep, _, err := deltaWorkspace(ctx, quiet, d.ws, d.st, d.env, DeltaOptions{extract: ExtractOptions{klipyRate: -1}})
 	if err != nil {
 		return err
 	}
 	printDeltaReport(d.g, rep)
 	first := countWrites(d.pd.Stats()) - before
-	if _, err := deltaWorkspace(ctx, quiet, d.ws, d.st, d.env, DeltaOptions{extract: ExtractOptions{klipyRate: -1}}); err != nil {
+	if _, _, err := deltaWorkspace(ctx, quiet, d.ws, d.st, d.env, DeltaOptions{extract: ExtractOptions{klipyRate: -1}}); err != nil {
 		return err
 	}
 	second := countWrites(d.pd.Stats()) - before - first

@@ -45,7 +45,7 @@ func (d *demo) verifyAll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	printVerifyResult(d.g, res, 10)
+	printVerifyResult(d.g, res, 10, recordNamer(ctx, d.st))
 	if !res.OK() {
 		d.problems = append(d.problems, fmt.Sprintf("verify found %d mismatches", res.Mismatches))
 		return fmt.Errorf("%w: %d mismatches", errMismatch, res.Mismatches)

@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
+	"regexp"
 
 	klipysandbox "ferry/internal/klipy/sandbox"
 	"ferry/internal/klipy/webhook"
@@ -65,16 +65,23 @@ const demoSeats = 50
 
 // setDemoSeats writes the demo company's seats into the workspace's ferry.yaml, as a user
 // would edit it, and reloads it.
-func setDemoSeats(ws *workspace.Workspace) error {
+func setDemoSeats(ws *workspace.Workspace) error { return setSeats(ws, demoSeats) }
+
+// seatsLine is the seats line of ferry.yaml's pipedrive section.
+var seatsLine = regexp.MustCompile(`\n  seats: [0-9]+\n`)
+
+// setSeats writes seats into the workspace's ferry.yaml in place of its seats line and
+// reloads it.
+func setSeats(ws *workspace.Workspace, seats int) error {
 	path := filepath.Join(ws.Dir, workspace.ConfigFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	edited := strings.Replace(string(data), "\n  seats: 1\n", fmt.Sprintf("\n  seats: %d\n", demoSeats), 1)
-	if edited == string(data) {
-		return fmt.Errorf("demo: %s has no \"seats: 1\" line to edit", path)
+	if !seatsLine.Match(data) {
+		return fmt.Errorf("demo: %s has no \"seats:\" line to edit", path)
 	}
+	edited := seatsLine.ReplaceAllLiteralString(string(data), fmt.Sprintf("\n  seats: %d\n", seats))
 	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
 		return err
 	}

@@ -149,7 +149,43 @@ func (d *demo) extract(ctx context.Context) error {
 		return err
 	}
 	d.report, d.channels = rep, chs
-	return printExtract(d.g, rep, chs)
+	if err := printExtract(d.g, rep, chs); err != nil {
+		return err
+	}
+	return d.extractOutcome(ctx)
+}
+
+// extractOutcome checks ferry extract's outcome against the answer key: the generated
+// harvest holds deliberately broken rows, so extract's exit 6 (incomplete) is expected, with
+// exactly the key's broken rows quarantined and no file unreadable.
+func (d *demo) extractOutcome(ctx context.Context) error {
+	err := extractOutcome(ctx, d.g, d.ws, d.st, d.channels)
+	if err != nil && !errors.Is(err, errIncomplete) {
+		return err
+	}
+	items, qerr := d.st.QuarantineItems(ctx, "")
+	if qerr != nil {
+		return qerr
+	}
+	want := 0
+	for _, b := range d.key.BrokenRows {
+		if b.Stage == gen.StageHarvest {
+			want++
+		}
+	}
+	d.g.printf("ferry extract exits %d: %d row(s) quarantined; the answer key has %d deliberately broken row(s) extract must set aside\n",
+		exitCode(err), len(items), want)
+	if h := harvestChannel(d.channels); h != nil && len(h.Unreadable()) > 0 {
+		d.problems = append(d.problems, fmt.Sprintf("extract could not read %v; every generated file is readable", h.Unreadable()))
+		return errors.New(d.problems[len(d.problems)-1])
+	}
+	if len(items) != want || (want > 0) != (exitCode(err) == exitIncomplete) {
+		d.problems = append(d.problems, fmt.Sprintf("extract quarantined %d row(s) and exits %d, want %d row(s) and exit %d",
+			len(items), exitCode(err), want, map[bool]int{true: exitIncomplete, false: exitOK}[want > 0]))
+		return errors.New(d.problems[len(d.problems)-1])
+	}
+	d.g.printf("that is the expected outcome: the snapshot holds every other record and the journey goes on\n")
+	return nil
 }
 
 // check compares the snapshot with the answer key, kind by kind.

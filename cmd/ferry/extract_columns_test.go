@@ -116,6 +116,61 @@ func TestExtractColumnMap(t *testing.T) {
 	}
 }
 
+// TestExtractExtendsColumnMapKeepingComments: after the user commented and edited
+// columns.yaml, a new column in people.csv and a new deals.csv are added to it on the next
+// extract; the user's comments and edits stay, and the new column is honoured.
+func TestExtractExtendsColumnMapKeepingComments(t *testing.T) {
+	files := map[string][]byte{
+		"owners.csv": []byte("Name,Email\nMaya Lind,maya@brightwave.io\n"),
+		"people.csv": []byte("Email Address,First name,Last name,Scribbles\nann@x.io,Ann,Lee,call back??\n"),
+	}
+	dir := writeHarvest(t, files)
+	ws := filepath.Join(t.TempDir(), "ws")
+	if _, stderr, code := runFerry(t, "init", ws, "--harvest", dir); code != exitOK {
+		t.Fatalf("init: %d %s", code, stderr)
+	}
+	if out, stderr, code := runFerry(t, "extract", "-w", ws); code != exitOK {
+		t.Fatalf("extract: exit %d\n%s%s", code, out, stderr)
+	}
+	colPath := filepath.Join(ws, harvest.ColumnsFile)
+	data, err := os.ReadFile(colPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := "# Checked with Maya: scribbles stay out.\n" + strings.Replace(string(data), "field: custom.Scribbles",
+		"field: skip # not for Pipedrive", 1)
+	if err := os.WriteFile(colPath, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	people := "Email Address,First name,Last name,Scribbles,Job Title\nann@x.io,Ann,Lee,call back??,CTO\n"
+	if err := os.WriteFile(filepath.Join(dir, "people.csv"), []byte(people), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	deals := "Deal Name,Contact Email,Value (EUR)\nPilot,ann@x.io,\"1.200,00\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "deals.csv"), []byte(deals), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runFerry(t, "extract", "-w", ws)
+	if code != exitOK || !strings.Contains(out, "column map extended (2 file(s)") {
+		t.Fatalf("extract with a new column and file: exit %d, want it to say the map was extended\n%s%s", code, out, stderr)
+	}
+	got, err := os.ReadFile(colPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# Checked with Maya: scribbles stay out.", "field: skip # not for Pipedrive",
+		"header: Job Title", "file: deals.csv", "hint: \"currency:EUR\""} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("extended columns.yaml lacks %q:\n%s", want, got)
+		}
+	}
+	for _, p := range snapshotRecords(t, ws, source.Person) {
+		if p.Fields["title"] != "CTO" || p.Fields["custom.Scribbles"] != "" {
+			t.Errorf("person after the extend: %v; want title CTO and no scribbles", p.Fields)
+		}
+	}
+}
+
 // TestExtractUnreadableFile: a gzip file under a .csv name is named (probe too) with what
 // to do, every other file loads, and extract exits 6; the records of its kind already in
 // the snapshot stay.

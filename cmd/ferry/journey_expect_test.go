@@ -39,14 +39,17 @@ type expectedCount struct {
 }
 
 // expectedDeal is one source deal's expected links and state. A nil pointer is JSON null:
-// for OrgName, "no organization"; for CloseDate, "still open".
+// for OrgName, "no organization"; for CloseDate, "still open". Value and Currency are
+// optional (the cases in testdata/exports use them): absent is not checked.
 type expectedDeal struct {
-	PersonEmail string  `json:"person_email"`
-	OrgName     *string `json:"org_name"`
-	Status      string  `json:"status"`
-	CloseDate   *string `json:"close_date"`
-	Pipeline    string  `json:"pipeline"`
-	Stage       string  `json:"stage"`
+	PersonEmail string   `json:"person_email"`
+	OrgName     *string  `json:"org_name"`
+	Status      string   `json:"status"`
+	CloseDate   *string  `json:"close_date"`
+	Pipeline    string   `json:"pipeline"`
+	Stage       string   `json:"stage"`
+	Value       *float64 `json:"value"`
+	Currency    *string  `json:"currency"`
 }
 
 // expectedActivity is one interaction's or task's expected activity. Due is

@@ -203,7 +203,7 @@ func runHandMadeJourney(t *testing.T, dir string, exp expectedExport) []journeyD
 	}
 	t.Logf("exit codes: %v; Pipedrive holds %d persons, %d organizations, %d deals, %d activities, %d notes, %d files",
 		j.codes, len(rb.Persons), len(rb.Orgs), len(rb.Deals), len(rb.Activities), len(rb.Notes), len(rb.Files))
-	return append(j.diffs, compareExport(rb, exp, j.facts)...)
+	return append(j.diffs, compareExport(rb, exp, j.facts, t.Logf)...)
 }
 
 var openOwnerLine = regexp.MustCompile(`owners\[\d+\] (.+): no Pipedrive user`)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ferry/internal/estimate"
 	"ferry/internal/migrate"
 	"ferry/internal/plan/decide"
 	"ferry/internal/source"
@@ -22,6 +23,9 @@ type lossGroup struct {
 	Reason     string      `json:"reason"` // migrate.ReasonClass
 	Records    int         `json:"records"`
 	AcceptedBy string      `json:"accepted_by,omitempty"` // the accepted loss reason covering it
+	// Named names the first records of the group (source.Named: "Jane Roe <jane@x.com>
+	// (per_1)", or file:line for a row extraction quarantined), at most estimate.LostShown.
+	Named []string `json:"named,omitempty"`
 }
 
 // workspaceLosses returns the losses of the plan: predicted by a dry run of mapping.yaml over
@@ -33,18 +37,26 @@ func workspaceLosses(ctx context.Context, ws *workspace.Workspace, st store.Stor
 		return nil, err
 	}
 	count := map[source.Kind]map[string]int{}
+	named := map[source.Kind]map[string][]string{}
 	for _, p := range w.Phases {
-		count[p.Kind] = map[string]int{}
+		count[p.Kind], named[p.Kind] = map[string]int{}, map[string][]string{}
 		for reason, n := range p.Losses {
 			count[p.Kind][reason] = n
+			for _, l := range p.Lost[reason] {
+				named[p.Kind][reason] = append(named[p.Kind][reason], l.Name)
+			}
 		}
 	}
 	for _, kind := range migrate.Phases() {
 		err := st.EachMapping(ctx, kind, store.Failed, func(m store.Mapping) error {
 			if count[kind] == nil {
-				count[kind] = map[string]int{}
+				count[kind], named[kind] = map[string]int{}, map[string][]string{}
 			}
-			count[kind][migrate.ReasonClass(migrate.LossReason(m))]++
+			class := migrate.ReasonClass(migrate.LossReason(m))
+			count[kind][class]++
+			if len(named[kind][class]) < estimate.LostShown {
+				named[kind][class] = append(named[kind][class], migrate.NamedRecord(ctx, st, kind, m.SourceID))
+			}
 			return nil
 		})
 		if err != nil {
@@ -55,7 +67,7 @@ func workspaceLosses(ctx context.Context, ws *workspace.Workspace, st store.Stor
 	for _, kind := range migrate.Phases() {
 		for reason, n := range count[kind] {
 			by, _ := d.AcceptsLoss(reason)
-			out = append(out, lossGroup{Kind: kind, Reason: reason, Records: n, AcceptedBy: by})
+			out = append(out, lossGroup{Kind: kind, Reason: reason, Records: n, AcceptedBy: by, Named: named[kind][reason]})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -93,7 +105,11 @@ func unaccepted(ls []lossGroup) ([]lossGroup, int) {
 	return out, n
 }
 
-// printLosses prints the losses, unaccepted first; empty prints "none".
+// namedShown is how many records of each loss reason the command line names.
+const namedShown = 5
+
+// printLosses prints the losses, unaccepted first, each naming its first records; empty
+// prints "none".
 func printLosses(g *globalOptions, title string, ls []lossGroup) {
 	g.printf("%s:", title)
 	if len(ls) == 0 {
@@ -104,12 +120,27 @@ func printLosses(g *globalOptions, title string, ls []lossGroup) {
 	for _, l := range ls {
 		if l.AcceptedBy == "" {
 			g.printf("  %d %s: %s\n", l.Records, plurals[l.Kind], l.Reason)
+			printNamed(g, l)
 		}
 	}
 	for _, l := range ls {
 		if l.AcceptedBy != "" {
 			g.printf("  %d %s: %s (loss accepted: %q)\n", l.Records, plurals[l.Kind], l.Reason, l.AcceptedBy)
+			printNamed(g, l)
 		}
+	}
+}
+
+// printNamed prints the first records of a loss group, one a line, and how many more.
+func printNamed(g *globalOptions, l lossGroup) {
+	for i, n := range l.Named {
+		if i == namedShown {
+			break
+		}
+		g.printf("      %s\n", n)
+	}
+	if more := l.Records - min(len(l.Named), namedShown); more > 0 && len(l.Named) > 0 {
+		g.printf("      … and %d more\n", more)
 	}
 }
 
@@ -220,5 +251,20 @@ func listLosses(ctx context.Context, g *globalOptions, d decide.Decisions) error
 		return err
 	}
 	printLosses(g, "Records that would not arrive in Pipedrive (accept a reason with ferry decide accept-loss REASON)", ls)
+	printAccepted(g, d)
 	return nil
+}
+
+// printAccepted lists the loss reasons decisions.yaml accepts, with the records each covered
+// when accepted; "none" when it accepts none.
+func printAccepted(g *globalOptions, d decide.Decisions) {
+	g.printf("Accepted losses (decisions.yaml accepted_losses):")
+	if len(d.AcceptedLosses) == 0 {
+		g.printf(" none\n")
+		return
+	}
+	g.printf("\n")
+	for _, a := range d.AcceptedLosses {
+		g.printf("  %q: %d record(s) when accepted\n", a.Reason, a.Records)
+	}
 }

@@ -17,7 +17,7 @@ import (
 const reasonsShown = 5
 
 // plurals name a count of records of each kind.
-var plurals = map[source.Kind]string{source.Company: "companies", source.Person: "people", source.Deal: "deals",
+var plurals = map[source.Kind]string{source.Owner: "owners", source.Company: "companies", source.Person: "people", source.Deal: "deals",
 	source.Interaction: "interactions", source.Task: "tasks", source.Note: "notes", source.Attachment: "attachments"}
 
 // accountOutcomes writes report/success-<object>.csv and report/error-<object>.csv for every
@@ -75,6 +75,12 @@ func printOutcomes(g *globalOptions, outs []report.Outcome) {
 				break
 			}
 			g.printf("  %d %s: %s\n", r.Count, plurals[o.Kind], r.Reason)
+			for _, n := range r.Named {
+				g.printf("      %s\n", n)
+			}
+			if more := r.Count - len(r.Named); more > 0 {
+				g.printf("      … and %d more\n", more)
+			}
 		}
 		g.printf("  every row (%d of %d %s): %s\n", o.Errors, o.Source, plurals[o.Kind], o.ErrorFile)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"ferry/internal/report"
 	"ferry/internal/source"
 )
 
@@ -100,7 +101,7 @@ func probeNotes(res probeResult) []string {
 	}
 	if res.Harvest != nil {
 		if _, _, q := res.Harvest.Totals(); q > 0 {
-			notes = append(notes, fmt.Sprintf("%d harvest rows will be quarantined: see ferry harvest check", q))
+			notes = append(notes, fmt.Sprintf("%d harvest rows will be quarantined, so ferry extract will exit 6 (incomplete) and list each in report/%s: see ferry harvest check", q, report.QuarantineFile))
 		}
 	}
 	return notes

@@ -92,11 +92,13 @@ func addCommands(root *cobra.Command, g *globalOptions) {
 		newRollbackCommand(g),
 		newVerifyCommand(g),
 		newReportCommand(g),
+		newReviewCommand(g),
 		newStatusCommand(g),
 		newListenCommand(g),
 		newGenCommand(g),
 		newSandboxCommand(g),
 		newDemoCommand(g),
+		newBenchCommand(g),
 		newVersionCommand(g),
 	)
 }

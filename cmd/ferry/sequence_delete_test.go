@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -73,7 +75,7 @@ func TestNoDeletionByAccident(t *testing.T) {
 		}
 	}
 	f.withStore(t, func(g *globalOptions, ws *workspace.Workspace, st store.Store) {
-		_, err := deltaWorkspace(context.Background(), g, ws, st, workspace.LoadEnv(),
+		_, _, err := deltaWorkspace(context.Background(), g, ws, st, workspace.LoadEnv(),
 			DeltaOptions{Delete: true, Force: true, in: strings.NewReader("n\n"), extract: ExtractOptions{klipyRate: -1, NoAPI: true}})
 		if err == nil || !strings.Contains(err.Error(), "not confirmed") {
 			t.Errorf("delta --delete declined at the prompt: %v", err)
@@ -164,15 +166,32 @@ func TestExtractRefusesShrinking(t *testing.T) {
 	}
 }
 
-// truncateFile keeps the first 1/part of a file's lines (the header among them).
+// truncateFile keeps the first 1/part of a CSV file's records (the header among them), cut
+// between records so that no quoted field is left open.
 func truncateFile(t *testing.T, path string, part int) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.SplitAfter(string(data), "\n")
-	if err := os.WriteFile(path, []byte(strings.Join(lines[:len(lines)/part], "")), 0o644); err != nil {
+	count := func() int {
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		n := 0
+		for ; ; n++ {
+			if _, err := r.Read(); err != nil {
+				return n
+			}
+		}
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	for keep := count() / part; keep > 0; keep-- {
+		if _, err := r.Read(); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	if err := os.WriteFile(path, data[:r.InputOffset()], 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

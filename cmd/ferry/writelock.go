@@ -20,6 +20,7 @@ import (
 var writerCommands = []string{
 	"extract", "plan", "confirm", "run", "delta", "rollback", "verify", "gen snapshot",
 	"decide owner", "decide pipeline", "decide stage", "decide activity", "decide label", "decide accept-loss",
+	"decide split",
 }
 
 // readerCommands are the commands that run without the lock, each for a reason: they read, or
@@ -36,12 +37,15 @@ var readerCommands = map[string]string{
 	"status":            "reads the stores and peeks at their locks without taking them",
 	"listen":            "only appends webhook events, once per id, which no other command changes; it runs beside extract and delta during the cutover",
 	"decide list":       "reads decisions.yaml",
+	"review":            "serves a page that reads the workspace; each change it makes runs the matching writer command, which takes the lock",
 	"harvest template":  "writes CSV templates outside the state",
 	"harvest check":     "reads a harvest folder",
 	"gen harvest":       "writes a generated harvest folder, no workspace",
 	"sandbox pipedrive": "serves a local Pipedrive; no workspace",
 	"sandbox klipy":     "serves a local Klipy; no workspace",
 	"demo":              "runs in its own temporary workspace",
+	"bench local":       "makes its own temporary harvest and workspace",
+	"bench rehearsal":   "makes its own temporary harvest, workspace and sandbox",
 	"version":           "prints the version",
 }
 

@@ -67,7 +67,7 @@ func TestWritersRefuseWhileLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := map[string][]string{"decide owner": {"X", "--map", "a@b.c"}, "decide pipeline": {"P", "--create", "Q"},
-		"decide stage": {"P", "S", "--status", "won"}, "decide activity": {"T", "--target", "call"}, "decide label": {"T", "--label", "L"}}
+		"decide stage": {"P", "S", "--status", "won"}, "decide activity": {"T", "--target", "call"}, "decide label": {"T", "--label", "L"}, "decide split": {"per_x"}}
 	for _, w := range writerCommands {
 		argv := append(append(strings.Fields(w), args[w]...), "-w", dir)
 		_, stderr, code := runFerry(t, argv...)

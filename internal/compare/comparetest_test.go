@@ -7,7 +7,8 @@ import (
 )
 
 // TestSharedCases: CompareBody (ferry verify's comparison) decides every shared case as
-// the table says; migrate's sample diff runs the same table (TestSampleDiffSharedCases).
+// the table says; migrate's sample diff and delta's update decision run the same table
+// (TestSampleDiffSharedCases, TestDeltaSharedCases).
 func TestSharedCases(t *testing.T) {
 	for _, c := range comparetest.Cases {
 		diffs := CompareBody(c.Entity, c.Want, c.Got, nil, nil)

@@ -86,11 +86,19 @@ func doneIDs(ctx context.Context, st store.Store) (map[source.Kind]map[string]bo
 // applyKind updates the changed records of k and handles its deleted ones.
 func applyKind(ctx context.Context, st store.Store, eng *migrate.Engine, k source.Kind, before map[string]bool, opts Options) (Row, error) {
 	row := Row{Kind: k}
+	var changed []*migrate.DeltaTarget
 	err := st.EachRecord(ctx, k, func(rec source.Record) error {
 		row.Source++
-		return applyRecord(ctx, st, eng, &row, rec, before[rec.ID])
+		t, err := applyRecord(ctx, st, &row, rec, before[rec.ID])
+		if t != nil {
+			changed = append(changed, t)
+		}
+		return err
 	})
 	if err != nil {
+		return row, fmt.Errorf("delta: %s: %w", k, err)
+	}
+	if err := updateChanged(ctx, st, eng, &row, changed); err != nil {
 		return row, fmt.Errorf("delta: %s: %w", k, err)
 	}
 	if err := applyRemoved(ctx, st, eng, &row, opts); err != nil {
@@ -99,43 +107,63 @@ func applyKind(ctx context.Context, st store.Store, eng *migrate.Engine, k sourc
 	return row, nil
 }
 
-// applyRecord classifies one snapshot record and updates it when its hash changed.
-func applyRecord(ctx context.Context, st store.Store, eng *migrate.Engine, row *Row, rec source.Record, wasDone bool) error {
+// applyRecord classifies one snapshot record; one whose hash changed is returned to be
+// updated.
+func applyRecord(ctx context.Context, st store.Store, row *Row, rec source.Record, wasDone bool) (*migrate.DeltaTarget, error) {
 	m, err := st.GetMapping(ctx, row.Kind, rec.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		row.Other++
-		return nil
+		return nil, nil
 	case err != nil:
-		return err
+		return nil, err
 	case m.State == store.Merged:
 		row.Merged++
-		return nil
+		return nil, nil
 	case m.State != store.Done:
 		row.Other++
-		return nil
+		return nil, nil
 	case !wasDone:
 		row.Created++
-		return st.PutCursor(ctx, hashCursor(row.Kind, rec.ID), rec.Hash())
+		return nil, st.PutCursor(ctx, hashCursor(row.Kind, rec.ID), rec.Hash())
 	}
 	base, err := migratedHash(ctx, st, row.Kind, rec.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if base == "" {
 		// Done before delta existed and missed by Baseline: nothing to compare with.
 		row.Unchanged++
-		return st.PutCursor(ctx, hashCursor(row.Kind, rec.ID), rec.Hash())
+		return nil, st.PutCursor(ctx, hashCursor(row.Kind, rec.ID), rec.Hash())
 	}
 	if base == rec.Hash() {
 		row.Unchanged++
-		return nil
+		return nil, nil
 	}
-	return update(ctx, st, eng, row, m, rec)
+	return &migrate.DeltaTarget{Mapping: m, Record: rec}, nil
 }
 
-// update patches one changed record, with the in-flight marker stored before the request.
-func update(ctx context.Context, st store.Store, eng *migrate.Engine, row *Row, m store.Mapping, rec source.Record) error {
+// updateChanged reads the changed records back (the read-back and comparison of run --sample
+// and verify) and updates those Pipedrive does not already hold as Klipy has them now.
+func updateChanged(ctx context.Context, st store.Store, eng *migrate.Engine, row *Row, changed []*migrate.DeltaTarget) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	if err := eng.PrepareDelta(ctx, row.Kind, changed); err != nil {
+		return err
+	}
+	for _, t := range changed {
+		if err := update(ctx, st, eng, row, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// update patches one changed record, with the in-flight marker stored before the request; a
+// record Pipedrive already holds as it would be sent counts as unchanged.
+func update(ctx context.Context, st store.Store, eng *migrate.Engine, row *Row, t *migrate.DeltaTarget) error {
+	rec := t.Record
 	h := rec.Hash()
 	flight, err := st.GetCursor(ctx, inFlightCursor(row.Kind, rec.ID))
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -144,7 +172,7 @@ func update(ctx context.Context, st store.Store, eng *migrate.Engine, row *Row, 
 	if err := st.PutCursor(ctx, inFlightCursor(row.Kind, rec.ID), h); err != nil {
 		return err
 	}
-	err = eng.DeltaUpdate(ctx, m, rec, flight == h)
+	sent, err := eng.DeltaUpdate(ctx, t, flight == h)
 	if err != nil {
 		if migrate.StopsDelta(err) || ctx.Err() != nil {
 			return err
@@ -153,7 +181,11 @@ func update(ctx context.Context, st store.Store, eng *migrate.Engine, row *Row, 
 		row.Failures = append(row.Failures, rec.ID+": "+err.Error())
 		return nil
 	}
-	row.Updated++
+	if sent {
+		row.Updated++
+	} else {
+		row.Unchanged++
+	}
 	if err := st.PutCursor(ctx, hashCursor(row.Kind, rec.ID), h); err != nil {
 		return err
 	}

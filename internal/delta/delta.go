@@ -1,7 +1,9 @@
 // Package delta applies what changed in Klipy since the last migration (ferry delta): new
-// records are created by the engine, records whose content hash differs from the hash they
-// had when migrated are updated in Pipedrive (pre-image journaled), and records deleted in
-// Klipy are reported, and deleted in Pipedrive only when asked.
+// records are created by the engine; records whose content hash differs from the hash they
+// had when migrated are read back and compared with what an update would send, by the one
+// comparison ferry verify and run --sample make (migrate.PrepareDelta, package compare), and
+// updated in Pipedrive (pre-image journaled) only when Pipedrive does not already hold it;
+// records deleted in Klipy are reported, and deleted in Pipedrive only when asked.
 //
 // Baseline: the store keeps, per record, the content hash it had when it was last migrated
 // (cursor "delta.hash.<kind>/<id>"). Records migrated before any delta have none; Baseline

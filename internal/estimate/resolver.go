@@ -26,6 +26,46 @@ type simResolver struct {
 	migrated  map[source.Kind]map[string]bool
 	merges    map[source.Kind]map[string]string // member → survivor
 	names     map[string]map[string]string      // kind\x00by → reference index
+	owners    map[string]ownerAnswer            // owner reference as written → its decision
+	parents   map[string]string                 // kind\x00id → migrate.NamedRecord of a parent not migrated
+}
+
+// parentName names a parent record not migrated, read from the snapshot once (many children
+// link to one parent).
+func (r *simResolver) parentName(kind source.Kind, id string) string {
+	key := string(kind) + "\x00" + id
+	if n, ok := r.parents[key]; ok {
+		return n
+	}
+	if r.parents == nil {
+		r.parents = map[string]string{}
+	}
+	n := migrate.NamedRecord(r.ctx, r.st, kind, id)
+	r.parents[key] = n
+	return n
+}
+
+// ownerAnswer is what the decisions say of one owner reference (matched once: a reference is
+// compared with every owner, and a snapshot names a few owners on every record).
+type ownerAnswer struct {
+	email string
+	ok    bool
+	label string
+}
+
+// owner returns the cached decision of an owner reference.
+func (r *simResolver) owner(ref string) ownerAnswer {
+	if a, ok := r.owners[ref]; ok {
+		return a
+	}
+	if r.owners == nil {
+		r.owners = map[string]ownerAnswer{}
+	}
+	var a ownerAnswer
+	a.email, a.ok = r.decisions.OwnerFor(ref)
+	a.label = r.decisions.OwnerLabel(ref)
+	r.owners[ref] = a
+	return a
 }
 
 func fieldKey(ent pipedrive.FieldEntity, name string) string {
@@ -42,8 +82,11 @@ func fakeID(s string) int64 {
 // FieldCode reports the custom fields schema setup finds or creates.
 func (r *simResolver) FieldCode(ent pipedrive.FieldEntity, name string) (string, bool) {
 	_, ok := r.fields[fieldKey(ent, name)]
-	return "sim:" + mapping.FieldKey(name), ok
+	return simCode(name), ok
 }
+
+// simCode is the field code the dry run gives a custom field schema setup would create.
+func simCode(name string) string { return "sim:" + mapping.FieldKey(name) }
 
 // OptionID reports options the mapping lists; a reused field without listed options is
 // assumed to hold its values.
@@ -60,7 +103,7 @@ func (r *simResolver) LinkID(kind source.Kind, id string) (int64, error) {
 	if r.migrated[kind][id] {
 		return fakeID(string(kind) + ":" + id), nil
 	}
-	return 0, fmt.Errorf("%w: %s %s is not migrated", migrate.ErrHeld, kind, id)
+	return 0, fmt.Errorf("%w: %s %s is not migrated", migrate.ErrHeld, kind, r.parentName(kind, id))
 }
 
 // LinkBy resolves a parent by its name, email or domain through the same snapshot index as
@@ -95,9 +138,12 @@ func (r *simResolver) OwnerID(ref string) (int64, bool) {
 	if strings.TrimSpace(ref) == "" {
 		return 0, false
 	}
-	email, ok := r.decisions.OwnerFor(ref)
-	return fakeID(email), ok
+	a := r.owner(ref)
+	return fakeID(a.email), a.ok
 }
+
+// OwnerLabel names an owner reference as the engine's resolver does.
+func (r *simResolver) OwnerLabel(ref string) string { return r.owner(ref).label }
 
 // LabelIDs maps tags through the label groups; every group's label exists after setup.
 func (r *simResolver) LabelIDs(_ pipedrive.FieldEntity, tags []string) []int64 {

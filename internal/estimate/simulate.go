@@ -79,6 +79,7 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 	pw := PhaseWork{Kind: k}
 	s.r.migrated[k] = map[string]bool{}
 	mapper := migrate.FileMapper{M: s.plan.Mapping}
+	types := simFieldTypes(s.plan.Mapping, k)
 	var members []source.Record
 	err := s.r.st.EachRecord(ctx, k, func(rec source.Record) error {
 		pw.Source++
@@ -92,11 +93,11 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 		} else {
 			var body pipedrive.Entity
 			body, err = mapper.Payload(k, rec, s.r)
-			if why := migrate.Refusal(k, body); err == nil && why != "" {
+			if why := migrate.Refusal(k, body, types); err == nil && why != "" {
 				err = migrate.RefusedError(why)
 			}
 		}
-		s.count(&pw, rec.ID, err)
+		s.count(&pw, rec, err)
 		return nil
 	})
 	if err != nil {
@@ -111,7 +112,10 @@ func (s *phaseSim) run(ctx context.Context, k source.Kind) (PhaseWork, error) {
 			s.r.migrated[k][rec.ID] = true
 		} else {
 			pw.Held++
-			pw.loss(fmt.Sprintf("held: duplicate of %s, which is not migrated", s.r.merges[k][rec.ID]))
+			survivor := s.r.parentName(k, s.r.merges[k][rec.ID])
+			lost := lostRecord(rec)
+			lost.Name += ", duplicate of " + survivor
+			pw.loss(fmt.Sprintf("held: duplicate of %s, which is not migrated", survivor), lost)
 		}
 	}
 	return pw, nil
@@ -133,29 +137,43 @@ func (s *phaseSim) extractQuarantine(ctx context.Context, pw *PhaseWork) error {
 			pw.Source++
 			pw.Quarantined++
 			pw.FromExtract++
-			pw.loss(migrate.ExtractLossClass(q.Reason))
+			pw.loss(migrate.ExtractLossClass(q.Reason), LostRecord{Name: extractRow(q)})
 		}
 	}
 	return nil
 }
 
+// lostRecord names a snapshot record predicted lost.
+func lostRecord(rec source.Record) LostRecord {
+	return LostRecord{ID: rec.ID, Name: source.Named(rec)}
+}
+
+// extractRow names a row extraction quarantined by its file and line.
+func extractRow(q store.QuarantineItem) string {
+	if q.Line > 0 {
+		return fmt.Sprintf("%s:%d", q.File, q.Line)
+	}
+	return q.File
+}
+
 // count classifies one record as the engine settles it.
-func (s *phaseSim) count(pw *PhaseWork, id string, err error) {
+func (s *phaseSim) count(pw *PhaseWork, rec source.Record, err error) {
+	id, lost := rec.ID, lostRecord(rec)
 	switch {
 	case errors.Is(err, migrate.ErrSkip):
 		pw.Skipped++
 		if errors.Is(err, migrate.ErrCannotMove) {
-			pw.loss(migrate.CannotMoveReason(err))
+			pw.loss(migrate.CannotMoveReason(err), lost)
 		}
 	case errors.Is(err, migrate.ErrHeld):
 		pw.Held++
-		pw.loss(migrate.HeldReason(err))
+		pw.loss(migrate.HeldReason(err), lost)
 	case err != nil:
 		pw.Quarantined++
 		if !errors.Is(err, migrate.ErrUnmappable) {
 			err = fmt.Errorf("%w: %w", migrate.ErrUnmappable, err)
 		}
-		pw.loss(migrate.QuarantineReason(err))
+		pw.loss(migrate.QuarantineReason(err), lost)
 	case s.into[pw.Kind][id]:
 		pw.MergeInto++
 		s.r.migrated[pw.Kind][id] = true
@@ -163,6 +181,29 @@ func (s *phaseSim) count(pw *PhaseWork, id string, err error) {
 		pw.Create++
 		s.r.migrated[pw.Kind][id] = true
 	}
+}
+
+// simFieldTypes returns the names and types of the custom fields the mapping gives records
+// of kind k, by the codes the dry run's bodies carry: the simResolver's code for a field
+// schema setup makes, the field_code of one the mapping reuses.
+func simFieldTypes(m mapping.Mapping, k source.Kind) pipedrive.FieldInfo {
+	byCode := map[string]mapping.Field{}
+	for _, o := range m.Objects {
+		if _, ok := entityOf[o.Target]; !ok || o.Skip != "" || o.Source != k {
+			continue
+		}
+		for _, f := range o.Fields {
+			if f.CustomField == "" || f.Skip != "" {
+				continue
+			}
+			code := f.FieldCode
+			if code == "" {
+				code = simCode(f.CustomField)
+			}
+			byCode[code] = f
+		}
+	}
+	return func(code string) (string, string) { return byCode[code].CustomField, byCode[code].Type }
 }
 
 // recordEntities are the entities that carry ferry's Klipy ID field.

@@ -81,6 +81,11 @@ func TestSimulateSettlesRecordsAsTheEngine(t *testing.T) {
 		{Kind: source.Person, Source: 5, Create: 1, MergeInto: 1, Merged: 1, Held: 2, Losses: map[string]int{
 			"held: parent company not migrated":                1, // p2: company c404 is not in the snapshot
 			"held: duplicate of a record that is not migrated": 1, // p5: its survivor p2 is held
+		}, Lost: map[string][]LostRecord{ // each named, its survivor too
+			"held: parent company not migrated": {{ID: "p2", Name: "Bob (p2)",
+				Reason: "held: parent not migrated: company c404 is not migrated"}},
+			"held: duplicate of a record that is not migrated": {{ID: "p5", Name: "Bob (p5), duplicate of Bob (p2)",
+				Reason: "held: duplicate of Bob (p2), which is not migrated"}},
 		}},
 		{Kind: source.Deal}, {Kind: source.Interaction}, {Kind: source.Task}, {Kind: source.Note}, {Kind: source.Attachment},
 	}

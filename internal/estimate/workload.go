@@ -49,14 +49,31 @@ type PhaseWork struct {
 	// Losses counts the records that would not arrive (quarantined, held, cannot move) by
 	// reason class (migrate.ReasonClass), as the run's error files will name them.
 	Losses map[string]int `json:"losses,omitempty"`
+	// Lost names the first LostShown records of each reason class of Losses.
+	Lost map[string][]LostRecord `json:"lost,omitempty"`
 }
 
-// loss counts one predicted loss under its reason class.
-func (p *PhaseWork) loss(reason string) {
+// LostShown is how many records of each predicted loss reason a Workload names.
+const LostShown = 20
+
+// LostRecord is one record a dry run predicts would not arrive.
+type LostRecord struct {
+	ID     string `json:"id,omitempty"` // Klipy id; empty for a row extraction quarantined
+	Name   string `json:"name"`         // source.Named, or file:line for an extraction row
+	Reason string `json:"reason"`       // the record's own reason (its class is the map key)
+}
+
+// loss counts one predicted loss under its reason class and names the record.
+func (p *PhaseWork) loss(reason string, rec LostRecord) {
 	if p.Losses == nil {
-		p.Losses = map[string]int{}
+		p.Losses, p.Lost = map[string]int{}, map[string][]LostRecord{}
 	}
-	p.Losses[migrate.ReasonClass(reason)]++
+	class := migrate.ReasonClass(reason)
+	p.Losses[class]++
+	if len(p.Lost[class]) < LostShown {
+		rec.Reason = reason
+		p.Lost[class] = append(p.Lost[class], rec)
+	}
 }
 
 // Migrated returns the records that end up in Pipedrive (created or merged into existing).

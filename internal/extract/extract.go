@@ -47,6 +47,10 @@ type Change struct {
 type Report struct {
 	Channels map[source.Channel]map[source.Kind]Counts `json:"channels"`
 	Changes  map[source.Kind]Change                    `json:"changes"`
+	// Discovered lists the companies made from references: names that records link by but
+	// that no company record carries (see DiscoveredOrigin). They are in the snapshot and in
+	// Changes like any other company.
+	Discovered []Discovered `json:"discovered,omitempty"`
 }
 
 // stagedKind is the staging-store kind holding one channel's records of kind.
@@ -64,6 +68,12 @@ type Options struct {
 	// Guard, when set, refuses to remove more records of a kind than it allows (see Guard);
 	// nil removes whatever no channel supplies any more.
 	Guard *Guard
+	// ScratchDir holds the sorted runs an extraction spills past its memory budget (the
+	// system's temporary directory when empty); they are removed when it ends.
+	ScratchDir string
+	// staged forces the staging-store path even where the sorted one applies (tests
+	// compare the two).
+	staged bool
 }
 
 // Run extracts every channel into staging, then merges staging into target. staging must be
@@ -75,20 +85,33 @@ func Run(ctx context.Context, target, staging store.Store, channels []Channel, p
 // RunWith is Run with options. When the guard refuses a kind's removals, that kind keeps
 // every record (new and changed ones are still merged), the other kinds are merged as usual,
 // and the error wraps ErrTooManyRemoved naming each refused kind with its counts.
+//
+// When no channel keeps cursors (the harvest folder and captured events) and target is a
+// SortedTarget, staging is not used: the records are sorted in memory and in run files under
+// opts.ScratchDir, and each kind is merge-joined with the snapshot (see runSorted). The
+// snapshot that results is the same.
 func RunWith(ctx context.Context, target, staging store.Store, channels []Channel, opts Options) (Report, error) {
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(string, int) {}
 	}
+	if st, ok := target.(SortedTarget); ok && !opts.staged && sortable(channels) {
+		return runSorted(ctx, st, channels, opts, progress)
+	}
 	rep := Report{Channels: map[source.Channel]map[source.Kind]Counts{}, Changes: map[source.Kind]Change{}}
+	disc := newDiscovery()
 	for _, ch := range channels {
-		counts, err := stage(ctx, target, staging, ch, progress)
+		counts, err := stage(ctx, target, staging, ch, progress, disc.observe)
 		if err != nil {
 			return rep, fmt.Errorf("extract %s channel: %w", ch.Name(), err)
 		}
 		rep.Channels[ch.Name()] = counts
 	}
 	partial := partialKinds(channels)
+	var err error
+	if rep.Discovered, err = discover(ctx, target, staging, disc, partial[source.Company]); err != nil {
+		return rep, err
+	}
 	var refused []error
 	for _, k := range source.Kinds {
 		c, err := mergeKind(ctx, target, staging, k, progress, opts.Guard, partial[k])
@@ -137,13 +160,16 @@ type BulkPutter interface {
 // staging them in one transaction loses no resumption point.
 type bulkStaged interface{ keepsNoCursors() }
 
-func stage(ctx context.Context, target, staging store.Store, ch Channel, progress Progress) (map[source.Kind]Counts, error) {
+// stage extracts one channel into staging, showing each record to observe before it is staged.
+func stage(ctx context.Context, target, staging store.Store, ch Channel, progress Progress,
+	observe func(source.Channel, source.Record)) (map[source.Kind]Counts, error) {
 	step, n := "stage "+string(ch.Name()), 0
 	restage := func(recs []source.Record) []source.Record {
 		n += len(recs)
 		progress(step, n)
 		staged := make([]source.Record, len(recs))
 		for i, r := range recs {
+			observe(ch.Name(), r)
 			r.Channel = ch.Name()
 			r.Kind = stagedKind(ch.Name(), r.Kind)
 			staged[i] = r

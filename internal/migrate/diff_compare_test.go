@@ -19,3 +19,15 @@ func TestSampleDiffSharedCases(t *testing.T) {
 		}
 	}
 }
+
+// TestDeltaSharedCases: ferry delta's decision whether a changed record needs an update
+// (deltaChanges, behind DeltaUpdate) decides every case of the shared table as ferry verify
+// and the sample diff do: a case the table calls the same is no change to send.
+func TestDeltaSharedCases(t *testing.T) {
+	for _, c := range comparetest.Cases {
+		diffs := deltaChanges(c.Entity, c.Want, c.Got)
+		if same := len(diffs) == 0; same != c.Same {
+			t.Errorf("%s: delta says same=%v (%v), the table says %v", c.Name, same, diffs, c.Same)
+		}
+	}
+}

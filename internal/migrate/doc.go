@@ -18,9 +18,14 @@
 // journaled with what undoes it before the id map says done: a crash between the two leaves
 // at most a repeated journal entry for the same id, which a rollback treats as already undone.
 //
-// Refusals. A body Pipedrive's own rules refuse (a note without content or without a deal,
-// person, organization or lead; an organization without a name, a deal without a title, a
-// person without a name) is never sent: the record is quarantined wrapping ErrRefused. A
+// Refusals. A body Pipedrive's documented rules refuse (pipedrive.CreateRefusal: a note
+// without content or without a deal, person, organization or lead; a nameless organization
+// or person, a deal without a title; a property of the wrong JSON type; visible_to, status
+// or currency outside their values; a lost reason or won/lost/close time the deal's status
+// does not allow; a custom field value of the wrong shape or over its type's length) is
+// never sent: the record is quarantined wrapping ErrRefused, and ferry plan's dry run
+// (package estimate) predicts it with the same reason. A participant is always a person
+// the id map has migrated (an unmigrated one is unlinked or holds the record). A
 // create answered with another 4xx is stored failed with Pipedrive's message and its
 // fingerprint, and is not sent again until its request body changes.
 //

@@ -171,7 +171,21 @@ func (a *applyResolver) OwnerID(owner string) (any, error) {
 	if id, ok := a.refs.OwnerID(owner); ok {
 		return id, nil
 	}
-	return nil, fmt.Errorf("owner %q has no Pipedrive user in the owner decisions", owner)
+	return nil, fmt.Errorf("owner %s has no Pipedrive user in the owner decisions", ownerLabel(a.refs, owner))
+}
+
+// OwnerNamer is implemented by a Resolver that can name a Klipy owner reference for a
+// reader ("Jane Roe <jane@acme.com> (o2)"); reasons then name the owner, not only its id.
+type OwnerNamer interface {
+	OwnerLabel(ref string) string
+}
+
+// ownerLabel names an owner reference through refs when it can, else quotes it.
+func ownerLabel(refs Resolver, ref string) string {
+	if n, ok := refs.(OwnerNamer); ok {
+		return n.OwnerLabel(ref)
+	}
+	return fmt.Sprintf("%q", ref)
 }
 
 // LabelID resolves a tag through the label groups.

@@ -28,7 +28,8 @@ func (e *Engine) settleMember(ctx context.Context, p phaseSpec, rec source.Recor
 		return err
 	}
 	if (s.State != store.Done && s.State != store.Merged) || s.DestID == 0 {
-		return e.settle(ctx, m, store.Held, fmt.Sprintf("duplicate of %s, which is not migrated (%s)", survivor, s.State))
+		return e.settle(ctx, m, store.Held, fmt.Sprintf("duplicate of %s, which is not migrated (%s)",
+			NamedRecord(ctx, e.store, p.kind, survivor), s.State))
 	}
 	m.DestID = s.DestID
 	return e.settle(ctx, m, store.Merged, "duplicate of "+survivor)

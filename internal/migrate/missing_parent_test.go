@@ -62,3 +62,58 @@ func TestOnMissingParent(t *testing.T) {
 		}
 	}
 }
+
+// someParents resolves the persons it lists (as migrated, with their Pipedrive ids); every
+// other link is a record that was not migrated.
+type someParents struct {
+	goneParents
+	persons map[string]int64
+}
+
+func (s someParents) LinkID(kind source.Kind, id string) (int64, error) {
+	if pid, ok := s.persons[id]; ok && kind == source.Person {
+		return pid, nil
+	}
+	return s.goneParents.LinkID(kind, id)
+}
+
+// TestParticipantMustExist: an activity's participants are only persons ferry migrated (a
+// participant Pipedrive does not have is refused); one that was not migrated is left out and
+// named (unlink, the default), or holds the activity (hold), and the body keeps Pipedrive's
+// rules.
+func TestParticipantMustExist(t *testing.T) {
+	obj := mapping.Object{Source: source.Interaction, Target: mapping.EntityActivity, ActivityType: "call", Fields: []mapping.Field{
+		{Source: "subject", Target: "subject"},
+		{Source: "person_ids", Target: "participants", Transforms: []string{"link:person"}},
+	}}
+	rec := source.Record{Kind: source.Interaction, ID: "i1", Fields: map[string]string{"subject": "Intro", "person_ids": "p2;p1"}}
+	refs := someParents{persons: map[string]int64{"p1": 41}}
+	for _, tt := range []struct {
+		policy   string
+		wantHeld bool
+	}{{"", false}, {mapping.Hold, true}} {
+		o := obj
+		o.OnMissingParent = tt.policy
+		fm := FileMapper{M: mapping.Mapping{Version: 1, Objects: []mapping.Object{o}}}
+		body, warns, err := fm.PayloadWarnings(source.Interaction, rec, refs)
+		if tt.wantHeld {
+			if !errors.Is(err, ErrHeld) {
+				t.Errorf("policy %q: err = %v, want the activity held", tt.policy, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("policy %q: %v", tt.policy, err)
+		}
+		want := []any{map[string]any{"person_id": int64(41), "primary": true}}
+		if got := fmt.Sprint(body["participants"]); got != fmt.Sprint(want) {
+			t.Errorf("policy %q: participants %s, want only the migrated person %v", tt.policy, got, want)
+		}
+		if len(warns) != 1 || !strings.Contains(warns[0], "person p2") {
+			t.Errorf("policy %q: warnings %q, want one naming the person p2 left out", tt.policy, warns)
+		}
+		if why := refusal("activity", body, nil); why != "" {
+			t.Errorf("policy %q: Pipedrive's rules refuse the body: %s", tt.policy, why)
+		}
+	}
+}

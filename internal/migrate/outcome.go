@@ -68,10 +68,12 @@ func MappingQuarantine(q store.QuarantineItem) bool {
 }
 
 // heldParent matches a held reason, naming the parent record.
-var heldParent = regexp.MustCompile(`^(held: )?parent not migrated: (\w+) \S+ is `)
+// The parent is named by its label and id ("person Ines Duarte <ines@x> (p3) is skipped"),
+// so only its kind is matched.
+var heldParent = regexp.MustCompile(`^(held: )?parent not migrated: (\w+) `)
 
 // heldDuplicate matches the reason of a duplicate whose survivor is not migrated.
-var heldDuplicate = regexp.MustCompile(`^held: duplicate of \S+, which is not migrated`)
+var heldDuplicate = regexp.MustCompile(`^held: duplicate of .+, which is not migrated`)
 
 // cannotMove matches the reason of a record that cannot move, up to what makes it so.
 var cannotMove = regexp.MustCompile(`^not moved: cannot move: (too large|unsupported type \S+?)[ ;(]`)
@@ -110,13 +112,14 @@ func CannotMoveReason(err error) string {
 }
 
 // Refusal returns why Pipedrive would refuse the create body of a record of kind ("" when
-// nothing known refuses it): the rule the engine applies before sending.
-func Refusal(kind source.Kind, body pipedrive.Entity) string {
+// nothing known refuses it): the rule the engine applies before sending. fields gives the
+// name and type of a custom field by the code the body uses (nil: values are not checked).
+func Refusal(kind source.Kind, body pipedrive.Entity, fields pipedrive.FieldInfo) string {
 	p, ok := phaseOf(kind)
 	if !ok {
 		return ""
 	}
-	return refusal(p.entity, body)
+	return refusal(p.entity, body, fields)
 }
 
 // RefusedError wraps a refusal as the engine does (ErrUnmappable and ErrRefused).

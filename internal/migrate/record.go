@@ -117,7 +117,7 @@ func (e *Engine) entityAttempt(ctx context.Context, p phaseSpec, m store.Mapping
 		}
 		return attempt{}, err
 	}
-	if why := refusal(p.entity, body); why != "" {
+	if why := refusal(p.entity, body, r.schema.fieldInfo(p.fields)); why != "" {
 		return attempt{}, refusedErr(why)
 	}
 	e.stamp(p, rec, body, r.schema)
@@ -178,7 +178,7 @@ func (e *Engine) create(ctx context.Context, p phaseSpec, m store.Mapping, a att
 		got, err := a.send(ctx)
 		switch {
 		case err == nil:
-			e.warn(p.kind, m.SourceID, a.warns)
+			e.warn(ctx, p.kind, m.SourceID, a.warns)
 			return e.markWritten(ctx, p, m, got.ID(), got.String("update_time"))
 		case ctx.Err() != nil:
 			return context.Cause(ctx) // stays in_flight: the next run looks it up
@@ -188,7 +188,7 @@ func (e *Engine) create(ctx context.Context, p phaseSpec, m store.Mapping, a att
 				return lerr
 			}
 			if id != 0 {
-				e.warn(p.kind, m.SourceID, a.warns)
+				e.warn(ctx, p.kind, m.SourceID, a.warns)
 				return e.markDone(ctx, p, m, id)
 			}
 		case stopsRun(err):

@@ -17,57 +17,23 @@ var ErrRefused = errors.New("Pipedrive would refuse it")
 const refusedPrefix = "refused by Pipedrive: "
 
 // refusal returns why Pipedrive would refuse the create body of entity, "" when nothing
-// known refuses it. The rules are Pipedrive's own (API-NOTES.md and the OpenAPI documents'
-// required fields): a note needs content and a deal, person, organization, lead, project or
-// task; an organization needs a name, a deal a title, a person a name (or first and last
-// name).
-func refusal(entity string, body pipedrive.Entity) string {
-	switch entity {
-	case "note":
-		if blank(body, "content") {
-			return "a note needs content"
-		}
-		if !linked(body, "deal_id", "person_id", "org_id", "lead_id", "project_id", "task_id") {
-			return "a note needs a deal, person, organization or lead, and this one names none that was migrated"
-		}
-	case "organization":
-		if blank(body, "name") {
-			return "an organization needs a name"
-		}
-	case "deal":
-		if blank(body, "title") {
-			return "a deal needs a title"
-		}
-	case "person":
-		if blank(body, "name") && (blank(body, "first_name") || blank(body, "last_name")) {
-			return "a person needs a name"
-		}
-	}
-	return ""
+// known refuses it: Pipedrive's documented rules (pipedrive.CreateRefusal: required fields,
+// property types, enumerated values, the lengths and shapes of custom field values by their
+// type from fields, which may be nil).
+func refusal(entity string, body pipedrive.Entity, fields pipedrive.FieldInfo) string {
+	return pipedrive.CreateRefusal(entity, body, fields)
 }
 
-// blank reports whether key is absent or blank text.
-func blank(body pipedrive.Entity, key string) bool {
-	v, ok := body[key]
-	if !ok || v == nil {
-		return true
-	}
-	s, isText := v.(string)
-	return isText && strings.TrimSpace(s) == ""
-}
-
-// linked reports whether any of the link keys holds an id (a positive number, or a lead's
-// UUID).
-func linked(body pipedrive.Entity, keys ...string) bool {
-	for _, k := range keys {
-		if body.Int(k) > 0 {
-			return true
-		}
-		if s, ok := body[k].(string); ok && strings.TrimSpace(s) != "" {
-			return true
+// fieldInfo returns the name and type of entity's custom fields by field_code, as schema
+// setup found or made them.
+func (s *Schema) fieldInfo(ent pipedrive.FieldEntity) pipedrive.FieldInfo {
+	byCode := map[string]pipedrive.Field{}
+	if s != nil {
+		for _, f := range s.fields[ent] {
+			byCode[f.Code] = f
 		}
 	}
-	return false
+	return func(code string) (string, string) { return byCode[code].Name, byCode[code].Type }
 }
 
 // refusedErr wraps a refusal as an unmappable record.

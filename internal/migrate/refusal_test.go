@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"ferry/internal/pipedrive"
+	"ferry/internal/pipedrive/sandbox"
 	"ferry/internal/source"
 	"ferry/internal/store"
 )
@@ -30,7 +31,7 @@ func TestRefusal(t *testing.T) {
 		{"person", pipedrive.Entity{"emails": []any{}}, "needs a name"},
 		{"activity", pipedrive.Entity{}, ""},
 	} {
-		got := refusal(tc.entity, tc.body)
+		got := refusal(tc.entity, tc.body, nil)
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
 			t.Errorf("refusal(%s, %v) = %q, want %q", tc.entity, tc.body, got, tc.want)
 		}
@@ -64,7 +65,7 @@ func (m refusingMapper) Payload(kind source.Kind, rec source.Record, refs Resolv
 // changes it is sent again.
 func TestRefusedCreateNotResent(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 12, 21)
+	f := newFixtureOpts(t, 12, 21, sandbox.Options{LogRequests: true})
 	var note, orphan source.Record
 	_ = f.data.Each(source.Note, func(r source.Record) error {
 		switch {
@@ -89,6 +90,15 @@ func TestRefusedCreateNotResent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	sentWith := func(id string) int { // note creates whose body carries id (its Klipy ID marker)
+		n := 0
+		for _, r := range f.sb.Requests() {
+			if r.Method == "POST" && r.Path == "/api/v1/notes" && strings.Contains(string(r.Body), id) {
+				n++
+			}
+		}
+		return n
+	}
 	noteBadRequests := func() int {
 		if s := f.sb.Stats().Endpoints["POST /api/v1/notes"]; s != nil {
 			return s.Status["400"]
@@ -106,6 +116,9 @@ func TestRefusedCreateNotResent(t *testing.T) {
 	if n := noteBadRequests(); n != 1 {
 		t.Fatalf("first run: %d notes answered 400, want 1 (the orphan note must not be sent)", n)
 	}
+	if n, o := sentWith(note.ID), sentWith(orphan.ID); n != 1 || o != 0 {
+		t.Fatalf("first run's request log: the refused note sent %d times (want 1), the orphan %d (want 0)", n, o)
+	}
 	o, err := f.store.GetMapping(ctx, source.Note, orphan.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +134,9 @@ func TestRefusedCreateNotResent(t *testing.T) {
 	if n := f.posts() - before; n != 0 {
 		t.Errorf("second run sent %d POSTs, want 0", n)
 	}
+	if n, o := sentWith(note.ID), sentWith(orphan.ID); n != 1 || o != 0 {
+		t.Errorf("second run's request log: the refused note sent %d times in all (want 1), the orphan %d (want 0)", n, o)
+	}
 	note.Fields["body"] += " (edited in Klipy)"
 	if _, err := f.store.PutRecords(ctx, []source.Record{note}); err != nil {
 		t.Fatal(err)
@@ -128,5 +144,8 @@ func TestRefusedCreateNotResent(t *testing.T) {
 	run()
 	if n := noteBadRequests(); n != 2 {
 		t.Errorf("after its input changed the note was sent %d times in all, want 2", n)
+	}
+	if n := sentWith(note.ID); n != 2 {
+		t.Errorf("request log: after its input changed the note was sent %d times in all, want 2", n)
 	}
 }

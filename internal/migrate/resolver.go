@@ -18,6 +18,8 @@ type resolver struct {
 	e      *Engine
 	schema *Schema
 	owners sync.Map // owner reference as written → ownerAnswer
+	names  sync.Map // kind\x00id → source.Named of a parent a link failed on
+	labels sync.Map // owner reference as written → decide.Decisions.OwnerLabel
 }
 
 // ownerAnswer is a cached OwnerID result (a reference is matched against the decisions once).
@@ -50,7 +52,7 @@ func (r *resolver) OptionID(ent pipedrive.FieldEntity, field, label string) (int
 func (r *resolver) LinkID(kind source.Kind, id string) (int64, error) {
 	m, err := r.e.store.GetMapping(r.ctx, kind, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return 0, fmt.Errorf("%w: %s %s is not migrated", ErrHeld, kind, id)
+		return 0, fmt.Errorf("%w: %s %s is not migrated", ErrHeld, kind, r.parentName(kind, id))
 	}
 	if err != nil {
 		return 0, err
@@ -62,7 +64,29 @@ func (r *resolver) LinkID(kind source.Kind, id string) (int64, error) {
 	if m.Reason != "" {
 		reason += ": " + m.Reason
 	}
-	return 0, fmt.Errorf("%w: %s %s is %s", ErrHeld, kind, id, reason)
+	return 0, fmt.Errorf("%w: %s %s is %s", ErrHeld, kind, r.parentName(kind, id), reason)
+}
+
+// parentName names a parent record a link failed on by its snapshot label and id (see
+// NamedRecord), read once per parent.
+func (r *resolver) parentName(kind source.Kind, id string) string {
+	key := string(kind) + "\x00" + id
+	if n, ok := r.names.Load(key); ok {
+		return n.(string)
+	}
+	n := NamedRecord(r.ctx, r.e.store, kind, id)
+	r.names.Store(key, n)
+	return n
+}
+
+// NamedRecord names a snapshot record for a reader: its label and Klipy id (source.Named),
+// or the id alone when the snapshot does not hold it or cannot be read.
+func NamedRecord(ctx context.Context, st store.Store, kind source.Kind, id string) string {
+	rec, err := st.GetRecord(ctx, kind, id)
+	if err != nil {
+		return id
+	}
+	return source.Named(rec)
 }
 
 // OwnerID maps a Klipy owner reference through the owner decisions to a Pipedrive user.
@@ -79,6 +103,16 @@ func (r *resolver) OwnerID(ref string) (int64, bool) {
 	}
 	r.owners.Store(ref, a)
 	return a.id, a.ok
+}
+
+// OwnerLabel names an owner reference by its owner decision (see decide.Decisions.OwnerLabel).
+func (r *resolver) OwnerLabel(ref string) string {
+	if l, ok := r.labels.Load(ref); ok {
+		return l.(string)
+	}
+	l := r.e.decisions.OwnerLabel(ref)
+	r.labels.Store(ref, l)
+	return l
 }
 
 // LabelIDs maps tags through the label groups to label option ids of ent.

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"context"
 	"fmt"
 	"sort"
 
@@ -14,11 +15,18 @@ import (
 type Warning struct {
 	Kind     source.Kind `json:"kind"`
 	SourceID string      `json:"source_id"`
-	Message  string      `json:"message"` // names the field and the value
+	Name     string      `json:"name,omitempty"` // the record by name and id (NamedRecord)
+	Message  string      `json:"message"`        // names the field and the value
 }
 
-// String renders "kind id: message".
-func (w Warning) String() string { return fmt.Sprintf("%s %s: %s", w.Kind, w.SourceID, w.Message) }
+// String renders "kind name (id): message" (the id alone when the record has no name).
+func (w Warning) String() string {
+	name := w.Name
+	if name == "" {
+		name = w.SourceID
+	}
+	return fmt.Sprintf("%s %s: %s", w.Kind, name, w.Message)
+}
 
 // WarningMapper is a Mapper that also reports a record's warnings (FileMapper does). The
 // engine prefers it over Payload.
@@ -37,15 +45,16 @@ func (e *Engine) payload(kind source.Kind, rec source.Record, refs Resolver) (pi
 	return body, nil, err
 }
 
-// warn records warnings of a record of kind.
-func (e *Engine) warn(kind source.Kind, id string, msgs []string) {
+// warn records warnings of a record of kind, naming the record.
+func (e *Engine) warn(ctx context.Context, kind source.Kind, id string, msgs []string) {
 	if len(msgs) == 0 {
 		return
 	}
+	name := NamedRecord(ctx, e.store, kind, id)
 	e.warnMu.Lock()
 	defer e.warnMu.Unlock()
 	for _, m := range msgs {
-		e.warnings = append(e.warnings, Warning{Kind: kind, SourceID: id, Message: m})
+		e.warnings = append(e.warnings, Warning{Kind: kind, SourceID: id, Name: name, Message: m})
 	}
 }
 

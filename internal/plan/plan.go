@@ -2,7 +2,9 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -19,8 +21,10 @@ type Options struct {
 	DefaultRegion string // for national phone numbers (ferry.yaml source.default_phone_region)
 	// Hints and Headers come from the harvest's column map (see mapping.Options); nil: none.
 	Hints, Headers map[source.Kind]map[string]string
-	MergePolicy    string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
-	FallbackOwner  string // Pipedrive user email for unmatched owners; empty leaves them open
+	// Columns are the open decisions of ambiguous harvest columns (from the column map).
+	Columns       []decide.ColumnChoice
+	MergePolicy   string // dedupe.FillBlanks or dedupe.Overwrite, for merges into Pipedrive records
+	FallbackOwner string // Pipedrive user email for unmatched owners; empty leaves them open
 	// Existing is what Pipedrive already holds, for merge-into-existing proposals (nil: none).
 	Existing *dedupe.Destination
 	// DestinationRead says whether Dest came from a real read of Pipedrive.
@@ -41,6 +45,55 @@ type Plan struct {
 	Options     Options
 	Took        time.Duration
 	Stages      []StageTime // how long each part of Build took
+	// Discovered names the organizations extract made from references (source.IsDiscovered):
+	// company names people, deals or activities give that no companies file row carries. The
+	// plan report lists them for review; they are created like any other organization.
+	Discovered []string
+	// Losses are what a dry run of the written plan files predicts would not arrive, by
+	// object and reason; set by the caller after WriteFiles (Build does not dry-run), which
+	// then sets LossesPredicted and writes the report again (WriteReportFile).
+	Losses          []Loss
+	LossesPredicted bool
+	// Names names the records the report shows by id (duplicate survivors, values left
+	// out): source.Named by kind and id (nameKey), read from the snapshot by Build.
+	Names map[string]string
+}
+
+// nameKey keys Plan.Names.
+func nameKey(kind source.Kind, id string) string { return string(kind) + "\x00" + id }
+
+// reportClusters is how many person clusters the plan report shows.
+const reportClusters = 10
+
+// nameRecords reads the name of each record the report shows by id from the snapshot.
+func (p *Plan) nameRecords(ctx context.Context, st store.Store) error {
+	p.Names = map[string]string{}
+	add := func(kind source.Kind, id string) error {
+		if _, ok := p.Names[nameKey(kind, id)]; ok {
+			return nil
+		}
+		rec, err := st.GetRecord(ctx, kind, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("name %s %s: %w", kind, id, err)
+		}
+		p.Names[nameKey(kind, id)] = source.Named(rec)
+		return nil
+	}
+	for _, c := range p.Dedupe.PersonClusters[:min(len(p.Dedupe.PersonClusters), reportClusters)] {
+		if err := add(c.Kind, c.Survivor); err != nil {
+			return err
+		}
+	}
+	rows, _ := leftOutRows(p.Mapping, p.Profile)
+	for _, row := range rows {
+		if err := add(source.Kind(row[0]), row[2]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // StageTime is the wall time of one part of Build.
@@ -75,6 +128,7 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 	p.Mapping = mapping.Propose(p.Profile, schemaOf(dest), mapping.Options{DefaultRegion: opts.DefaultRegion,
 		Hints: opts.Hints, Headers: opts.Headers})
 	p.Decisions = decide.Propose(sc, dest.Decide, decide.Options{FallbackOwner: opts.FallbackOwner})
+	p.Decisions.Columns = opts.Columns
 	mark("profile, mapping and decisions", t0)
 	t0 = time.Now()
 	p.Dedupe, err = dedupe.Run(ctx, st, dedupe.Options{DefaultRegion: opts.DefaultRegion,
@@ -83,6 +137,9 @@ func Build(ctx context.Context, st store.Store, dest Destination, opts Options) 
 		return nil, fmt.Errorf("find duplicates: %w", err)
 	}
 	mark("dedupe", t0)
+	if err := p.nameRecords(ctx, st); err != nil {
+		return nil, err
+	}
 	p.Took = time.Since(start)
 	return p, nil
 }
@@ -98,6 +155,7 @@ const scanShards = 2
 func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, int)) (*decide.Scan, error) {
 	n := scanShards
 	prs, scs := make([]*profile.Profiler, n), make([]*decide.Scan, n)
+	found := make([][]string, n)
 	for i := range n {
 		prs[i], scs[i] = profile.NewProfiler(), decide.NewScan()
 	}
@@ -106,6 +164,9 @@ func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, i
 		for _, r := range page {
 			prs[w].Add(r)
 			scs[w].Add(r)
+			if source.IsDiscovered(r) {
+				found[w] = append(found[w], r.Fields["name"])
+			}
 		}
 		progress("profile", int(done.Add(int64(len(page)))))
 		return nil
@@ -118,6 +179,7 @@ func (p *Plan) scan(ctx context.Context, st store.Store, progress func(string, i
 		scs[0].Merge(scs[i])
 	}
 	p.Profile = prs[0].Profile()
+	p.Discovered = slices.Sorted(slices.Values(slices.Concat(found...)))
 	return scs[0], nil
 }
 

@@ -98,10 +98,39 @@ func MergeDecisions(base *decide.Decisions, ours, theirs decide.Decisions) (deci
 	if base != nil {
 		mergeLabels(b, ours, &theirs, miss)
 	}
+	mergeColumns(b, ours, &theirs, changed, miss)
 	// Accepted losses are only ever a person's (ferry decide accept-loss): a new proposal
 	// has none, so they are kept as they are.
 	theirs.AcceptedLosses = ours.AcceptedLosses
 	return theirs, out
+}
+
+// mergeColumns keeps the person's answers to column decisions (by file and header).
+func mergeColumns(b, ours decide.Decisions, theirs *decide.Decisions, changed func(bool, any, any, bool) bool,
+	miss func(what, why string)) {
+	key := func(c decide.ColumnChoice) string { return strings.ToLower(c.File + "\x00" + c.Header) }
+	bc := map[string]decide.ColumnChoice{}
+	for _, c := range b.Columns {
+		bc[key(c)] = c
+	}
+	tc := map[string]int{}
+	for i, c := range theirs.Columns {
+		tc[key(c)] = i
+	}
+	for _, c := range ours.Columns {
+		old, inBase := bc[key(c)]
+		i, ok := tc[key(c)]
+		if !changed(inBase, old.Choice, c.Choice, ok && !theirs.Columns[i].Answered()) {
+			continue
+		}
+		if !ok {
+			if c.Answered() {
+				miss("column "+c.File+" "+c.Header+" → "+c.Choice, "the column is no longer ambiguous or no longer in the harvest")
+			}
+			continue
+		}
+		theirs.Columns[i].Choice = c.Choice
+	}
 }
 
 // mergePipelines keeps changed pipeline actions and stage targets.

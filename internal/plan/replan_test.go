@@ -48,6 +48,27 @@ func TestMergeDecisions(t *testing.T) {
 	}
 }
 
+// TestMergeColumnDecisions: an answered column decision is kept over the new proposal's
+// open one (by file and header, any case); an answer for a column no longer ambiguous is
+// listed as not kept; an untouched one takes the proposal.
+func TestMergeColumnDecisions(t *testing.T) {
+	col := func(header, choice string) decide.ColumnChoice {
+		return decide.ColumnChoice{File: "people.csv", Header: header, Options: []string{"email", "custom." + header, "skip"}, Choice: choice}
+	}
+	for _, base := range []*decide.Decisions{{Columns: []decide.ColumnChoice{col("Email", "open"), col("Mail", "open"), col("Old", "open")}}, nil} {
+		ours := decide.Decisions{Columns: []decide.ColumnChoice{col("Email", "custom.Private"), col("Mail", "open"), col("Old", "skip")}}
+		theirs := decide.Decisions{Columns: []decide.ColumnChoice{col("EMAIL", "open"), col("Mail", "open")}}
+		got, nk := MergeDecisions(base, ours, theirs)
+		want := []decide.ColumnChoice{col("EMAIL", "custom.Private"), col("Mail", "open")}
+		if diff := cmp.Diff(want, got.Columns); diff != "" {
+			t.Errorf("base %v: merged columns (-want +got):\n%s", base != nil, diff)
+		}
+		if base != nil && (len(nk) != 1 || nk[0].What != "column people.csv Old → skip") {
+			t.Errorf("not kept: %v, want the Old column's answer", nk)
+		}
+	}
+}
+
 func TestMergeMapping(t *testing.T) {
 	f := func(src, custom string) mapping.Field {
 		return mapping.Field{Source: src, CustomField: custom, Type: "varchar"}

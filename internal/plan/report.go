@@ -18,8 +18,18 @@ const reportListMax = 50
 
 // reportWriter writes Markdown, remembering the first write error.
 type reportWriter struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	err   error
+	names map[string]string // Plan.Names
+}
+
+// name names a record by its label and Klipy id when the plan read it (Plan.Names), else
+// by its id.
+func (r *reportWriter) name(kind source.Kind, id string) string {
+	if n, ok := r.names[nameKey(kind, id)]; ok {
+		return n
+	}
+	return id
 }
 
 // f writes format with args; every string argument (and every fmt.Stringer) is outside
@@ -49,8 +59,13 @@ func safeArg(a any) any {
 	return a
 }
 
-// table writes a Markdown table; cells have their pipes escaped.
+// table writes a Markdown table; cells have their pipes escaped. A table without rows is
+// written as "None.".
 func (r *reportWriter) table(header []string, rows [][]string) {
+	if len(rows) == 0 {
+		r.raw("None.\n\n")
+		return
+	}
 	esc := func(cells []string) string {
 		out := make([]string, len(cells))
 		for i, c := range cells {
@@ -94,6 +109,9 @@ func (r *reportWriter) writeDecisions(d decide.Decisions) {
 		r.f("\nResolve them in `decisions.yaml` or with `ferry decide`, then `ferry confirm`.\n\n")
 	}
 	r.f("## Pipelines and stages\n\n")
+	if len(d.Pipelines) == 0 {
+		r.raw("None: the snapshot holds no deals.\n\n")
+	}
 	for _, p := range d.Pipelines {
 		r.f("**%s** (%d deals): %s → Pipedrive pipeline **%s**\n\n", p.Klipy, p.Deals, p.Action, p.Target)
 		if p.Order != "" {

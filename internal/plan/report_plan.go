@@ -12,7 +12,7 @@ import (
 // WriteReport writes the plan report in Markdown: what will be created, merged and skipped,
 // and what waits for a decision, short enough to review in five minutes.
 func (p *Plan) WriteReport(w io.Writer) error {
-	r := &reportWriter{w: w}
+	r := &reportWriter{w: w, names: p.Names}
 	r.f("# ferry plan\n\n")
 	r.f("Built %s in %s. ", time.Now().UTC().Format("2006-01-02 15:04 MST"), p.Took.Round(time.Millisecond))
 	if p.Options.DestinationRead {
@@ -22,6 +22,8 @@ func (p *Plan) WriteReport(w io.Writer) error {
 	}
 	r.writeSummary(p)
 	r.writeCounts(p.Counts, p.Quarantined)
+	r.writeDiscovered(p.Discovered)
+	r.writeLosses(p)
 	r.writeDedupe(p.Dedupe)
 	r.writeDecisions(p.Decisions)
 	r.writeMapping(p.Mapping)
@@ -43,10 +45,17 @@ func (r *reportWriter) writeSummary(p *Plan) {
 		s.People, s.DistinctPeople, s.PersonClusters, merged)
 	r.f("- **Companies**: %d Klipy records are %d organizations (%d clusters of domain variants).\n",
 		s.Companies, s.DistinctCompanies, s.CompanyClusters)
+	if n := len(p.Discovered); n > 0 {
+		r.f("- **Organizations discovered from references**: %d (named by people, deals or activities but in no companies file; created by name, listed below).\n", n)
+	}
 	r.f("- **Deals** %d, **interactions → activities** %d, **notes** %d, **to-dos → tasks** %d, **attachments → files** %d.\n",
 		p.Counts["deal"], p.Counts["interaction"], p.Counts["note"], p.Counts["task"], p.Counts["attachment"])
 	r.f("- **Not migrated**: %d fields (listed below with why); %d rows were quarantined on extract.\n",
 		countSkipped(p.Mapping), total(p.Quarantined))
+	if p.LossesPredicted {
+		all, accepted := LostRecords(p.Losses)
+		r.f("- **Would not arrive**: %d records (quarantined, held or refused; %d of them accepted as losses), by object and reason below.\n", all, accepted)
+	}
 	r.f("- **Decisions waiting**: %d.\n\n", len(p.Decisions.Open()))
 }
 
@@ -56,14 +65,14 @@ func (r *reportWriter) writeDedupe(d *dedupe.Result) {
 		len(d.PersonClusters), len(d.CompanyClusters))
 	var rows [][]string
 	for i, c := range d.PersonClusters {
-		if i == 10 {
+		if i == reportClusters {
 			break
 		}
 		on := ""
 		if len(c.Links) > 0 {
 			on = c.Links[0].On + " " + c.Links[0].Key
 		}
-		rows = append(rows, []string{c.Survivor, fmt.Sprint(len(c.Members)), on})
+		rows = append(rows, []string{r.name(c.Kind, c.Survivor), fmt.Sprint(len(c.Members)), on})
 	}
 	if len(rows) > 0 {
 		r.f("First person clusters:\n\n")
@@ -128,4 +137,22 @@ func total[K comparable](m map[K]int) int {
 		n += v
 	}
 	return n
+}
+
+// writeDiscovered lists the organizations extract made from references, with how to change
+// that: they are a choice the reviewer should see, not a silent addition.
+func (r *reportWriter) writeDiscovered(names []string) {
+	if len(names) == 0 {
+		return
+	}
+	r.f("## Organizations discovered from references\n\n")
+	r.f("%d company name(s) are named by people, deals, activities, notes or tasks but have no row in the companies file. "+
+		"Each becomes an organization with that name, and the records naming it are linked to it. To give one a domain or "+
+		"other fields, add its row to companies.csv; to create none, set the referring column's field to custom.<Name> "+
+		"or skip in columns.yaml; then run ferry extract and ferry plan again.\n\n", len(names))
+	rows := make([][]string, len(names))
+	for i, n := range names {
+		rows[i] = []string{n}
+	}
+	r.table([]string{"organization"}, rows)
 }

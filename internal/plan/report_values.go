@@ -6,6 +6,7 @@ import (
 
 	"ferry/internal/plan/mapping"
 	"ferry/internal/plan/profile"
+	"ferry/internal/source"
 )
 
 // writeValues lists the mapping's open questions (a date column's day/month order) and, row
@@ -27,6 +28,9 @@ func (r *reportWriter) writeValues(m mapping.Mapping, p profile.Profile) {
 	rows, more := leftOutRows(m, p)
 	if len(rows) == 0 {
 		return
+	}
+	for _, row := range rows {
+		row[2] = r.name(source.Kind(row[0]), row[2])
 	}
 	r.f("## Values left out\n\nThese values do not fit their column's type: each record moves without that one value (the rest of the record is migrated).\n\n")
 	r.table([]string{"object", "field", "record", "value", "why"}, rows)

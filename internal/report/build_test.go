@@ -37,7 +37,7 @@ func ranStore(t *testing.T) store.Store {
 	}
 	var recs []source.Record
 	for _, id := range []string{"c1", "c2", "c3"} {
-		recs = append(recs, source.Record{Kind: source.Company, ID: id, Channel: source.Harvest, Fields: map[string]string{"name": id}})
+		recs = append(recs, source.Record{Kind: source.Company, ID: id, Channel: source.Harvest, Fields: map[string]string{"name": "Acme " + id}})
 	}
 	for _, id := range []string{"p1", "p2"} {
 		recs = append(recs, source.Record{Kind: source.Person, ID: id, Channel: source.Harvest, Fields: map[string]string{"email": id + "@x.com"}})
@@ -132,13 +132,13 @@ func TestBuildAfterRun(t *testing.T) {
 		}}},
 		{"owners", r.Owners, Owners{From: FromConfirmed, Rows: []OwnerRow{{Klipy: "Ann <ann@x.com>", Email: "ann@x.com",
 			Records: 5, Resolution: "matched", Target: "ann@x.com", MatchedBy: "email"}}}},
-		{"applied merges", r.Dedupe.Applied, []AppliedMergeRow{{Kind: source.Company, SourceID: "c2", Entity: "organization",
-			DestID: 11, Reason: "duplicate of c1", RunID: 1}}},
+		{"applied merges", r.Dedupe.Applied, []AppliedMergeRow{{Kind: source.Company, SourceID: "Acme c2 (c2)", Entity: "organization",
+			DestID: 11, Reason: "duplicate of Acme c1 (c1)", RunID: 1}}},
 		{"not migrated (store part)", r.NotMigrated[:4], []NotMigrated{
 			{Category: NotQuarantined, Object: source.Person, Item: "p9,\"x", Location: "people.csv:7:Email", Reason: "broken quoting"},
-			{Category: NotQuarantined, Object: source.Person, Item: "klipy id p2", Location: "people.csv:3", Reason: "mapping: bad email"},
+			{Category: NotQuarantined, Object: source.Person, Item: "<p2@x.com> (p2)", Location: "people.csv:3", Reason: "mapping: bad email"},
 			{Category: NotAttachment, Object: source.Attachment, Item: "a1", Reason: "failed: file too large"},
-			{Category: NotRun, Object: source.Company, Item: "c3", Reason: "failed: HTTP 400: name is required"},
+			{Category: NotRun, Object: source.Company, Item: "Acme c3 (c3)", Reason: "failed: HTTP 400: name is required"},
 		}},
 		{"api spend", r.Spend, []Spend{
 			{Day: "2026-11-27", Endpoint: "GET /api/v2/pipelines", Calls: 1, Tokens: 5},

@@ -114,6 +114,10 @@ func collectVerification(ctx context.Context, st store.Store, r *Report, _ planF
 			Note: "No verification result is stored in this workspace; run ferry verify after ferry run."}
 		return nil
 	}
+	nm := newNamer(ctx, st)
+	for i, m := range res.First { // named for the reader; the Klipy id stays beside the name
+		res.First[i].SourceID = nm.name(m.Kind, m.SourceID)
+	}
 	r.Verification = Verification{Status: res.Status, Result: &res,
 		Note: fmt.Sprintf("Verified %s: %d record(s) checked, %d mismatch(es), %d request(s), %d token(s).",
 			res.At.UTC().Format(time.RFC3339), res.Checked(), res.Mismatches, res.Requests, res.Tokens)}

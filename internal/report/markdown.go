@@ -130,7 +130,7 @@ func mdVerification(b *bytes.Buffer, r *Report, _ map[string]Table) {
 	if len(res.First) == 0 {
 		return
 	}
-	m := Table{Name: "mismatches", Header: []string{"kind", "source id", "Pipedrive id", "field", "want", "got"}}
+	m := Table{Name: "mismatches", Header: []string{"kind", "record", "Pipedrive id", "field", "want", "got"}}
 	for _, x := range res.First {
 		m.Rows = append(m.Rows, []string{string(x.Kind), x.SourceID, fmt.Sprint(x.DestID), x.Field, fmt.Sprint(x.Want), fmt.Sprint(x.Got)})
 	}

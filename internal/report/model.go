@@ -166,7 +166,7 @@ type ClusterRow struct {
 type NameVariantRow struct {
 	Survivor string   `json:"survivor"`
 	Class    string   `json:"class"`
-	Names    []string `json:"names"` // "id: name"
+	Names    []string `json:"names"` // each member by name, email and Klipy id
 }
 
 // DestinationRow is a merge into a record Pipedrive already holds.
@@ -184,7 +184,7 @@ type DestinationRow struct {
 // AppliedMergeRow is an id-map row in state merged: a source record that a run merged.
 type AppliedMergeRow struct {
 	Kind     source.Kind `json:"kind"`
-	SourceID string      `json:"source_id"`
+	SourceID string      `json:"source_id"` // the record by name, email and Klipy id
 	Entity   string      `json:"entity"`
 	DestID   int64       `json:"dest_id"`
 	Reason   string      `json:"reason"`

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"ferry/internal/migrate"
 	"ferry/internal/source"
 	"ferry/internal/store"
 )
@@ -30,10 +31,11 @@ func collectNotMigrated(ctx context.Context, st store.Store, r *Report, pf planF
 			}
 		}
 	}
-	if err := addQuarantined(ctx, st, r); err != nil {
+	nm := newNamer(ctx, st)
+	if err := addQuarantined(ctx, st, r, nm); err != nil {
 		return err
 	}
-	if err := addRunLeftovers(ctx, st, r); err != nil {
+	if err := addRunLeftovers(ctx, st, r, nm); err != nil {
 		return err
 	}
 	if pf.decisions != nil {
@@ -47,8 +49,9 @@ func collectNotMigrated(ctx context.Context, st store.Store, r *Report, pf planF
 }
 
 // addQuarantined lists every quarantined row with file:line[:column]; attachment rows are
-// attachments that cannot move.
-func addQuarantined(ctx context.Context, st store.Store, r *Report) error {
+// attachments that cannot move. A record the mapping quarantined is named (name, email and
+// Klipy id); a row extraction quarantined is shown as it was read.
+func addQuarantined(ctx context.Context, st store.Store, r *Report, nm *namer) error {
 	items, err := st.QuarantineItems(ctx, "")
 	if err != nil {
 		return err
@@ -58,11 +61,19 @@ func addQuarantined(ctx context.Context, st store.Store, r *Report) error {
 		if q.Kind == source.Attachment {
 			cat = NotAttachment
 		}
+		item := clip(q.Raw, 120)
+		if id, ok := strings.CutPrefix(q.Raw, engineQuarantinedRaw); ok && migrate.MappingQuarantine(q) {
+			item = nm.name(q.Kind, id)
+		}
 		r.NotMigrated = append(r.NotMigrated, NotMigrated{Category: cat, Object: q.Kind,
-			Item: clip(q.Raw, 120), Location: location(q), Reason: q.Reason})
+			Item: item, Location: location(q), Reason: q.Reason})
 	}
 	return nil
 }
+
+// engineQuarantinedRaw starts the raw text of a quarantine item the engine wrote for a record
+// it could not map (migrate's quarantine): the record's Klipy id follows.
+const engineQuarantinedRaw = "klipy id "
 
 // location renders file:line[:column].
 func location(q store.QuarantineItem) string {
@@ -79,7 +90,7 @@ func location(q store.QuarantineItem) string {
 // addRunLeftovers lists id-map rows a run failed, held or skipped by rule (rows the engine
 // quarantined are already in the quarantine list); attachments among them are attachments
 // that cannot move.
-func addRunLeftovers(ctx context.Context, st store.Store, r *Report) error {
+func addRunLeftovers(ctx context.Context, st store.Store, r *Report, nm *namer) error {
 	for _, state := range []store.State{store.Failed, store.Held, store.Skipped} {
 		err := st.EachMapping(ctx, "", state, func(m store.Mapping) error {
 			if state == store.Skipped && strings.HasPrefix(m.Reason, engineQuarantined) {
@@ -90,7 +101,7 @@ func addRunLeftovers(ctx context.Context, st store.Store, r *Report) error {
 				cat = NotAttachment
 			}
 			r.NotMigrated = append(r.NotMigrated, NotMigrated{Category: cat, Object: m.Kind,
-				Item: m.SourceID, Reason: string(state) + ": " + m.Reason})
+				Item: nm.name(m.Kind, m.SourceID), Reason: string(state) + ": " + m.Reason})
 			return nil
 		})
 		if err != nil {

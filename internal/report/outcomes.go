@@ -28,21 +28,28 @@ const (
 // or skipped by an explicit decision in mapping.yaml) or an error row (quarantined, held,
 // refused, failed, not sent yet), so Success + Errors == Source always.
 type Outcome struct {
-	Kind        source.Kind   `json:"kind"`
-	Source      int           `json:"source"`
-	Success     int           `json:"success"`
-	Accepted    int           `json:"accepted"` // of Success: losses accepted as decisions
-	Errors      int           `json:"errors"`
-	Reasons     []ReasonCount `json:"reasons,omitempty"` // the error rows grouped by reason, most first
-	SuccessFile string        `json:"success_file"`
-	ErrorFile   string        `json:"error_file"`
+	Kind     source.Kind   `json:"kind"`
+	Source   int           `json:"source"`
+	Success  int           `json:"success"`
+	Accepted int           `json:"accepted"` // of Success: losses accepted as decisions
+	Errors   int           `json:"errors"`
+	Reasons  []ReasonCount `json:"reasons,omitempty"` // the error rows grouped by reason, most first
+	// AcceptedReasons groups the success rows "loss accepted" by their loss's reason class
+	// (not by the accepted reason covering it), most first.
+	AcceptedReasons []ReasonCount `json:"accepted_reasons,omitempty"`
+	SuccessFile     string        `json:"success_file"`
+	ErrorFile       string        `json:"error_file"`
 }
 
 // ReasonCount is how many error rows of an object share one reason.
 type ReasonCount struct {
-	Reason string `json:"reason"`
-	Count  int    `json:"count"`
+	Reason string   `json:"reason"`
+	Count  int      `json:"count"`
+	Named  []string `json:"named,omitempty"` // the first NamedShown records, by name and Klipy id (or file:line)
 }
+
+// NamedShown is how many records of each reason an Outcome names.
+const NamedShown = 3
 
 // Complete reports whether every source record of every object is accounted for.
 func Complete(outs []Outcome) bool {
@@ -113,7 +120,7 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 	}
 	good := Table{Name: SuccessPrefix + string(kind), Header: successHeader}
 	bad := Table{Name: ErrorPrefix + string(kind), Header: errorHeader}
-	reasons := map[string]int{}
+	reasons, accepted := map[string]*ReasonCount{}, map[string]*ReasonCount{}
 	err := st.EachRecord(ctx, kind, func(r source.Record) error {
 		o.Source++
 		m := maps[r.ID]
@@ -126,21 +133,22 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 		if by, ok := opts.accepted(migrate.ReasonClass(reason)); ok {
 			o.Success++
 			o.Accepted++
+			countReason(accepted, migrate.ReasonClass(reason), source.Named(r))
 			good.Rows = append(good.Rows, []string{r.ID, "", "", "loss accepted (" + by + "): " + reason})
 			return nil
 		}
 		o.Errors++
-		reasons[migrate.ReasonClass(reason)]++
+		countReason(reasons, migrate.ReasonClass(reason), source.Named(r))
 		bad.Rows = append(bad.Rows, []string{r.ID, sourceValues(r), reason})
 		return nil
 	})
 	if err != nil {
 		return o, fmt.Errorf("outcomes of %s: records: %w", kind, err)
 	}
-	if err := addExtractRows(ctx, st, opts, &o, &good, &bad, reasons); err != nil {
+	if err := addExtractRows(ctx, st, opts, &o, &good, &bad, reasons, accepted); err != nil {
 		return o, err
 	}
-	o.Reasons = sortedReasons(reasons)
+	o.Reasons, o.AcceptedReasons = sortedReasons(reasons), sortedReasons(accepted)
 	for _, t := range []struct {
 		path string
 		t    Table
@@ -153,7 +161,7 @@ func writeKindOutcome(ctx context.Context, st store.Store, opts RowOptions, kind
 }
 
 // addExtractRows adds the rows extraction quarantined (they never became records).
-func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Outcome, good, bad *Table, reasons map[string]int) error {
+func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Outcome, good, bad *Table, reasons, accepted map[string]*ReasonCount) error {
 	items, err := st.QuarantineItems(ctx, o.Kind)
 	if err != nil {
 		return fmt.Errorf("outcomes of %s: quarantine: %w", o.Kind, err)
@@ -168,11 +176,12 @@ func addExtractRows(ctx context.Context, st store.Store, opts RowOptions, o *Out
 		if by, ok := opts.accepted(class); ok {
 			o.Success++
 			o.Accepted++
+			countReason(accepted, class, location(q))
 			good.Rows = append(good.Rows, []string{"", "", "", "loss accepted (" + by + "): " + reason})
 			continue
 		}
 		o.Errors++
-		reasons[class]++
+		countReason(reasons, class, location(q))
 		bad.Rows = append(bad.Rows, []string{"", q.Raw, reason})
 	}
 	return nil
@@ -216,10 +225,24 @@ func sourceValues(r source.Record) string {
 	return string(data)
 }
 
-func sortedReasons(m map[string]int) []ReasonCount {
+// countReason counts one error (or accepted-loss) row under its reason class and names the
+// first few.
+func countReason(m map[string]*ReasonCount, class, name string) {
+	rc := m[class]
+	if rc == nil {
+		rc = &ReasonCount{Reason: class}
+		m[class] = rc
+	}
+	rc.Count++
+	if len(rc.Named) < NamedShown {
+		rc.Named = append(rc.Named, name)
+	}
+}
+
+func sortedReasons(m map[string]*ReasonCount) []ReasonCount {
 	out := make([]ReasonCount, 0, len(m))
-	for r, n := range m {
-		out = append(out, ReasonCount{Reason: r, Count: n})
+	for _, rc := range m {
+		out = append(out, *rc)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {

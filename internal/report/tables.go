@@ -145,7 +145,7 @@ func destinationTable(r *Report) Table {
 }
 
 func appliedTable(r *Report) Table {
-	t := Table{Name: "merges_applied", Title: "Merges applied by a run", Header: []string{"kind", "source_id",
+	t := Table{Name: "merges_applied", Title: "Merges applied by a run", Header: []string{"kind", "record",
 		"entity", "pipedrive_id", "reason", "run"}}
 	for _, m := range r.Dedupe.Applied {
 		t.Rows = append(t.Rows, []string{string(m.Kind), m.SourceID, m.Entity, i64(m.DestID), m.Reason, i64(m.RunID)})

@@ -86,3 +86,8 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// AppendJSONString appends s as a JSON string exactly as MarshalFields writes keys and
+// values (encoding/json's escaping, HTML characters included), for encoders of fields that
+// are already in key order.
+func AppendJSONString(b []byte, s string) []byte { return appendString(b, s) }

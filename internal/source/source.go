@@ -6,7 +6,7 @@ package source
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -54,25 +54,35 @@ type Record struct {
 	Fields  map[string]string `json:"fields"`
 }
 
+// DiscoveredOrigin starts the Origin of a company record that extract made from references:
+// a company name that people, deals, interactions, notes or tasks name without a company id
+// but that no company record of any channel carries (a companies file without its row).
+const DiscoveredOrigin = "reference:"
+
+// IsDiscovered reports whether r is a company extract made from references (its Origin as the
+// merge spells it: "harvest:reference:people.csv:12").
+func IsDiscovered(r Record) bool {
+	return r.Kind == Company && (strings.HasPrefix(r.Origin, DiscoveredOrigin) ||
+		strings.Contains(r.Origin, ":"+DiscoveredOrigin))
+}
+
 // Hash returns the content hash of the record: a hex SHA-256 over kind, id and the fields in
 // key order. Channel and origin are not part of the content.
 func (r Record) Hash() string {
-	h := sha256.New()
-	h.Write([]byte(r.Kind))
-	h.Write([]byte{0})
-	h.Write([]byte(r.ID))
 	keys := make([]string, 0, len(r.Fields))
-	for k := range r.Fields {
+	size := len(r.Kind) + len(r.ID) + 1
+	for k, v := range r.Fields {
 		keys = append(keys, k)
+		size += len(k) + len(v) + 2
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
+	b := make([]byte, 0, size)
+	b = append(append(append(b, r.Kind...), 0), r.ID...)
 	for _, k := range keys {
-		h.Write([]byte{0})
-		h.Write([]byte(k))
-		h.Write([]byte{1})
-		h.Write([]byte(r.Fields[k]))
+		b = append(append(append(append(b, 0), k...), 1), r.Fields[k]...)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // List splits a list-valued field into its trimmed, non-empty items.

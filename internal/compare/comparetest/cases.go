@@ -1,5 +1,6 @@
 // Package comparetest holds the table of comparison cases that every comparer of ferry —
-// ferry run --sample's field diff and ferry verify's read-back — must decide alike: what was
+// ferry run --sample's field diff, ferry verify's read-back and ferry delta's decision to
+// update — must decide alike: what was
 // sent (or intended) against what Pipedrive stores, for the ways Pipedrive rewrites values
 // (times, HTML, e-mail case, phone formatting, numbers, sets of ids, nested custom fields).
 package comparetest

@@ -107,15 +107,19 @@ func (m *ColumnMap) Headers() map[source.Kind]map[string]string {
 }
 
 // Unmapped lists, per file, the columns that are not standard fields: custom-field
-// candidates and skipped columns, as "people.csv: Lead Source → custom.Lead Source".
+// candidates, skipped columns and columns without a header that hold values (someone's
+// scribbles beside the data), as "people.csv: Lead Source → custom.Lead Source".
 func (m *ColumnMap) Unmapped() []string {
 	var out []string
 	if m == nil {
 		return out
 	}
 	for _, f := range m.Files {
-		for _, c := range f.Columns {
+		for i, c := range f.Columns {
 			switch {
+			case c.Header == "" && len(c.Samples) > 0:
+				out = append(out, fmt.Sprintf("%s: column %d has no header and is not migrated (e.g. %q); give it a header to keep it",
+					f.File, i+1, c.Samples[0]))
 			case c.Field == Skip:
 				out = append(out, fmt.Sprintf("%s: %q is not migrated (field: skip)", f.File, c.Header))
 			case strings.HasPrefix(c.Field, source.CustomPrefix):

@@ -128,7 +128,9 @@ func deriveFields(kind source.Kind, f map[string]string) {
 	}
 }
 
-// cellProblems finds invalid UTF-8, cells beyond the header and values under a blank header.
+// cellProblems finds invalid UTF-8 and cells beyond the header. Values under a blank header
+// do not set the row aside: the column map lists that column as not migrated, with samples
+// (ColumnMap.Unmapped).
 func (r *rowReader) cellProblems(cells []string) (col, reason string) {
 	for i, v := range cells {
 		switch {
@@ -139,8 +141,6 @@ func (r *rowReader) cellProblems(cells []string) (col, reason string) {
 		case i >= len(r.cols) && v != "":
 			return r.label(i), fmt.Sprintf("row has %d cells but the header has %d; the extra value is in column %d",
 				len(cells), len(r.cols), i+1)
-		case i < len(r.cols) && r.cols[i].field == "" && v != "":
-			return r.label(i), fmt.Sprintf("value in column %d, which has no header; give the column a header", i+1)
 		}
 	}
 	return "", ""

@@ -87,8 +87,12 @@ func contentKey(f map[string]string) string {
 	return b.String()
 }
 
-// synthID is the id of a record of kind whose natural key is key: SynthPrefix and 16 hex
+// SynthID is the id of a record of kind whose natural key is key (in its comparison form,
+// "name:acme" for a company known only by its normalized name): SynthPrefix and 16 hex
 // digits of its SHA-256, the same on every extract of the same data.
+func SynthID(kind source.Kind, key string) string { return synthID(kind, key) }
+
+// synthID is SynthID.
 func synthID(kind source.Kind, key string) string {
 	sum := sha256.Sum256([]byte(string(kind) + "\x00" + key))
 	return SynthPrefix + hex.EncodeToString(sum[:8])

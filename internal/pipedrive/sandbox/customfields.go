@@ -4,10 +4,12 @@ import (
 	"time"
 )
 
-// customSpecs maps simple custom field types to the attribute check they need.
+// customSpecs maps simple custom field types to the attribute check they need. The lengths
+// are addDealField's field_type table in openapi-v2.yaml: varchar and varchar_auto "up to
+// 255 characters", text "up to 65k characters", phone "up to 255 numbers and/or characters".
 var customSpecs = map[string]attrSpec{
-	"varchar": {kind: kString}, "varchar_auto": {kind: kString}, "text": {kind: kString},
-	"phone": {kind: kString}, "double": {kind: kNumber}, "date": {kind: kDate},
+	"varchar": {kind: kString, max: 255}, "varchar_auto": {kind: kString, max: 255}, "text": {kind: kString, max: 65000},
+	"phone": {kind: kString, max: 255}, "double": {kind: kNumber}, "date": {kind: kDate},
 	"user": {kind: kInt, ref: "users"}, "org": {kind: kInt, ref: "organizations"},
 	"people": {kind: kInt, ref: "persons"}, "address": {kind: kAddress},
 }
@@ -52,9 +54,6 @@ func (s *Server) checkCustom(f *fieldDef, v any) (any, *apiError) {
 		val, err := checkValue(name, spec, v)
 		if err != nil {
 			return nil, err
-		}
-		if s, isStr := val.(string); isStr && (f.Type == "varchar" || f.Type == "varchar_auto") && len([]rune(s)) > 255 {
-			return nil, badRequest("Validation failed: %s: String must contain at most 255 character(s)", name)
 		}
 		if spec.ref != "" && !s.st.refExists(spec.ref, val.(int64)) {
 			return nil, badRequest("%s with id %d not found", refName(spec.ref), val.(int64))

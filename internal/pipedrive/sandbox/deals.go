@@ -3,6 +3,7 @@ package sandbox
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -81,6 +82,9 @@ func dealRules(s *Server, rec *record, body map[string]any, create bool) *apiErr
 
 // dealStatusTimes sets won/lost/close times when the status changes and they were not sent.
 func dealStatusTimes(s *Server, rec *record, body map[string]any) *apiError {
+	if err := statusBound(rec, body); err != nil {
+		return err
+	}
 	if _, sent := body["status"]; !sent {
 		return nil
 	}
@@ -97,6 +101,21 @@ func dealStatusTimes(s *Server, rec *record, body map[string]any) *apiError {
 			if _, sent := body[k]; !sent {
 				delete(rec.Attrs, k)
 			}
+		}
+	}
+	return nil
+}
+
+// statusBound refuses a status-bound attribute sent for a deal whose status does not allow
+// it; addDeal in openapi-v2.yaml: lost_reason and lost_time "can only be set if deal status
+// is lost", won_time "... is won", close_time "... is won or lost".
+func statusBound(rec *record, body map[string]any) *apiError {
+	status, _ := rec.Attrs["status"].(string)
+	for _, b := range []struct{ key, allowed string }{{"close_time", "won lost"}, {"lost_reason", "lost"},
+		{"lost_time", "lost"}, {"won_time", "won"}} {
+		if v, sent := body[b.key]; sent && v != nil && !strings.Contains(b.allowed, status) {
+			return badRequest("Validation failed: %s: Can only be set if deal status is %s",
+				b.key, strings.ReplaceAll(b.allowed, " ", " or "))
 		}
 	}
 	return nil

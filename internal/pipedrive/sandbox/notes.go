@@ -2,12 +2,14 @@ package sandbox
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 )
 
 var (
+	uuidRe    = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	noteLinks = map[string]string{"deal_id": "deals", "person_id": "persons", "org_id": "organizations"}
 	noteOther = []string{"lead_id", "project_id", "task_id"}
 	notePins  = map[string]string{"pinned_to_deal_flag": "deal_id", "pinned_to_person_flag": "person_id",
@@ -64,7 +66,11 @@ func (s *Server) applyNote(rec *record, body map[string]any, create bool) *apiEr
 	}
 	for _, key := range noteOther {
 		if v, ok := body[key]; ok && v != nil {
-			rec.Attrs[key] = v
+			val, err := noteOtherLink(key, v)
+			if err != nil {
+				return err
+			}
+			rec.Attrs[key] = val
 		}
 	}
 	if v, ok := body["user_id"]; ok {
@@ -83,6 +89,23 @@ func (s *Server) applyNote(rec *record, body map[string]any, create bool) *apiEr
 		rec.AddTime = t.UTC()
 	}
 	return s.applyNotePins(rec, body)
+}
+
+// noteOtherLink checks a note's lead_id (a UUID string in openapi-v1.yaml addNote) or its
+// project_id and task_id (integers; v1 converts numeric strings).
+func noteOtherLink(key string, v any) (any, *apiError) {
+	if key == "lead_id" {
+		s, ok := v.(string)
+		if !ok || !uuidRe.MatchString(s) {
+			return nil, v1Bad("lead_id must be a UUID string")
+		}
+		return s, nil
+	}
+	id, ok := v1Int(v)
+	if !ok {
+		return nil, v1Bad(key + " must be an integer")
+	}
+	return id, nil
 }
 
 // applyNotePins sets pinned_to_*_flag (0/1) and checks that a link exists for each.

@@ -21,7 +21,7 @@ var personKind = &kind{
 		"visible_to":       {kind: kInt, ints: visibleTo},
 		"label_ids":        {kind: kIntList},
 		"postal_address":   {kind: kAddress, nullable: true},
-		"notes":            {kind: kString, nullable: true},
+		"notes":            {kind: kString, nullable: true, max: 10000}, // "maximum 10 000 characters" (openapi-v2.yaml)
 		"birthday":         {kind: kDate, nullable: true},
 		"job_title":        {kind: kString, nullable: true},
 		"marketing_status": {kind: kString, enum: []string{"no_consent", "unsubscribed", "subscribed", "archived"}},

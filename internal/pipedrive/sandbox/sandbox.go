@@ -53,6 +53,8 @@ type Options struct {
 	NotAdmin bool
 	// OAuth, when set, serves the OAuth 2.0 endpoints and accepts their access tokens.
 	OAuth *OAuthOptions
+	// LogRequests keeps every request (method, path, query, body, status) for Requests.
+	LogRequests bool
 }
 
 // Server is the sandbox. Create it with New.
@@ -68,6 +70,7 @@ type Server struct {
 	faults *faultInjector
 	stats  *statsRecorder
 	oauth  *oauthServer // nil without Options.OAuth
+	reqlog *requestLog  // nil without Options.LogRequests
 }
 
 // New builds a sandbox with seeded users, default pipeline and stages, built-in fields and
@@ -103,6 +106,9 @@ func New(opts Options) *Server {
 	if opts.OAuth != nil {
 		s.oauth = newOAuthServer(*opts.OAuth, now)
 	}
+	if opts.LogRequests {
+		s.reqlog = &requestLog{}
+	}
 	s.faults = newFaultInjector(opts.Faults)
 	s.st = newState()
 	s.seed()
@@ -132,6 +138,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusWriter{ResponseWriter: w}
 	rec.finish = func() { s.stats.record(r.Method, r.URL.Path, rec) }
+	if s.reqlog != nil {
+		entry := s.reqlog.start(r)
+		rec.finish = func() { s.stats.record(r.Method, r.URL.Path, rec); s.reqlog.finish(entry, rec.status) }
+	}
 	defer rec.finished()
 	if s.oauth != nil && strings.HasPrefix(r.URL.Path, "/oauth/") {
 		s.oauth.serve(rec, r)
@@ -167,4 +177,9 @@ func (s *Server) Reset() {
 	s.mu.Unlock()
 	s.stats.reset()
 	s.limits.reset()
+	if s.reqlog != nil {
+		s.reqlog.mu.Lock()
+		s.reqlog.list = nil
+		s.reqlog.mu.Unlock()
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // attrKind is the JSON type a v2 body attribute must have.
@@ -35,6 +36,7 @@ type attrSpec struct {
 	enum     []string // allowed string values
 	ints     []int64  // allowed integer values
 	create   bool     // writable on create only
+	max      int      // the most characters a string may have (0: no documented limit)
 }
 
 var (
@@ -156,6 +158,9 @@ func checkString(name string, spec attrSpec, v any) (any, *apiError) {
 	}
 	if len(spec.enum) > 0 && !containsStr(spec.enum, s) {
 		return nil, badRequest("Validation failed: %s: Invalid enum value %q", name, s)
+	}
+	if spec.max > 0 && utf8.RuneCountInString(s) > spec.max {
+		return nil, badRequest("Validation failed: %s: String must contain at most %d character(s)", name, spec.max)
 	}
 	return s, nil
 }

@@ -19,6 +19,29 @@ type Decisions struct {
 	// AcceptedLosses are reasons a person accepted that records do not arrive (ferry decide
 	// accept-loss): a record whose loss reason contains one counts as left out by decision.
 	AcceptedLosses []AcceptedLoss `yaml:"accepted_losses,omitempty"`
+	// Columns are harvest columns whose meaning ferry does not decide alone (two headers of
+	// one file spelling one field): open until the user chooses; the next ferry extract
+	// applies each answer to columns.yaml.
+	Columns []ColumnChoice `yaml:"columns,omitempty"`
+}
+
+// ColumnOpen is the choice of a column decision nobody answered yet: it blocks lint and
+// confirmation.
+const ColumnOpen = "open"
+
+// ColumnChoice is one ambiguous harvest column and the field the user says it means.
+type ColumnChoice struct {
+	File    string   `yaml:"file"`
+	Header  string   `yaml:"header"`
+	Why     string   `yaml:"why"`
+	Options []string `yaml:"options"` // the field, custom.<Header>, skip
+	// Choice is one of Options (or any custom.<Name>), or open.
+	Choice string `yaml:"choice"`
+}
+
+// Answered reports whether the user chose a field for the column.
+func (c ColumnChoice) Answered() bool {
+	return c.Choice != ColumnOpen && strings.TrimSpace(c.Choice) != ""
 }
 
 // AcceptedLoss is one accepted loss reason.
@@ -120,6 +143,12 @@ func (d Decisions) Open() []string {
 	for i, a := range d.ActivityTypes {
 		if a.Target == "" {
 			open = append(open, fmt.Sprintf("activity_types[%d] %q: no target activity type", i, a.Klipy))
+		}
+	}
+	for i, c := range d.Columns {
+		if !c.Answered() {
+			open = append(open, fmt.Sprintf("columns[%d] %s %q: which field does this column mean? choose one of %s",
+				i, c.File, c.Header, strings.Join(c.Options, ", ")))
 		}
 	}
 	for i, o := range d.Owners {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -26,6 +28,10 @@ const fileHeader = `# ferry decisions: what a person confirms before any record 
 #   task, email, deadline, lunch or one of your own).
 # owners: resolution matched | map (target: another user's email) | provision (create the
 #   user in Pipedrive before the run) | fallback (target: the fallback user's email) | open.
+# columns: harvest columns whose meaning ferry does not decide alone (two headers of one file
+#   spell one field); choice: one of options (the field, custom.<Header> to keep it as a custom
+#   field, skip to leave it out) instead of open. The next ferry extract applies each answer
+#   to columns.yaml and reads the harvest again; lint and confirm refuse while one is open.
 # accepted_losses: reasons accepted for records that will not arrive (ferry decide accept-loss);
 #   a record whose reason contains one is left out by decision, and the report lists it.
 `
@@ -89,6 +95,14 @@ func normalized(d Decisions) Decisions {
 	if d.Owners == nil {
 		d.Owners = []Owner{}
 	}
+	if len(d.Columns) == 0 {
+		d.Columns = nil // written as absent: read back the same
+	}
+	for i := range d.Columns {
+		if d.Columns[i].Options == nil {
+			d.Columns[i].Options = []string{}
+		}
+	}
 	return d
 }
 
@@ -101,6 +115,12 @@ func validate(name string, d Decisions, root *yaml.Node) error {
 				errs = append(errs, fmt.Errorf("%s:%d: pipelines[%d].stages[%d].status %q: allowed values are won, lost",
 					name, lineOf(root, "pipelines", i, "stages", j, "status"), i, j, s.Status))
 			}
+		}
+	}
+	for i, c := range d.Columns {
+		if c.Answered() && !slices.Contains(c.Options, c.Choice) && !strings.HasPrefix(c.Choice, "custom.") {
+			errs = append(errs, fmt.Errorf("%s:%d: columns[%d].choice %q for %s %q: allowed values are %s, custom.<Name> or open",
+				name, lineOf(root, "columns", i, "choice"), i, c.Choice, c.File, c.Header, strings.Join(c.Options, ", ")))
 		}
 	}
 	for i, o := range d.Owners {

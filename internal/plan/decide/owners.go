@@ -172,3 +172,26 @@ func (o Owner) matches(keys []string) bool {
 	}
 	return false
 }
+
+// OwnerLabel names a Klipy owner reference for a reader: the matching owner's
+// "Name <email>" with its Klipy id ("Jane Roe <jane@acme.com> (o2)"), or the reference as
+// written, quoted, when no owner decision matches it.
+func (d Decisions) OwnerLabel(ref string) string {
+	keys := ownerKeys(ref)
+	for _, o := range d.Owners {
+		if !o.matches(keys) {
+			continue
+		}
+		label := o.Klipy
+		if label == "" {
+			label = o.Email
+		}
+		if o.ID != "" && label != "" {
+			return label + " (" + o.ID + ")"
+		}
+		if label != "" {
+			return label
+		}
+	}
+	return fmt.Sprintf("%q", ref)
+}

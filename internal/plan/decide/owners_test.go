@@ -83,3 +83,23 @@ func TestNoteAuthorsJoinTheOwnerQueue(t *testing.T) {
 		t.Errorf("owners %+v, want one open owner with 2 records", got)
 	}
 }
+
+// TestOwnerLabel: an owner reference is named by its decision's name, email and Klipy id,
+// however it was written; an unknown reference is quoted as written.
+func TestOwnerLabel(t *testing.T) {
+	d := Decisions{Owners: []Owner{
+		{Klipy: "Jane Roe <jane.roe@acme.com>", ID: "o2", Email: "jane.roe@acme.com", Resolution: OwnerOpen},
+		{Klipy: "Björn Krüger", Resolution: OwnerOpen},
+	}}
+	for _, c := range []struct{ ref, want string }{
+		{"o2", "Jane Roe <jane.roe@acme.com> (o2)"},
+		{"JANE.ROE@acme.com", "Jane Roe <jane.roe@acme.com> (o2)"},
+		{"jane roe", "Jane Roe <jane.roe@acme.com> (o2)"},
+		{"Bjorn Kruger", "Björn Krüger"},
+		{"o9", `"o9"`},
+	} {
+		if got := d.OwnerLabel(c.ref); got != c.want {
+			t.Errorf("OwnerLabel(%q) = %q, want %q", c.ref, got, c.want)
+		}
+	}
+}

@@ -24,7 +24,7 @@ func Run(ctx context.Context, src Records, opts Options) (*Result, error) {
 	if !ok && strings.TrimSpace(opts.DefaultRegion) != "" {
 		return nil, fmt.Errorf("dedupe: unknown default region %q (want an ISO 3166 code such as US)", opts.DefaultRegion)
 	}
-	r := &runner{src: src, opts: opts, reg: &regions{company: map[string]string{}, def: def}}
+	r := &runner{src: src, opts: opts, reg: &regions{company: map[string]string{}, byName: map[string]string{}, def: def}}
 	if err := r.firstPass(ctx); err != nil {
 		return nil, err
 	}
@@ -61,6 +61,11 @@ func (r *runner) firstPass(ctx context.Context) error {
 		r.comp.add(it)
 		if it.region != "" {
 			r.reg.company[it.id] = it.region
+			for _, k := range it.keys {
+				if k.class == kName {
+					r.reg.addName(k.key, it.region)
+				}
+			}
 		}
 	}, &r.st, r.progress("read company"))
 	if err != nil {

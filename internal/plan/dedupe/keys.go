@@ -23,16 +23,32 @@ func (s *keyStats) addAll(o keyStats) {
 // regions resolves the phone region of a person.
 type regions struct {
 	company map[string]string // company id → ISO region
-	def     string
+	// byName maps a company's normalized name to its ISO region ("" when companies of that
+	// name are in different regions): people of an export that names its company only by
+	// name (no company_id) read national phone numbers in their company's region too.
+	byName map[string]string
+	def    string
 }
 
-// of returns the region of a person record: its own country, its company's, else the default.
+// addName records the region of a company by its normalized name.
+func (g *regions) addName(name, region string) {
+	if prev, seen := g.byName[name]; seen && prev != region {
+		region = ""
+	}
+	g.byName[name] = region
+}
+
+// of returns the region of a person record: its own country, its company's (by id, else by
+// name), else the default.
 func (g *regions) of(f map[string]string) string {
 	if r, ok := normalize.Region(f["country"]); ok {
 		return r
 	}
 	if r := g.company[f["company_id"]]; r != "" {
 		return r
+	}
+	if n := normalize.CompanyName(f["company_name"]); n != "" && g.byName[n] != "" {
+		return g.byName[n]
 	}
 	return g.def
 }

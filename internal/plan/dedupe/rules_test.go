@@ -75,6 +75,15 @@ func TestPersonRules(t *testing.T) {
 			person("p1", "phone", "030 1234567", "company_id", "c1"),
 			person("p2", "phone", "+49 30 1234567"),
 		}, []source.Record{company("c1", "country", "Germany")}, [][]string{{"p1", "p2"}}, 0},
+		{"national phone read with the country of the company named (no company id)", []source.Record{
+			person("p1", "phone", "030 1234567", "company_name", "MÜLLER & SÖHNE"),
+			person("p2", "phone", "+49 30 1234567"),
+		}, []source.Record{company("c1", "name", "Müller & Söhne GmbH", "country", "DE")}, [][]string{{"p1", "p2"}}, 0},
+		{"a company name in two countries gives no region", []source.Record{
+			person("p1", "phone", "030 1234567", "company_name", "Nord"),
+			person("p2", "phone", "+49 30 1234567"),
+		}, []source.Record{company("c1", "name", "Nord GmbH", "country", "DE"), company("c2", "name", "Nord AB", "country", "SE")},
+			[][]string{}, 0},
 		{"national phone without a region stays unresolved", []source.Record{
 			person("p1", "phone", "030 1234567"),
 			person("p2", "phone", "+49 30 1234567"),

@@ -37,9 +37,12 @@ type Lock struct {
 	Dedupe    string `json:"dedupe"`
 	// Columns hashes the harvest column map (columns.yaml), "absent" without one; a lock
 	// saved before it was covered has "". Check flags an edited file, not a missing one.
-	Columns string    `json:"columns,omitempty"`
-	Records int       `json:"records"`
-	At      time.Time `json:"confirmed_at"`
+	Columns string `json:"columns,omitempty"`
+	// SnapshotVersion is the store's records version when Snapshot was computed (see
+	// Versioned); "" when the store keeps none.
+	SnapshotVersion string    `json:"snapshot_version,omitempty"`
+	Records         int       `json:"records"`
+	At              time.Time `json:"confirmed_at"`
 }
 
 // Files names the plan files a lock covers: the dedupe merges are decisions too.
@@ -49,8 +52,22 @@ type Files struct {
 	Columns string
 }
 
+// Versioned is implemented by stores that keep a records version (sqlite.Store): a token
+// replaced by every write that may change the snapshot's content, in the same transaction.
+// While it is the one a lock recorded, the snapshot is the one the lock hashed, and Check
+// does not walk it again (at a million people the walk takes tens of seconds).
+type Versioned interface {
+	RecordsVersion(ctx context.Context) (string, error)
+}
+
 // Compute hashes the current mapping file, decisions file and snapshot.
 func Compute(ctx context.Context, st store.Store, f Files) (Lock, error) {
+	return compute(ctx, st, f, nil)
+}
+
+// compute is Compute; when saved records the store's current records version, the
+// snapshot's hash and count are taken from saved instead of walking the snapshot.
+func compute(ctx context.Context, st store.Store, f Files, saved *Lock) (Lock, error) {
 	var l Lock
 	var err error
 	if l.Mapping, err = hashFile(f.Mapping); err != nil {
@@ -66,6 +83,15 @@ func Compute(ctx context.Context, st store.Store, f Files) (Lock, error) {
 		if l.Columns, err = hashOptional(f.Columns); err != nil {
 			return l, err
 		}
+	}
+	if v, ok := st.(Versioned); ok {
+		if l.SnapshotVersion, err = v.RecordsVersion(ctx); err != nil {
+			return l, err
+		}
+	}
+	if saved != nil && l.SnapshotVersion != "" && l.SnapshotVersion == saved.SnapshotVersion {
+		l.Snapshot, l.Records = saved.Snapshot, saved.Records
+		return l, nil
 	}
 	l.Snapshot, l.Records, err = SnapshotHash(ctx, st)
 	return l, err
@@ -144,7 +170,7 @@ func Check(ctx context.Context, st store.Store, f Files) (Lock, error) {
 	if err != nil {
 		return Lock{}, err
 	}
-	cur, err := Compute(ctx, st, f)
+	cur, err := compute(ctx, st, f, &saved)
 	if err != nil {
 		return Lock{}, err
 	}

@@ -70,6 +70,8 @@ func TestParseErrors(t *testing.T) {
 		{"custom on activity", "        target: subject\n", "        custom_field: Subject\n        type: varchar\n", 24, "take no custom fields"},
 		{"bad region", "default_region: US", "default_region: usa", 1, "two-letter ISO region"},
 		{"bad argument", "[join_name:first]", "[join_name:middle]", 7, `argument "middle" not allowed`},
+		{"money locale unknown", "[parse_number:us]", "[parse_money:de]", 10, `locale "de" not allowed`},
+		{"money currency not a code", "[parse_number:us]", "[parse_money:eu:euro]", 10, `currency "euro" is not a 3-letter ISO 4217 code`},
 		{"repeated field", "      - source: custom.Score\n", "      - source: first_name\n", 10, "source field repeated (first at line 7)"},
 		{"activity type on person", "    target: person\n", "    target: person\n    activity_type: call\n", 4, "activity_type is only allowed"},
 	}

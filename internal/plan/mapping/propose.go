@@ -46,8 +46,9 @@ func proposeObject(o profile.Object, dest Schema, opts Options) Object {
 	}
 	for _, f := range o.Fields {
 		var pf Field
+		hint := opts.Hints[o.Kind][f.Name]
+		f = withHint(f, hint)
 		if r, ok := standardRules[o.Kind][f.Name]; ok {
-			f = withHint(f, opts.Hints[o.Kind][f.Name])
 			if h := opts.Headers[o.Kind][f.Name]; h != "" {
 				r.header = h
 			}
@@ -55,6 +56,7 @@ func proposeObject(o profile.Object, dest Schema, opts Options) Object {
 		} else {
 			pf = proposeCustom(entity, f, o, dest)
 		}
+		withCurrency(&pf, hint)
 		pf.Source = f.Name
 		pf.Confidence = math.Round(pf.Confidence*100) / 100
 		out.Fields = append(out.Fields, pf)
@@ -93,14 +95,44 @@ func phoneFromCountry(f *Field, country string) {
 }
 
 // withHint applies a column map hint to a profiled field: an epoch hint makes a column of
-// whole numbers a date column read as Unix milliseconds or seconds.
+// whole numbers a date column read as Unix milliseconds or seconds; a currency hint
+// ("currency:EUR", from a header like "Wert (EUR)") makes a column of plain numbers money.
 func withHint(f profile.Field, hint string) profile.Field {
+	if code, ok := hintCurrency(hint); ok && f.Filled > 0 && (f.Type == profile.TypeNumber || f.Type == profile.TypeMoney) {
+		f.Type = profile.TypeMoney
+		if f.Currency == "" {
+			f.Currency = code
+		}
+		return f
+	}
 	layout := map[string]string{"epoch_ms": profile.LayoutUnixMs, "epoch_s": profile.LayoutUnix}[hint]
 	if layout == "" || f.Filled == 0 || (f.Type != profile.TypeNumber && f.Layout != layout) {
 		return f
 	}
 	f.Type, f.Layout, f.Locale = profile.TypeDateTime, layout, ""
 	return f
+}
+
+// hintCurrency returns the ISO 4217 code of a currency hint ("currency:EUR" → "EUR").
+func hintCurrency(hint string) (string, bool) {
+	code, ok := strings.CutPrefix(hint, "currency:")
+	code = strings.ToUpper(strings.TrimSpace(code))
+	return code, ok && reCurrency.MatchString(code)
+}
+
+// withCurrency gives the parse_money of a field whose column has a currency hint that
+// currency, for values written without a symbol or code ("parse_money:eu:EUR").
+func withCurrency(f *Field, hint string) {
+	code, ok := hintCurrency(hint)
+	if !ok {
+		return
+	}
+	for i, t := range f.Transforms {
+		if name, arg := splitTransform(t); name == TParseMoney && !strings.Contains(arg, ":") {
+			f.Transforms[i] = TParseMoney + ":" + arg + ":" + code
+			f.Reason += "; amounts without a currency are " + code + " (the column's hint)"
+		}
+	}
 }
 
 // proposeStandard applies the rule of a standard field, adapted to the data and schema.

@@ -82,12 +82,16 @@ func (b *builder) step(f Field, t string, v any) (any, error) {
 	case TMapEnum:
 		return mapEnum(f, s)
 	case TParseMoney:
-		a, cur, ok := profile.ParseMoney(s, arg)
+		loc, def, _ := moneyArg(arg) // checked by validate
+		a, cur, ok := profile.ParseMoney(s, loc)
 		if !ok {
-			if n, ok := profile.ParseNumber(s, arg); ok {
-				return money{amount: n}, nil
+			if n, ok := profile.ParseNumber(s, loc); ok {
+				return money{n, def}, nil
 			}
 			return nil, fmt.Errorf("not an amount: %q", s)
+		}
+		if cur == "" {
+			cur = def
 		}
 		return money{a, cur}, nil
 	case TParseNumber:

@@ -79,7 +79,7 @@ var transforms = map[string]transformSpec{
 	TSplitDateTime:     {arg: argRequired, feeds: []vkind{kDate}},
 	TSanitizeHTML:      {feeds: []vkind{kString}},
 	TMapEnum:           {feeds: []vkind{kEnum, kEnumID}},
-	TParseMoney:        {arg: argRequired, allowed: []string{profile.LocaleUS, profile.LocaleEU}, feeds: []vkind{kMoney, kNumber, kInt}},
+	TParseMoney:        {arg: argRequired, feeds: []vkind{kMoney, kNumber, kInt}}, // LOCALE or LOCALE:CUR (moneyArg)
 	TParseNumber:       {arg: argOptional, allowed: []string{profile.LocaleUS, profile.LocaleEU}, feeds: []vkind{kNumber, kInt}},
 	TBoolean:           {feeds: []vkind{kBool, kEnum}},
 	TListToSet:         {arg: argOptional, allowed: listSeps, feeds: []vkind{kSet}},
@@ -136,12 +136,42 @@ func checkTransform(t string, k vkind) error {
 		return fmt.Errorf("transform %s needs an argument (%s:...)", name, name)
 	case arg != "" && spec.allowed != nil && !inList(spec.allowed, arg):
 		return fmt.Errorf("transform %s: argument %q not allowed (allowed: %s)", name, arg, strings.Join(spec.allowed, ", "))
+	case name == TParseMoney && arg != "":
+		if _, _, err := moneyArg(arg); err != nil {
+			return fmt.Errorf("transform %s: %w", name, err)
+		}
+		return checkFeeds(name, spec, k)
 	case name == TPhoneE164 && arg != "" && !rePhoneArg.MatchString(arg):
 		return fmt.Errorf("transform %s: argument %q is neither a region (DE) nor @field (@country)", name, arg)
 	case !feeds(spec, k):
 		return fmt.Errorf("transform %s cannot feed a %s field (it feeds: %s)", name, vkindName[k], kindList(spec.feeds))
 	}
 	return nil
+}
+
+// checkFeeds is checkTransform's last check: spec can feed a field of kind k.
+func checkFeeds(name string, spec transformSpec, k vkind) error {
+	if !feeds(spec, k) {
+		return fmt.Errorf("transform %s cannot feed a %s field (it feeds: %s)", name, vkindName[k], kindList(spec.feeds))
+	}
+	return nil
+}
+
+// reCurrency is an ISO 4217 currency code.
+var reCurrency = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// moneyArg splits parse_money's argument: a locale (us, eu), then optionally ":" and the
+// ISO 4217 currency of amounts written without a symbol or code ("eu:EUR").
+func moneyArg(arg string) (locale, currency string, err error) {
+	locale, currency, _ = strings.Cut(arg, ":")
+	if !inList([]string{profile.LocaleUS, profile.LocaleEU}, locale) {
+		return "", "", fmt.Errorf("argument %q: locale %q not allowed (allowed: %s, %s, then optionally :CUR as in eu:EUR)",
+			arg, locale, profile.LocaleUS, profile.LocaleEU)
+	}
+	if strings.Contains(arg, ":") && !reCurrency.MatchString(currency) {
+		return "", "", fmt.Errorf("argument %q: currency %q is not a 3-letter ISO 4217 code like EUR", arg, currency)
+	}
+	return locale, currency, nil
 }
 
 func feeds(spec transformSpec, k vkind) bool {

@@ -265,3 +265,43 @@ func TestProposeColumnMapHints(t *testing.T) {
 		t.Errorf("employee_count of bands: custom field %q %s %v (%s), want Size enum", f.CustomField, f.Type, f.Options, f.Reason)
 	}
 }
+
+// TestCurrencyHintMakesPlainAmountsMoney: a column whose header names its currency ("Wert
+// (EUR)", hint currency:EUR) and whose values have no symbol (European style "18.750,00")
+// is read as money in that currency: the deal's value and currency, and a custom column
+// becomes a monetary field. A symbol in the value still wins over the hint.
+func TestCurrencyHintMakesPlainAmountsMoney(t *testing.T) {
+	num := func(name string) profile.Field {
+		return profile.Field{Name: name, Filled: 2, FillRate: 1, Distinct: 2, Type: profile.TypeNumber,
+			Confidence: 1, Locale: profile.LocaleEU, Custom: strings.HasPrefix(name, source.CustomPrefix)}
+	}
+	p := profile.Profile{Objects: []profile.Object{{Kind: source.Deal, Records: 2,
+		Fields: []profile.Field{num("value"), num("custom.Budget"), {Name: "name", Filled: 2, FillRate: 1, Distinct: 2,
+			Type: profile.TypeText, Confidence: 1}}}}}
+	hints := map[source.Kind]map[string]string{source.Deal: {"value": "currency:EUR", "custom.Budget": "currency:chf"}}
+	m := Propose(p, Schema{}, Options{Hints: hints})
+	if f := proposedField(t, m, source.Deal, "value"); !cmp.Equal(f.Transforms, []string{TParseMoney + ":eu:EUR"}) {
+		t.Errorf("value with currency:EUR: transforms %v (%s)", f.Transforms, f.Reason)
+	}
+	if f := proposedField(t, m, source.Deal, "custom.Budget"); f.Type != "monetary" || !cmp.Equal(f.Transforms, []string{TParseMoney + ":eu:CHF"}) {
+		t.Errorf("custom Budget with currency:chf: %s %v, want monetary parse_money:eu:CHF", f.Type, f.Transforms)
+	}
+	if ps := validate(m); len(ps) > 0 {
+		t.Fatalf("proposed mapping invalid: %v", ps)
+	}
+	tests := []struct {
+		value string
+		want  map[string]any
+	}{
+		{"18.750,00", map[string]any{"value": 18750.0, "currency": "EUR"}},
+		{"2.340,50 $", map[string]any{"value": 2340.5, "currency": "USD"}},
+	}
+	for _, tc := range tests {
+		rec := source.Record{Kind: source.Deal, ID: "V-1", Fields: map[string]string{"id": "V-1", "name": "X", "value": tc.value}}
+		body, problems := Apply(m, source.Deal, rec, NameResolver{})
+		got := map[string]any{"value": body["value"], "currency": body["currency"]}
+		if d := cmp.Diff(tc.want, got); d != "" || len(problems) > 0 {
+			t.Errorf("value %q: body (-want +got):\n%s problems %v", tc.value, d, problems)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"ferry/internal/plan/normalize"
 	"ferry/internal/source"
@@ -90,6 +91,9 @@ func classify(v string) [numClasses]bool {
 
 // isRange reports whether v is a band of numbers (the first below the second) or an open band.
 func isRange(v string) bool {
+	if !mayBeRange(v) {
+		return false
+	}
 	m := reRange.FindStringSubmatch(v)
 	if m == nil {
 		return false
@@ -100,6 +104,24 @@ func isRange(v string) bool {
 	lo, ok1 := ParseNumber(m[1], "")
 	hi, ok2 := ParseNumber(m[2], "")
 	return ok1 && ok2 && lo < hi
+}
+
+// mayBeRange is a cheap test that is true for every value reRange matches: one starting
+// with a digit must end as a band does (a digit, a separator of thousands, k, m, + or a
+// space), and
+// other bands start with <, >, "up to" or "bis". A non-ASCII first or last byte (≤, ≥, and
+// the letters case folding maps to k or s) is left to the regular expression. Most values
+// with digits (ids, timestamps, phones, emails) fail it, and the expression is the profile's
+// most expensive test.
+func mayBeRange(v string) bool {
+	if v == "" {
+		return false
+	}
+	if first := v[0]; first < '0' || first > '9' {
+		return first >= utf8.RuneSelf || strings.IndexByte("<>uUbB", first) >= 0
+	}
+	last := v[len(v)-1]
+	return last >= utf8.RuneSelf || strings.IndexByte("0123456789.,'kKmM+ \t\n\f\r", last) >= 0
 }
 
 // looksPhone reports whether v is written like a phone number: 7 to 15 digits with a

@@ -60,3 +60,30 @@ func BenchmarkClassifyValue(b *testing.B) {
 		})
 	}
 }
+
+// TestMayBeRangeKeepsEveryBand checks the prefilter on bands of every form and on values
+// it must turn away without the expression.
+func TestMayBeRangeKeepsEveryBand(t *testing.T) {
+	for _, v := range []string{"11-50", "1,000 to 5,000", "10–20k", "1000+", "<10", "> 500", "≤ 5", "UP TO 10",
+		"bis 50", "5 bis 10", "1.000.", "10 K", "10\u212a"} {
+		if !mayBeRange(v) && reRange.MatchString(v) {
+			t.Errorf("mayBeRange(%q) = false for a band", v)
+		}
+	}
+	for _, v := range []string{"per_19e6is15aenxk", "2023-11-14T09:02:00Z", "+44 20 7946 0958", "a1@b.c"} {
+		if mayBeRange(v) {
+			t.Errorf("mayBeRange(%q) = true, want the cheap refusal", v)
+		}
+	}
+}
+
+func FuzzMayBeRangeKeepsEveryBand(f *testing.F) {
+	for _, s := range []string{"11-50", "1000+", "<10", "up to 5", "10\u212a", "bis 3", "2023-11-14"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if !mayBeRange(v) && reRange.MatchString(v) {
+			t.Errorf("mayBeRange(%q) = false, but reRange matches it", v)
+		}
+	})
+}

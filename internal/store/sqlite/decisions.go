@@ -14,7 +14,7 @@ func (s *Store) PutDecision(ctx context.Context, d store.Decision) error {
 	if d.Kind == "" || d.Key == "" {
 		return fmt.Errorf("put decision (kind %q, key %q): kind and key are required", d.Kind, d.Key)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO decisions (kind, key, value, open, updated_at) VALUES (?, ?, ?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO decisions (kind, key, value, open, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, open = excluded.open,
 			updated_at = excluded.updated_at`,
 		d.Kind, d.Key, d.Value, boolInt(d.Open), stamp(d.Updated))

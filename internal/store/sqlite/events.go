@@ -16,7 +16,7 @@ func (s *Store) PutEvent(ctx context.Context, e store.Event) (bool, error) {
 	if e.ID == "" {
 		return false, errors.New("put event: empty id; the delivery's message id is required")
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO events (id, type, payload, received_at) VALUES (?, ?, ?, ?)
+	res, err := s.exec(ctx, `INSERT INTO events (id, type, payload, received_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`, e.ID, e.Type, e.Payload, stamp(e.ReceivedAt))
 	if err != nil {
 		return false, fmt.Errorf("put event %s: %w", e.ID, err)

@@ -16,7 +16,7 @@ func (s *Store) AppendJournal(ctx context.Context, e store.JournalEntry) (int64,
 	if e.Op == "" {
 		return 0, fmt.Errorf("append journal (run %d, entity %q): empty op; an op such as create or update is required", e.RunID, e.Entity)
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO journal (run_id, op, entity, dest_id, source_id, undo, undone, created_at)
+	res, err := s.exec(ctx, `INSERT INTO journal (run_id, op, entity, dest_id, source_id, undo, undone, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.RunID, e.Op, e.Entity, e.DestID, e.SourceID, e.Undo, boolInt(e.Undone), stamp(e.CreatedAt))
 	if err != nil {
@@ -78,7 +78,7 @@ func journalPageQuery(runID int64, reverse bool) string {
 // error; an unknown seq returns an error wrapping store.ErrNotFound.
 func (s *Store) MarkUndone(ctx context.Context, seq int64) error {
 	// SQLite counts a matched row as changed even when undone was already 1.
-	res, err := s.w.ExecContext(ctx, `UPDATE journal SET undone = 1 WHERE seq = ?`, seq)
+	res, err := s.exec(ctx, `UPDATE journal SET undone = 1 WHERE seq = ?`, seq)
 	if err != nil {
 		return fmt.Errorf("mark journal entry %d undone: %w", seq, err)
 	}

@@ -20,7 +20,7 @@ func (s *Store) AddSpend(ctx context.Context, sp store.Spend) error {
 		return fmt.Errorf("add spend on %s for %q (%d calls, %d tokens): endpoint is required and amounts may not be negative",
 			sp.Day, sp.Endpoint, sp.Calls, sp.Tokens)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO ledger (day, endpoint, calls, tokens) VALUES (?, ?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO ledger (day, endpoint, calls, tokens) VALUES (?, ?, ?, ?)
 		ON CONFLICT (day, endpoint) DO UPDATE SET calls = calls + excluded.calls, tokens = tokens + excluded.tokens`,
 		sp.Day, sp.Endpoint, sp.Calls, sp.Tokens)
 	if err != nil {

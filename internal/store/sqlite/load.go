@@ -48,7 +48,10 @@ func (s *Store) bulk(ctx context.Context, what, copySQL string, each func(put fu
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		n, err = loadRecords(ctx, tx, copySQL, each)
-		return err
+		if err != nil {
+			return err
+		}
+		return bumpRecordsVersion(ctx, tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)

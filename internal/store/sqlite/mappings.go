@@ -35,7 +35,7 @@ func (s *Store) PutMapping(ctx context.Context, m store.Mapping) error {
 	if err := checkMapping(m); err != nil {
 		return err
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO id_map
+	_, err := s.exec(ctx, `INSERT INTO id_map
 		(kind, source_id, entity, dest_id, state, fingerprint, reason, run_id, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, source_id) DO UPDATE SET entity = excluded.entity, dest_id = excluded.dest_id,

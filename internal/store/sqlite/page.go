@@ -28,6 +28,11 @@ func walk[T, K any](ctx context.Context, start K, fetch func(after K) ([]T, erro
 
 // walkPages is walk handing out whole pages; fn never sees an empty one.
 func walkPages[T, K any](ctx context.Context, start K, fetch func(after K) ([]T, error), key func(T) K, fn func([]T) error) error {
+	return walkPagesOf(ctx, pageSize, start, fetch, key, fn)
+}
+
+// walkPagesOf is walkPages with pages of size rows.
+func walkPagesOf[T, K any](ctx context.Context, size int, start K, fetch func(after K) ([]T, error), key func(T) K, fn func([]T) error) error {
 	after := start
 	for {
 		if err := ctx.Err(); err != nil {
@@ -42,7 +47,7 @@ func walkPages[T, K any](ctx context.Context, start K, fetch func(after K) ([]T,
 				return err
 			}
 		}
-		if len(rows) < pageSize {
+		if len(rows) < size {
 			return nil
 		}
 		after = key(rows[len(rows)-1])

@@ -15,7 +15,7 @@ func (s *Store) Quarantine(ctx context.Context, q store.QuarantineItem) error {
 	if q.Reason == "" {
 		return fmt.Errorf("quarantine %s row %s:%d: empty reason; a reason is required", q.Kind, q.File, q.Line)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO quarantine (kind, file, line, col, reason, raw, created_at)
+	_, err := s.exec(ctx, `INSERT INTO quarantine (kind, file, line, col, reason, raw, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		string(q.Kind), q.File, q.Line, q.Column, q.Reason, q.Raw, stamp(q.Created))
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Store) QuarantineItems(ctx context.Context, kind source.Kind) ([]store.
 // ClearQuarantine removes quarantined rows of kind (every kind when empty) that came from file
 // (every file when empty).
 func (s *Store) ClearQuarantine(ctx context.Context, kind source.Kind, file string) error {
-	_, err := s.w.ExecContext(ctx, `DELETE FROM quarantine WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR file = ?2)`,
+	_, err := s.exec(ctx, `DELETE FROM quarantine WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR file = ?2)`,
 		string(kind), file)
 	if err != nil {
 		return fmt.Errorf("clear quarantine of kind %q, file %q: %w", kind, file, err)

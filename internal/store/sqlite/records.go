@@ -26,7 +26,13 @@ func (s *Store) PutRecords(ctx context.Context, recs []source.Record) (store.Put
 	now := time.Now().UnixNano()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		res = store.PutResult{}
-		return putRecordRows(ctx, tx, rows, now, &res)
+		if err := putRecordRows(ctx, tx, rows, now, &res); err != nil {
+			return err
+		}
+		if res.Added+res.Changed == 0 {
+			return nil
+		}
+		return bumpRecordsVersion(ctx, tx)
 	})
 	if err != nil {
 		return store.PutResult{}, fmt.Errorf("put %d records: %w", len(recs), err)
@@ -237,7 +243,7 @@ func (s *Store) DeleteRecords(ctx context.Context, kind source.Kind, ids []strin
 				return err
 			}
 		}
-		return nil
+		return bumpRecordsVersion(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("delete %d records of kind %q: %w", len(ids), kind, err)

@@ -19,7 +19,7 @@ func (s *Store) StartRun(ctx context.Context, kind, note string) (store.Run, err
 		return store.Run{}, errors.New("start run: empty kind; a kind such as run, sample, delta or rollback is required")
 	}
 	now := time.Now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO runs (kind, status, started_at, note) VALUES (?, 'running', ?, ?)`,
+	res, err := s.exec(ctx, `INSERT INTO runs (kind, status, started_at, note) VALUES (?, 'running', ?, ?)`,
 		kind, now.UnixNano(), note)
 	if err != nil {
 		return store.Run{}, fmt.Errorf("start run %s: %w", kind, err)
@@ -37,7 +37,7 @@ func (s *Store) FinishRun(ctx context.Context, id int64, status string) error {
 	if !finalStatus[status] {
 		return fmt.Errorf("finish run %d: status %q not allowed; use done, failed or stopped", id, status)
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE runs SET status = ?, finished_at = ? WHERE id = ?`,
+	res, err := s.exec(ctx, `UPDATE runs SET status = ?, finished_at = ? WHERE id = ?`,
 		status, time.Now().UnixNano(), id)
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", id, err)
@@ -88,7 +88,7 @@ func (s *Store) PutCursor(ctx context.Context, name, value string) error {
 	if name == "" {
 		return errors.New("put cursor: empty name; a name is required")
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?)
+	_, err := s.exec(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
 	if err != nil {
 		return fmt.Errorf("put cursor %q: %w", name, err)

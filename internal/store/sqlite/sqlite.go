@@ -41,6 +41,7 @@ type Store struct {
 	w    *sql.DB // exactly one connection: all writes
 	r    *sql.DB // read-only pool
 	path string
+	gc   *committer // group commit of single-statement writes (see group.go)
 }
 
 // Open opens (creating it and its parent directory when missing) the state database at path
@@ -70,11 +71,13 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open state store %s: %w", path, err)
 	}
 	s.r = r
+	s.startCommitter()
 	return s, nil
 }
 
 // Close releases both connection pools; the store cannot be used afterwards.
 func (s *Store) Close() error {
+	s.stopCommitter()
 	var errs []error
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
