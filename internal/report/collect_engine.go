@@ -159,4 +159,3 @@ func fillFieldCodes(_ context.Context, _ store.Store, r *Report, _ planFiles) er
 	}
 	return nil
 }
-
