@@ -6,13 +6,14 @@ import (
 	"fmt"
 
 	"ferry/internal/source"
+	"ferry/internal/store"
 )
 
 // delta changes the Klipy sandbox during the "cutover" — one person's title edited, one
 // person added — then carries the changes over with ferry delta, and runs a second delta
 // that must write nothing.
 func (d *demo) delta(ctx context.Context) error {
-	edited, err := d.editKlipy()
+	edited, err := d.editKlipy(ctx)
 	if err != nil {
 		return err
 	}
@@ -40,13 +41,23 @@ func (d *demo) delta(ctx context.Context) error {
 // demoNewPersonID is the person the demo adds in Klipy during the cutover.
 const demoNewPersonID = "per_demo_cutover"
 
-// editKlipy edits the first person with an email and adds a new one, through the sandbox.
-func (d *demo) editKlipy() (string, error) {
+// editKlipy edits the first person with an email that the run created as a Pipedrive person
+// of its own (not merged into a duplicate, not quarantined: their changes are not the delta's
+// to carry) and adds a new one, through the sandbox.
+func (d *demo) editKlipy(ctx context.Context) (string, error) {
 	var first source.Record
 	err := d.data.Each(source.Person, func(r source.Record) error {
-		if first.ID == "" && r.Fields["email"] != "" && r.Fields["first_name"] != "" {
-			first = r
+		if first.ID != "" || r.Fields["email"] == "" || r.Fields["first_name"] == "" {
+			return nil
 		}
+		m, err := d.st.GetMapping(ctx, source.Person, r.ID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && m.State != store.Done) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		first = r
 		return nil
 	})
 	if err != nil || first.ID == "" {

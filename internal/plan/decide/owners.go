@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"ferry/internal/plan/normalize"
 	"ferry/internal/source"
@@ -68,6 +70,29 @@ func ownerKey(s string) string {
 // trailing dot) or else as a name with accents and punctuation ignored (Jürgen Weiß and
 // Jurgen Weiss are one owner).
 func ownerKeys(s string) []string {
+	if v, ok := ownerKeyCache.Load(s); ok {
+		return v.([]string)
+	}
+	out := computeOwnerKeys(s)
+	if ownerKeyCacheSize.Add(1) <= maxOwnerKeyCache {
+		ownerKeyCache.Store(s, out)
+	}
+	return out
+}
+
+// ownerKeyCache memoizes ownerKeys: a run asks for the keys of the same few owner
+// references and decisions once per record, and normalizing names is costly. It stops
+// growing at maxOwnerKeyCache entries; the keys of a string never change, so it is never
+// stale.
+var (
+	ownerKeyCache     sync.Map // string → []string (never modified after it is stored)
+	ownerKeyCacheSize atomic.Int64
+)
+
+const maxOwnerKeyCache = 1 << 16
+
+// computeOwnerKeys is ownerKeys without the cache.
+func computeOwnerKeys(s string) []string {
 	k := ownerKey(s)
 	if k == "" {
 		return nil
