@@ -98,10 +98,35 @@ func RunWith(ctx context.Context, target, staging store.Store, channels []Channe
 	if st, ok := target.(SortedTarget); ok && !opts.staged && sortable(channels) {
 		return runSorted(ctx, st, channels, opts, progress)
 	}
+	return loadChannels(channels, loader{
+		stage: func(ch Channel, observe func(source.Channel, source.Record)) (map[source.Kind]Counts, error) {
+			return stage(ctx, target, staging, ch, progress, observe)
+		},
+		discover: func(d *discovery, partial bool) ([]Discovered, error) {
+			return discover(ctx, target, staging, d, partial)
+		},
+		merge: func(k source.Kind, partial bool) (Change, error) {
+			return mergeKind(ctx, target, staging, k, progress, opts.Guard, partial)
+		},
+	})
+}
+
+// loader is one way of loading channels into the snapshot: through the staging store, or
+// sorted in memory (runSorted). loadChannels drives either the same way.
+type loader struct {
+	stage    func(ch Channel, observe func(source.Channel, source.Record)) (map[source.Kind]Counts, error)
+	discover func(d *discovery, partialCompanies bool) ([]Discovered, error)
+	merge    func(k source.Kind, partial bool) (Change, error)
+}
+
+// loadChannels stages every channel, discovers the companies named only by references, then
+// merges kind by kind. A kind refused by the removal guard does not stop the others: every
+// refusal is returned, joined, after all kinds were merged.
+func loadChannels(channels []Channel, l loader) (Report, error) {
 	rep := Report{Channels: map[source.Channel]map[source.Kind]Counts{}, Changes: map[source.Kind]Change{}}
 	disc := newDiscovery()
 	for _, ch := range channels {
-		counts, err := stage(ctx, target, staging, ch, progress, disc.observe)
+		counts, err := l.stage(ch, disc.observe)
 		if err != nil {
 			return rep, fmt.Errorf("extract %s channel: %w", ch.Name(), err)
 		}
@@ -109,12 +134,12 @@ func RunWith(ctx context.Context, target, staging store.Store, channels []Channe
 	}
 	partial := partialKinds(channels)
 	var err error
-	if rep.Discovered, err = discover(ctx, target, staging, disc, partial[source.Company]); err != nil {
+	if rep.Discovered, err = l.discover(disc, partial[source.Company]); err != nil {
 		return rep, err
 	}
 	var refused []error
 	for _, k := range source.Kinds {
-		c, err := mergeKind(ctx, target, staging, k, progress, opts.Guard, partial[k])
+		c, err := l.merge(k, partial[k])
 		var tm *TooManyRemoved
 		if errors.As(err, &tm) {
 			refused = append(refused, err)

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -56,39 +55,22 @@ func sortable(chs []Channel) bool {
 // runs to opts.ScratchDir past sortedBudget); each kind is then one merge-join of the sorted
 // channel streams with the snapshot's stored hashes.
 func runSorted(ctx context.Context, target SortedTarget, channels []Channel, opts Options, progress Progress) (Report, error) {
-	rep := Report{Channels: map[source.Channel]map[source.Kind]Counts{}, Changes: map[source.Kind]Change{}}
 	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(sortedMemoryLimit))
 	}
 	srt := newSorter(opts.ScratchDir, sortedBudget)
 	defer srt.close()
-	disc := newDiscovery()
-	for _, ch := range channels {
-		counts, err := stageSorted(ctx, target, ch, srt, progress, disc.observe)
-		if err != nil {
-			return rep, fmt.Errorf("extract %s channel: %w", ch.Name(), err)
-		}
-		rep.Channels[ch.Name()] = counts
-	}
-	partial := partialKinds(channels)
-	var err error
-	if rep.Discovered, err = discoverSorted(ctx, target, srt, disc, partial[source.Company]); err != nil {
-		return rep, err
-	}
-	var refused []error
-	for _, k := range source.Kinds {
-		c, err := mergeSorted(ctx, target, srt, k, progress, opts.Guard, partial[k])
-		var tm *TooManyRemoved
-		if errors.As(err, &tm) {
-			refused = append(refused, err)
-			err = nil
-		}
-		if err != nil {
-			return rep, fmt.Errorf("merge %s records: %w", k, err)
-		}
-		rep.Changes[k] = c
-	}
-	return rep, errors.Join(refused...)
+	return loadChannels(channels, loader{
+		stage: func(ch Channel, observe func(source.Channel, source.Record)) (map[source.Kind]Counts, error) {
+			return stageSorted(ctx, target, ch, srt, progress, observe)
+		},
+		discover: func(d *discovery, partial bool) ([]Discovered, error) {
+			return discoverSorted(ctx, target, srt, d, partial)
+		},
+		merge: func(k source.Kind, partial bool) (Change, error) {
+			return mergeSorted(ctx, target, srt, k, progress, opts.Guard, partial)
+		},
+	})
 }
 
 // stageSorted runs one channel, encoding and hashing its batches on every core into srt.
