@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	clk "ferry/internal/clock"
 	"fmt"
 	"io"
 	"log/slog"
@@ -281,7 +282,7 @@ func (s *sender) wait(n int) time.Duration {
 func (s *sender) retry(ctx context.Context, e WebhookEvent) (bool, int) {
 	retries := 0
 	for n := 2; n <= s.opts.Attempts; n++ {
-		if err := sleep(ctx, s.wait(n-1)); err != nil {
+		if err := (clk.Real{}).Sleep(ctx, s.wait(n-1)); err != nil {
 			return false, retries
 		}
 		retries++
@@ -371,18 +372,6 @@ func (s *sender) body(e WebhookEvent) ([]byte, error) {
 		return nil, fmt.Errorf("encode webhook %s: %w", e.ID, err)
 	}
 	return b, nil
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // LiveEventSource gives live deal webhook events. The sandbox sends webhooks only when its Source is also one;
