@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"ferry/internal/store"
+	"ferry/internal/store/flock"
 )
 
 // lockClass is the first key of ferry's writer advisory locks; the second is the schema's hash.
@@ -62,13 +64,18 @@ func (l *Locker) Lock(ctx context.Context, h store.Holder) (store.Lease, error) 
 }
 
 func (l *Locker) take(ctx context.Context, conn *pgx.Conn, schema, where string, h store.Holder) (store.Lease, error) {
-	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockClass, schema).Scan(&ok); err != nil {
+	ok, err := tryLock(ctx, conn, schema)
+	if err != nil {
 		return store.Lease{}, fmt.Errorf("lock %s: %w", where, err)
 	}
 	recorded, err := readHolder(ctx, conn)
 	if err != nil {
 		return store.Lease{}, fmt.Errorf("lock %s: %w", where, err)
+	}
+	if !ok && deadHere(recorded) {
+		if ok, recorded, err = waitDeadSession(ctx, conn, schema, recorded); err != nil {
+			return store.Lease{}, fmt.Errorf("lock %s: %w", where, err)
+		}
 	}
 	if !ok {
 		return store.Lease{}, &store.LockedError{Holder: waitHolder(ctx, conn, recorded), Where: where}
@@ -96,6 +103,48 @@ func (l *Locker) take(ctx context.Context, conn *pgx.Conn, schema, where string,
 		return relErr
 	}
 	return store.Lease{Stale: recorded, Release: release}, nil
+}
+
+// tryLock tries the migration's advisory lock once.
+func tryLock(ctx context.Context, conn *pgx.Conn, schema string) (bool, error) {
+	var ok bool
+	err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockClass, schema).Scan(&ok)
+	return ok, err
+}
+
+// deadSessionWait bounds how long Lock waits for the server to end the session of a holder
+// that has already died on this machine (killed, crashed): the server releases its advisory
+// lock only once it notices the connection closed, which can take a moment on a busy machine.
+const deadSessionWait = 10 * time.Second
+
+// deadHere reports whether h names a process on this machine that no longer runs.
+func deadHere(h store.Holder) bool {
+	host, err := os.Hostname()
+	return !h.IsZero() && err == nil && h.Host == host && h.PID > 0 && !flock.Alive(h.PID)
+}
+
+// waitDeadSession retries the lock while the recorded holder is a dead process of this
+// machine, until its session is gone or deadSessionWait passes. It returns whether the lock
+// was taken and the holder last recorded (a live process that took the lock meanwhile is
+// named, not waited for).
+func waitDeadSession(ctx context.Context, conn *pgx.Conn, schema string, h store.Holder) (bool, store.Holder, error) {
+	deadline := time.Now().Add(deadSessionWait)
+	for deadHere(h) && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return false, h, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if ok, err := tryLock(ctx, conn, schema); err != nil || ok {
+			return ok, h, err
+		}
+		got, err := readHolder(ctx, conn)
+		if err != nil {
+			return false, h, err
+		}
+		h = got
+	}
+	return false, h, nil
 }
 
 // holderWait bounds how long a refused Lock waits for a just-started holder to record itself

@@ -102,3 +102,33 @@ func TestLockerChild(t *testing.T) {
 	os.Stdout.WriteString("locked\n")
 	time.Sleep(time.Hour)
 }
+
+// TestLockerWaitsForDeadHoldersSession: the recorded holder is a process of this machine
+// that has died, but the server has not yet ended its session (it notices a killed client's
+// closed connection a moment later). Lock waits for that instead of refusing the user's next
+// run; a live holder is still refused at once (TestLockerRefusesSecondWriter).
+func TestLockerWaitsForDeadHoldersSession(t *testing.T) {
+	url := pgtest.URL(t)
+	name := pgtest.Name(t, url)
+	ctx := t.Context()
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatalf("start a short-lived process: %v", err)
+	}
+	dead := store.Me("ferry run")
+	dead.PID = gone.Process.Pid
+	lease, err := NewLocker(url, name).Lock(ctx, dead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(300*time.Millisecond, func() { lease.Release() }) // the session ends late
+	start := time.Now()
+	next, err := NewLocker(url, name).Lock(ctx, store.Me("ferry run"))
+	if err != nil {
+		t.Fatalf("lock while a dead holder's session is ending: %v, want it taken once the session ends", err)
+	}
+	next.Release()
+	if waited := time.Since(start); waited < 250*time.Millisecond {
+		t.Errorf("lock taken after %v, before the dead holder's session ended", waited)
+	}
+}
