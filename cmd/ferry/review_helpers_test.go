@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -80,18 +79,7 @@ type reviewChoices struct {
 // to split.
 func pickChoices(t *testing.T, dir string, sb *sandbox.Server) reviewChoices {
 	t.Helper()
-	ws, err := workspace.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := readDecisions(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var users []string
-	for _, u := range sb.Snapshot().Users {
-		users = append(users, fmt.Sprint(u["email"]))
-	}
+	d, users := decisionsAndUsers(t, dir, sb)
 	var o decide.Owner
 	for _, x := range d.Owners {
 		if x.Resolution == decide.OwnerOpen || x.Resolution == decide.OwnerFallback {

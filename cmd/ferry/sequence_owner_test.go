@@ -16,18 +16,7 @@ import (
 // fallback) and that has an email, and the sandbox's users' emails.
 func unmatchedOwner(t *testing.T, dir string, sb *sandbox.Server) (decide.Owner, []string) {
 	t.Helper()
-	ws, err := workspace.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := readDecisions(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var users []string
-	for _, u := range sb.Snapshot().Users {
-		users = append(users, fmt.Sprint(u["email"]))
-	}
+	d, users := decisionsAndUsers(t, dir, sb)
 	for _, o := range d.Owners {
 		if o.Resolution == decide.OwnerFallback && o.Email != "" {
 			return o, users
@@ -126,4 +115,23 @@ func sandboxHasUser(sb *sandbox.Server, email string) bool {
 		}
 	}
 	return false
+}
+
+// decisionsAndUsers reads the workspace's decisions.yaml and the emails of the sandbox's
+// Pipedrive users.
+func decisionsAndUsers(t *testing.T, dir string, sb *sandbox.Server) (decide.Decisions, []string) {
+	t.Helper()
+	ws, err := workspace.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := readDecisions(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []string
+	for _, u := range sb.Snapshot().Users {
+		users = append(users, fmt.Sprint(u["email"]))
+	}
+	return d, users
 }
